@@ -1,0 +1,44 @@
+package io.zkclob.contracts.json;
+
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Event;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The JSON form of commands and events, used on Kafka topics and in the golden vectors: a {@code type} field
+ * with the record's name, then its components by name; longs as JSON numbers (all fit in 63 bits).
+ */
+public final class MessageJson {
+    public static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private MessageJson() {}
+
+    public static String write(Object message) {
+        return MAPPER.writeValueAsString(message);
+    }
+
+    public static Command readCommand(String json) {
+        return MAPPER.readValue(json, Command.class);
+    }
+
+    public static Event readEvent(String json) {
+        return MAPPER.readValue(json, Event.class);
+    }
+
+    public static Command toCommand(JsonNode node) {
+        return MAPPER.treeToValue(node, Command.class);
+    }
+
+    public static Event toEvent(JsonNode node) {
+        return MAPPER.treeToValue(node, Event.class);
+    }
+
+    public static JsonNode tree(Object message) {
+        return MAPPER.valueToTree(message);
+    }
+}

@@ -1,0 +1,89 @@
+package io.zkclob.engine;
+
+import io.zkclob.contracts.Side;
+
+/**
+ * The state commitment (docs/engine-spec.md §State root). Every hash is SHA-256 over a domain byte and
+ * fixed-width big-endian fields; collections are hashed in key order (accounts through a sparse Merkle tree
+ * keyed by account id, markets and assets sorted by id, orders in book priority), so the root depends only on
+ * the state, never on arrival or map order.
+ */
+public final class StateHasher {
+    static final int ACCOUNT_LEAF = 0x10;
+    static final int DEPOSIT_LEAF = 0x12;
+    static final int BOOK = 0x13;
+    static final int MARKET_LEAF = 0x14;
+    static final int MARKETS = 0x15;
+    static final int ASSETS = 0x16;
+    static final int STATE = 0x17;
+
+    private StateHasher() {}
+
+    /** Zero when the account holds nothing: an empty account is indistinguishable from an absent one. */
+    static byte[] accountLeaf(Exchange ex, Account a) {
+        Enc e = new Enc(64);
+        int n = 0;
+        for (Asset s : ex.assets.values()) {
+            if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) n++;
+        }
+        if (n == 0) return Sha256.ZERO;
+        e.u8(ACCOUNT_LEAF).u64(a.accountId).u32(n);
+        for (Asset s : ex.assets.values()) {
+            if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) {
+                e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
+            }
+        }
+        return e.sha256();
+    }
+
+    static byte[] depositLeaf(long externalId, long accountId, int assetId, long amount) {
+        return new Enc(40).u8(DEPOSIT_LEAF).u64(externalId).u64(accountId).u32(assetId).u64(amount).sha256();
+    }
+
+    static byte[] bookHash(Market m) {
+        Enc e = new Enc(64 + m.book.size() * 49);
+        e.u8(BOOK).u32(m.marketId);
+        for (Side side : new Side[] {Side.BUY, Side.SELL}) {
+            int[] count = {0};
+            m.book.visit(side, o -> {
+                count[0]++;
+                return true;
+            });
+            e.u32(count[0]);
+            m.book.visit(side, o -> {
+                e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u8(o.side.code)
+                        .u64(o.priceTicks * m.tickSize).u64(o.remainingLots * m.lotSize).u64(o.holdRemaining);
+                return true;
+            });
+        }
+        return e.sha256();
+    }
+
+    static byte[] marketLeaf(Market m) {
+        if (m.leafHash == null) {
+            m.leafHash = new Enc(128).u8(MARKET_LEAF).u32(m.marketId).str(m.symbol).u32(m.base.assetId)
+                    .u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize).u64(m.minNotional).u32(m.makerFeePpm)
+                    .u32(m.takerFeePpm).u8(m.status.code).bytes(bookHash(m)).sha256();
+        }
+        return m.leafHash;
+    }
+
+    static byte[] marketsRoot(Exchange ex) {
+        Enc e = new Enc(8 + ex.markets.size() * 32).u8(MARKETS).u32(ex.markets.size());
+        for (Market m : ex.markets.values()) e.bytes(marketLeaf(m));
+        return e.sha256();
+    }
+
+    static byte[] assetsHash(Exchange ex) {
+        Enc e = new Enc(8 + ex.assets.size() * 48).u8(ASSETS).u32(ex.assets.size());
+        for (Asset s : ex.assets.values()) {
+            e.u32(s.assetId).str(s.symbol).u8(s.scale).u64(s.feesCollected).u64(s.totalDeposited).u64(s.totalWithdrawn);
+        }
+        return e.sha256();
+    }
+
+    static byte[] stateRoot(Exchange ex) {
+        return new Enc(160).u8(STATE).u64(ex.height).u64(ex.lastSeq).bytes(assetsHash(ex)).bytes(marketsRoot(ex))
+                .bytes(ex.accountTree.root()).bytes(ex.depositTree.root()).sha256();
+    }
+}

@@ -1,0 +1,51 @@
+# Shared by every script: picks the JDK, the Rust target dir, and installs missing system packages.
+# Sourced, not executed.
+
+ZK_TARGET_DIR="${ZK_TARGET_DIR:-$HOME/.cache/clob/zk-target}"
+export ZK_TARGET_DIR
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# apt installs need root; say exactly what is missing otherwise.
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+    log "missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})"; return 1
+  fi
+  local SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  log "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq >/dev/null || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# One Java release for every module: 21, compiled by the newest JDK present (Temurin 25 here); 21+ required.
+select_jdk() {
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 \
+                   /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    local v; v=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
+    if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then export JAVA_HOME="$candidate"; export PATH="$JAVA_HOME/bin:$PATH"; return 0; fi
+  done
+  log "no JDK 21+ found; installing Debian's openjdk-17 is not enough. Trying temurin via apt is impossible offline;"
+  log "install a JDK 21+ and set JAVA_HOME."; return 1
+}
+
+ensure_maven() {
+  command -v mvn >/dev/null || apt_install maven
+}
+
+# The guest is built by Debian's stock rustc with build-std (rustc-web 1.96 + its std sources + lld).
+ensure_rust_guest_toolchain() {
+  apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+}
+
+# The host prover CLI: rustup's cargo (or Debian's), protoc for sp1-prover-types, a C compiler.
+ensure_rust_host_toolchain() {
+  apt_install protobuf-compiler libprotobuf-dev build-essential
+  if ! command -v cargo >/dev/null; then apt_install cargo-web rustc-web; fi
+}
+
+MVN_FLAGS=(-B -ntp)

@@ -1,0 +1,183 @@
+//! zk-prover: the exchange's command-line prover, on sp1-sdk (CPU only).
+//!
+//! Every subcommand prints exactly one JSON object on stdout so that the Java prover-service (and people)
+//! can read it. Nothing here is ever a mock: `execute` runs the guest without proving and says so
+//! (`"proven": false`); `prove` writes a real SP1 proof and verifies it before reporting success.
+
+use std::{path::PathBuf, time::Instant};
+
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+use sp1_sdk::{
+    prelude::*, ProverClient, SP1ProofWithPublicValues, SP1Stdin,
+};
+
+const USAGE: &str = "usage:
+  zk-prover execute --elf GUEST --input WITNESS
+  zk-prover prove   --elf GUEST --input WITNESS --mode core|compressed --out PROOF
+  zk-prover verify  --elf GUEST PROOF
+  zk-prover vkey    --elf GUEST";
+
+struct Args {
+    command: String,
+    elf: Option<PathBuf>,
+    input: Option<PathBuf>,
+    out: Option<PathBuf>,
+    mode: String,
+    positional: Vec<String>,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut it = std::env::args().skip(1);
+    let command = it.next().context(USAGE)?;
+    let mut args = Args { command, elf: None, input: None, out: None, mode: "compressed".into(), positional: vec![] };
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--elf" => args.elf = Some(it.next().context("--elf needs a path")?.into()),
+            "--input" => args.input = Some(it.next().context("--input needs a path")?.into()),
+            "--out" => args.out = Some(it.next().context("--out needs a path")?.into()),
+            "--mode" => args.mode = it.next().context("--mode needs core|compressed")?,
+            _ => args.positional.push(a),
+        }
+    }
+    if args.elf.is_none() {
+        if let Ok(p) = std::env::var("ZK_GUEST_ELF") {
+            args.elf = Some(p.into());
+        }
+    }
+    Ok(args)
+}
+
+/// Peak resident set size of this process and its waited-for children, from getrusage (KiB on Linux).
+fn peak_rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let own = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1024;
+    own
+}
+
+fn read_elf(args: &Args) -> Result<Elf> {
+    let path = args.elf.as_ref().context("--elf (or ZK_GUEST_ELF) is required")?;
+    let bytes = std::fs::read(path).with_context(|| format!("reading guest ELF {}", path.display()))?;
+    Ok(Elf::from(bytes))
+}
+
+fn read_stdin(args: &Args) -> Result<SP1Stdin> {
+    let path = args.input.as_ref().context("--input WITNESS is required")?;
+    let bytes = std::fs::read(path).with_context(|| format!("reading witness {}", path.display()))?;
+    let mut stdin = SP1Stdin::new();
+    // Raw bytes, not bincode: the witness format is ours (docs/zk.md), written by Java and Rust alike.
+    stdin.write_vec(bytes);
+    Ok(stdin)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::main]
+async fn main() {
+    match run().await {
+        Ok(v) => println!("{v}"),
+        Err(e) => {
+            println!("{}", json!({"ok": false, "error": format!("{e:#}")}));
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run() -> Result<serde_json::Value> {
+    let args = parse_args()?;
+    let started = Instant::now();
+    match args.command.as_str() {
+        "execute" => {
+            let client = ProverClient::builder().cpu().build().await;
+            let elf = read_elf(&args)?;
+            let stdin = read_stdin(&args)?;
+            let (public_values, report) = client
+                .execute(elf, stdin)
+                .await
+                .map_err(|e| anyhow::anyhow!("guest execution failed: {e}"))?;
+            Ok(json!({
+                "ok": true, "command": "execute", "proven": false,
+                "cycles": report.total_instruction_count(),
+                "syscalls": report.total_syscall_count(),
+                "public_values": hex(public_values.as_slice()),
+                "wall_ms": started.elapsed().as_millis() as u64,
+                "peak_rss_bytes": peak_rss_bytes(),
+            }))
+        }
+        "prove" => {
+            let mode = args.mode.clone();
+            let out = args.out.clone().context("--out PROOF is required")?;
+            let client = ProverClient::builder().cpu().build().await;
+            let elf = read_elf(&args)?;
+            let stdin = read_stdin(&args)?;
+            let setup_started = Instant::now();
+            let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+            let setup_ms = setup_started.elapsed().as_millis() as u64;
+            let prove_started = Instant::now();
+            let request = client.prove(&pk, stdin);
+            let proof = match mode.as_str() {
+                "core" => request.core().await,
+                "compressed" => request.compressed().await,
+                other => bail!("unknown --mode {other}: use core or compressed (Groth16/PLONK need Docker here)"),
+            }
+            .map_err(|e| anyhow::anyhow!("proving failed: {e}"))?;
+            let prove_ms = prove_started.elapsed().as_millis() as u64;
+            let verify_started = Instant::now();
+            client
+                .verify(&proof, pk.verifying_key(), None)
+                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
+            let verify_ms = verify_started.elapsed().as_millis() as u64;
+            proof.save(&out).with_context(|| format!("saving proof to {}", out.display()))?;
+            let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+            Ok(json!({
+                "ok": true, "command": "prove", "proven": true, "mode": mode,
+                "proof_path": out.display().to_string(), "proof_bytes": size,
+                "vkey": pk.verifying_key().bytes32(),
+                "public_values": hex(proof.public_values.as_slice()),
+                "setup_ms": setup_ms, "prove_ms": prove_ms, "verify_ms": verify_ms,
+                "wall_ms": started.elapsed().as_millis() as u64,
+                "peak_rss_bytes": peak_rss_bytes(),
+            }))
+        }
+        "verify" => {
+            let path = args.positional.first().context("verify needs a PROOF file")?;
+            let client = ProverClient::builder().cpu().build().await;
+            let elf = read_elf(&args)?;
+            let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+            let proof = SP1ProofWithPublicValues::load(path).with_context(|| format!("loading proof {path}"))?;
+            let verify_started = Instant::now();
+            let result = client.verify(&proof, pk.verifying_key(), None);
+            let verify_ms = verify_started.elapsed().as_millis() as u64;
+            let mode = match &proof.proof {
+                sp1_sdk::SP1Proof::Core(_) => "core",
+                sp1_sdk::SP1Proof::Compressed(_) => "compressed",
+                _ => "other",
+            };
+            match result {
+                Ok(()) => Ok(json!({
+                    "ok": true, "command": "verify", "verified": true, "mode": mode,
+                    "vkey": pk.verifying_key().bytes32(),
+                    "public_values": hex(proof.public_values.as_slice()),
+                    "verify_ms": verify_ms,
+                })),
+                Err(e) => bail!("proof does NOT verify: {e}"),
+            }
+        }
+        "vkey" => {
+            let client = ProverClient::builder().cpu().build().await;
+            let elf = read_elf(&args)?;
+            let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+            Ok(json!({"ok": true, "command": "vkey", "vkey": pk.verifying_key().bytes32(),
+                      "wall_ms": started.elapsed().as_millis() as u64}))
+        }
+        other => bail!("unknown command {other}\n{USAGE}"),
+    }
+}
