@@ -96,7 +96,8 @@ async fn run() -> Result<serde_json::Value> {
     let started = Instant::now();
     match args.command.as_str() {
         "execute" => {
-            let client = ProverClient::builder().cpu().build().await;
+            // The light prover runs the same executor and skips building the proving machinery (minutes here).
+            let client = ProverClient::builder().light().build().await;
             let elf = read_elf(&args)?;
             let stdin = read_stdin(&args)?;
             let (public_values, report) = client
@@ -149,7 +150,8 @@ async fn run() -> Result<serde_json::Value> {
         }
         "verify" => {
             let path = args.positional.first().context("verify needs a PROOF file")?;
-            let client = ProverClient::builder().cpu().build().await;
+            // LightProver::verify is SP1's full cryptographic verification (it only refuses to prove).
+            let client = ProverClient::builder().light().build().await;
             let elf = read_elf(&args)?;
             let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
             let proof = SP1ProofWithPublicValues::load(path).with_context(|| format!("loading proof {path}"))?;
@@ -172,7 +174,7 @@ async fn run() -> Result<serde_json::Value> {
             }
         }
         "vkey" => {
-            let client = ProverClient::builder().cpu().build().await;
+            let client = ProverClient::builder().light().build().await;
             let elf = read_elf(&args)?;
             let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
             Ok(json!({"ok": true, "command": "vkey", "vkey": pk.verifying_key().bytes32(),

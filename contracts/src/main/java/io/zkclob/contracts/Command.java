@@ -61,9 +61,9 @@ public sealed interface Command {
      * or quoteQty (spends at most that much quote, fees included). Unused fields are 0.
      */
     record PlaceOrder(long seq, long timestampMs, long accountId, int marketId, long clientOrderId, Side side,
-                      OrderType type, TimeInForce tif, long price, long qty, long quoteQty) implements Command {
+                      OrderType orderType, TimeInForce tif, long price, long qty, long quoteQty) implements Command {
         public PlaceOrder sequenced(long s, long t) {
-            return new PlaceOrder(s, t, accountId, marketId, clientOrderId, side, type, tif, price, qty, quoteQty);
+            return new PlaceOrder(s, t, accountId, marketId, clientOrderId, side, orderType, tif, price, qty, quoteQty);
         }
     }
 

@@ -48,7 +48,7 @@ public sealed interface Event {
 
     /** The order passed every check; {@code holdAmount} of {@code holdAssetId} moved from available to locked. */
     record OrderAccepted(long seq, long orderId, long accountId, int marketId, long clientOrderId, Side side,
-                         OrderType type, TimeInForce tif, long price, long qty, long quoteQty, int holdAssetId,
+                         OrderType orderType, TimeInForce tif, long price, long qty, long quoteQty, int holdAssetId,
                          long holdAmount) implements Event {}
 
     record OrderRejected(long seq, long accountId, int marketId, long clientOrderId, RejectCode code)

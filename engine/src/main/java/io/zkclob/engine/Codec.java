@@ -35,7 +35,7 @@ public final class Codec {
             case Withdraw c -> e.u8(0x05).u64(c.seq()).u64(c.timestampMs()).u64(c.accountId()).u32(c.assetId())
                     .u64(c.amount());
             case PlaceOrder c -> e.u8(0x06).u64(c.seq()).u64(c.timestampMs()).u64(c.accountId()).u32(c.marketId())
-                    .u64(c.clientOrderId()).u8(code(c.side())).u8(code(c.type())).u8(code(c.tif()))
+                    .u64(c.clientOrderId()).u8(code(c.side())).u8(code(c.orderType())).u8(code(c.tif()))
                     .u64(c.price()).u64(c.qty()).u64(c.quoteQty());
             case CancelOrder c -> e.u8(0x07).u64(c.seq()).u64(c.timestampMs()).u64(c.accountId()).u64(c.orderId())
                     .u64(c.clientOrderId());
@@ -62,7 +62,7 @@ public final class Codec {
             case WithdrawalRejected v -> e.u8(0x28).u64(v.seq()).u64(v.accountId()).u32(v.assetId())
                     .u64(v.amount()).u16(v.code().code);
             case OrderAccepted v -> e.u8(0x29).u64(v.seq()).u64(v.orderId()).u64(v.accountId()).u32(v.marketId())
-                    .u64(v.clientOrderId()).u8(code(v.side())).u8(code(v.type())).u8(code(v.tif()))
+                    .u64(v.clientOrderId()).u8(code(v.side())).u8(code(v.orderType())).u8(code(v.tif()))
                     .u64(v.price()).u64(v.qty()).u64(v.quoteQty()).u32(v.holdAssetId()).u64(v.holdAmount());
             case OrderRejected v -> e.u8(0x2A).u64(v.seq()).u64(v.accountId()).u32(v.marketId())
                     .u64(v.clientOrderId()).u16(v.code().code);

@@ -262,8 +262,8 @@ public final class Exchange {
     }
 
     private RejectCode checkShape(PlaceOrder c) {
-        if (c.side() == null || c.type() == null || c.tif() == null || c.clientOrderId() < 0) return RejectCode.MALFORMED;
-        if (c.type() == OrderType.LIMIT) {
+        if (c.side() == null || c.orderType() == null || c.tif() == null || c.clientOrderId() < 0) return RejectCode.MALFORMED;
+        if (c.orderType() == OrderType.LIMIT) {
             if (c.quoteQty() != 0) return RejectCode.INVALID_ORDER_TYPE;
             if (c.price() <= 0 || c.qty() <= 0) return RejectCode.INVALID_AMOUNT;
             return null;
@@ -291,7 +291,7 @@ public final class Exchange {
 
     /** Returns a reject code, or null once the order was accepted and fully processed. */
     private RejectCode placeChecked(PlaceOrder c, Market m, List<Event> out) {
-        boolean limit = c.type() == OrderType.LIMIT;
+        boolean limit = c.orderType() == OrderType.LIMIT;
         if (limit && c.price() % m.tickSize != 0) return RejectCode.INVALID_TICK;
         if (c.qty() % m.lotSize != 0) return RejectCode.INVALID_LOT;
         long priceTicks = limit ? c.price() / m.tickSize : 0;
@@ -333,7 +333,7 @@ public final class Exchange {
         Account a = account(c.accountId());
         lock(a, holdAsset, hold);
         touch(a);
-        out.add(new OrderAccepted(c.seq(), c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), c.side(), c.type(),
+        out.add(new OrderAccepted(c.seq(), c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), c.side(), c.orderType(),
                 c.tif(), c.price(), c.qty(), c.quoteQty(), holdAsset.assetId, hold));
 
         Taker t = new Taker();

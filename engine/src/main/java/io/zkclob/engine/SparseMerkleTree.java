@@ -62,6 +62,11 @@ public final class SparseMerkleTree {
         }
     }
 
+    /** Present leaf keys in ascending order (for snapshots and witnesses). */
+    public long[] leafKeysSorted() {
+        return levels[0].keysSorted();
+    }
+
     /** The sibling hashes from the leaf up, for a proof of {@code key} (present or absent). */
     public byte[][] siblings(long key) {
         byte[][] out = new byte[depth][];

@@ -1,0 +1,172 @@
+package io.zkclob.engine;
+
+import io.zkclob.contracts.MarketStatus;
+import io.zkclob.contracts.Side;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The whole engine state as bytes, and back: what the matcher writes periodically so a restart replays only
+ * the log's tail. Everything is written in key order, so equal states give equal snapshots. The open block's
+ * commands and events are kept as their leaf hashes, which is all its roots need.
+ */
+public final class Snapshot {
+    private static final long MAGIC = 0x5A4B434C4F425331L; // "ZKCLOBS1"
+
+    private Snapshot() {}
+
+    public static byte[] write(Exchange ex) {
+        ex.stateRoot(); // flush dirty accounts so the trees are current
+        var bytes = new ByteArrayOutputStream(1 << 16);
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeLong(MAGIC);
+            out.writeLong(ex.lastSeq);
+            out.writeLong(ex.height);
+            out.writeLong(ex.blockFirstSeq);
+            out.writeInt(ex.assets.size());
+            for (Asset s : ex.assets.values()) {
+                out.writeInt(s.assetId);
+                out.writeUTF(s.symbol);
+                out.writeInt(s.scale);
+                out.writeLong(s.feesCollected);
+                out.writeLong(s.totalDeposited);
+                out.writeLong(s.totalWithdrawn);
+            }
+            out.writeInt(ex.markets.size());
+            for (Market m : ex.markets.values()) {
+                out.writeInt(m.marketId);
+                out.writeUTF(m.symbol);
+                out.writeInt(m.base.assetId);
+                out.writeInt(m.quote.assetId);
+                out.writeLong(m.tickSize);
+                out.writeLong(m.lotSize);
+                out.writeLong(m.minNotional);
+                out.writeInt(m.makerFeePpm);
+                out.writeInt(m.takerFeePpm);
+                out.writeInt(m.status.code);
+                List<Order> orders = new ArrayList<>(m.book.size());
+                m.book.visit(Side.BUY, orders::add);
+                m.book.visit(Side.SELL, orders::add);
+                out.writeInt(orders.size());
+                for (Order o : orders) {
+                    out.writeLong(o.orderId);
+                    out.writeLong(o.accountId);
+                    out.writeLong(o.clientOrderId);
+                    out.writeInt(o.side.code);
+                    out.writeLong(o.priceTicks);
+                    out.writeLong(o.remainingLots);
+                    out.writeLong(o.holdRemaining);
+                }
+            }
+            long[] ids = ex.accounts.keysSorted();
+            out.writeInt(ids.length);
+            for (long id : ids) {
+                Account a = ex.accounts.get(id);
+                out.writeLong(id);
+                for (Asset s : ex.assets.values()) {
+                    out.writeLong(a.available(s.slot));
+                    out.writeLong(a.locked(s.slot));
+                }
+            }
+            long[] deposits = ex.depositTree.leafKeysSorted();
+            out.writeInt(deposits.length);
+            for (long key : deposits) {
+                out.writeLong(key);
+                out.write(ex.depositTree.leaf(key));
+            }
+            writeLeaves(out, ex.blockCommands, true);
+            writeLeaves(out, ex.blockEvents, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeLeaves(DataOutputStream out, List<Object> items, boolean commands) throws IOException {
+        out.writeInt(items.size());
+        for (Object o : items) {
+            byte[] leaf = o instanceof byte[] b ? b
+                    : BlockMerkle.leaf(commands ? Codec.encode((io.zkclob.contracts.Command) o)
+                    : Codec.encode((io.zkclob.contracts.Event) o));
+            out.write(leaf);
+        }
+    }
+
+    public static Exchange read(byte[] snapshot, Supplier<OrderBook> books) {
+        Exchange ex = new Exchange(books);
+        try (var in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            if (in.readLong() != MAGIC) throw new IllegalArgumentException("not an engine snapshot");
+            ex.lastSeq = in.readLong();
+            ex.height = in.readLong();
+            ex.blockFirstSeq = in.readLong();
+            int assets = in.readInt();
+            for (int i = 0; i < assets; i++) {
+                Asset s = new Asset(in.readInt(), in.readUTF(), in.readInt(), i);
+                s.feesCollected = in.readLong();
+                s.totalDeposited = in.readLong();
+                s.totalWithdrawn = in.readLong();
+                ex.assets.put(s.assetId, s);
+                ex.assetsBySlot.add(s);
+            }
+            int markets = in.readInt();
+            List<Order> allOrders = new ArrayList<>();
+            for (int i = 0; i < markets; i++) {
+                int marketId = in.readInt();
+                String symbol = in.readUTF();
+                Asset base = ex.assets.get(in.readInt());
+                Asset quote = ex.assets.get(in.readInt());
+                long tick = in.readLong();
+                long lot = in.readLong();
+                long minNotional = in.readLong();
+                int maker = in.readInt();
+                int taker = in.readInt();
+                int status = in.readInt();
+                long unit = 1;
+                for (int k = 0; k < base.scale; k++) unit *= 10;
+                Market m = new Market(marketId, symbol, base, quote, tick, lot, minNotional, maker, taker,
+                        tick * lot / unit, books.get());
+                m.status = status == MarketStatus.HALTED.code ? MarketStatus.HALTED : MarketStatus.ACTIVE;
+                ex.markets.put(marketId, m);
+                int orders = in.readInt();
+                for (int k = 0; k < orders; k++) {
+                    Order o = new Order(in.readLong(), in.readLong(), marketId, in.readLong(),
+                            in.readInt() == Side.BUY.code ? Side.BUY : Side.SELL, in.readLong(), in.readLong(),
+                            in.readLong());
+                    m.book.add(o);
+                    ex.openOrders.put(o.orderId, o);
+                    allOrders.add(o);
+                }
+            }
+            int accounts = in.readInt();
+            for (int i = 0; i < accounts; i++) {
+                Account a = new Account(in.readLong(), ex.assetsBySlot.size());
+                for (Asset s : ex.assets.values()) {
+                    a.available[s.slot] = in.readLong();
+                    a.locked[s.slot] = in.readLong();
+                }
+                ex.accounts.put(a.accountId, a);
+                ex.accountTree.put(a.accountId, StateHasher.accountLeaf(ex, a));
+            }
+            // Account order lists are rebuilt in orderId order, as placement would have built them.
+            allOrders.sort((x, y) -> Long.compare(x.orderId, y.orderId));
+            for (Order o : allOrders) ex.accounts.get(o.accountId).link(o);
+            int deposits = in.readInt();
+            for (int i = 0; i < deposits; i++) {
+                long key = in.readLong();
+                ex.depositTree.put(key, in.readNBytes(32));
+            }
+            for (int i = in.readInt(); i > 0; i--) ex.blockCommands.add(in.readNBytes(32));
+            for (int i = in.readInt(); i > 0; i--) ex.blockEvents.add(in.readNBytes(32));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ex;
+    }
+}

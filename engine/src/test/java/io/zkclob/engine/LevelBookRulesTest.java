@@ -1,0 +1,10 @@
+package io.zkclob.engine;
+
+import java.util.function.Supplier;
+
+class LevelBookRulesTest extends ExchangeRulesTest {
+    @Override
+    Supplier<OrderBook> books() {
+        return LevelBook::new;
+    }
+}
