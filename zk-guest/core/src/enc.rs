@@ -1,0 +1,169 @@
+//! Big-endian canonical encoding (docs/engine-spec.md §6–7).
+
+use crate::types::*;
+
+#[derive(Default)]
+pub struct Enc {
+    pub buf: Vec<u8>,
+}
+
+impl Enc {
+    pub fn new() -> Self {
+        Enc { buf: Vec::with_capacity(128) }
+    }
+    pub fn u8(&mut self, v: u8) -> &mut Self {
+        self.buf.push(v);
+        self
+    }
+    pub fn u16(&mut self, v: u16) -> &mut Self {
+        self.buf.extend_from_slice(&v.to_be_bytes());
+        self
+    }
+    pub fn u32(&mut self, v: i32) -> &mut Self {
+        self.buf.extend_from_slice(&v.to_be_bytes());
+        self
+    }
+    pub fn u64(&mut self, v: i64) -> &mut Self {
+        self.buf.extend_from_slice(&v.to_be_bytes());
+        self
+    }
+    pub fn str(&mut self, s: &Option<String>) -> &mut Self {
+        let b = s.as_deref().unwrap_or("").as_bytes();
+        let n = b.len().min(255);
+        self.buf.push(n as u8);
+        self.buf.extend_from_slice(&b[..n]);
+        self
+    }
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        self.buf.extend_from_slice(b);
+        self
+    }
+    pub fn sha256(&self) -> [u8; 32] {
+        crate::sha::sha256(&self.buf)
+    }
+}
+
+fn side(v: &Option<Side>) -> u8 {
+    v.map_or(0, |x| x.code())
+}
+fn otype(v: &Option<OrderType>) -> u8 {
+    v.map_or(0, |x| x.code())
+}
+fn tif(v: &Option<TimeInForce>) -> u8 {
+    v.map_or(0, |x| x.code())
+}
+fn status(v: &Option<MarketStatus>) -> u8 {
+    v.map_or(0, |x| x.code())
+}
+
+pub fn encode_command(c: &Command) -> Vec<u8> {
+    let mut e = Enc::new();
+    match c {
+        Command::AddAsset { seq, timestamp_ms, asset_id, symbol, scale } => {
+            e.u8(0x01).u64(*seq).u64(*timestamp_ms).u32(*asset_id).str(symbol).u8(*scale as u8);
+        }
+        Command::AddMarket {
+            seq, timestamp_ms, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size,
+            min_notional, maker_fee_ppm, taker_fee_ppm,
+        } => {
+            e.u8(0x02).u64(*seq).u64(*timestamp_ms).u32(*market_id).str(symbol).u32(*base_asset_id)
+                .u32(*quote_asset_id).u64(*tick_size).u64(*lot_size).u64(*min_notional).u32(*maker_fee_ppm)
+                .u32(*taker_fee_ppm);
+        }
+        Command::SetMarketStatus { seq, timestamp_ms, market_id, status: s } => {
+            e.u8(0x03).u64(*seq).u64(*timestamp_ms).u32(*market_id).u8(status(s));
+        }
+        Command::Deposit { seq, timestamp_ms, account_id, asset_id, amount, external_id } => {
+            e.u8(0x04).u64(*seq).u64(*timestamp_ms).u64(*account_id).u32(*asset_id).u64(*amount).u64(*external_id);
+        }
+        Command::Withdraw { seq, timestamp_ms, account_id, asset_id, amount } => {
+            e.u8(0x05).u64(*seq).u64(*timestamp_ms).u64(*account_id).u32(*asset_id).u64(*amount);
+        }
+        Command::PlaceOrder {
+            seq, timestamp_ms, account_id, market_id, client_order_id, side: sd, order_type, tif: tf, price, qty,
+            quote_qty,
+        } => {
+            e.u8(0x06).u64(*seq).u64(*timestamp_ms).u64(*account_id).u32(*market_id).u64(*client_order_id)
+                .u8(side(sd)).u8(otype(order_type)).u8(tif(tf)).u64(*price).u64(*qty).u64(*quote_qty);
+        }
+        Command::CancelOrder { seq, timestamp_ms, account_id, order_id, client_order_id } => {
+            e.u8(0x07).u64(*seq).u64(*timestamp_ms).u64(*account_id).u64(*order_id).u64(*client_order_id);
+        }
+        Command::CancelAll { seq, timestamp_ms, account_id, market_id } => {
+            e.u8(0x08).u64(*seq).u64(*timestamp_ms).u64(*account_id).u32(*market_id);
+        }
+        Command::SealBlock { seq, timestamp_ms } => {
+            e.u8(0x09).u64(*seq).u64(*timestamp_ms);
+        }
+    }
+    e.buf
+}
+
+pub fn encode_event(ev: &Event) -> Vec<u8> {
+    let mut e = Enc::new();
+    match ev {
+        Event::AssetAdded { seq, asset_id, symbol, scale } => {
+            e.u8(0x21).u64(*seq).u32(*asset_id).str(symbol).u8(*scale as u8);
+        }
+        Event::MarketAdded {
+            seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional,
+            maker_fee_ppm, taker_fee_ppm,
+        } => {
+            e.u8(0x22).u64(*seq).u32(*market_id).str(symbol).u32(*base_asset_id).u32(*quote_asset_id)
+                .u64(*tick_size).u64(*lot_size).u64(*min_notional).u32(*maker_fee_ppm).u32(*taker_fee_ppm);
+        }
+        Event::MarketStatusChanged { seq, market_id, status: s } => {
+            e.u8(0x23).u64(*seq).u32(*market_id).u8(status(s));
+        }
+        Event::AdminRejected { seq, code } => {
+            e.u8(0x24).u64(*seq).u16(code.code());
+        }
+        Event::Deposited { seq, account_id, asset_id, amount, external_id } => {
+            e.u8(0x25).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u64(*external_id);
+        }
+        Event::DepositRejected { seq, account_id, asset_id, amount, external_id, code } => {
+            e.u8(0x26).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u64(*external_id).u16(code.code());
+        }
+        Event::Withdrawn { seq, account_id, asset_id, amount } => {
+            e.u8(0x27).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount);
+        }
+        Event::WithdrawalRejected { seq, account_id, asset_id, amount, code } => {
+            e.u8(0x28).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u16(code.code());
+        }
+        Event::OrderAccepted {
+            seq, order_id, account_id, market_id, client_order_id, side: sd, order_type, tif: tf, price, qty,
+            quote_qty, hold_asset_id, hold_amount,
+        } => {
+            e.u8(0x29).u64(*seq).u64(*order_id).u64(*account_id).u32(*market_id).u64(*client_order_id)
+                .u8(side(sd)).u8(otype(order_type)).u8(tif(tf)).u64(*price).u64(*qty).u64(*quote_qty)
+                .u32(*hold_asset_id).u64(*hold_amount);
+        }
+        Event::OrderRejected { seq, account_id, market_id, client_order_id, code } => {
+            e.u8(0x2A).u64(*seq).u64(*account_id).u32(*market_id).u64(*client_order_id).u16(code.code());
+        }
+        Event::TradeExecuted {
+            seq, market_id, maker_order_id, maker_account_id, taker_order_id, taker_account_id, taker_side, price,
+            qty, quote_amount, maker_fee, taker_fee, maker_hold_released, taker_hold_released,
+        } => {
+            e.u8(0x2B).u64(*seq).u32(*market_id).u64(*maker_order_id).u64(*maker_account_id).u64(*taker_order_id)
+                .u64(*taker_account_id).u8(taker_side.code()).u64(*price).u64(*qty).u64(*quote_amount)
+                .u64(*maker_fee).u64(*taker_fee).u64(*maker_hold_released).u64(*taker_hold_released);
+        }
+        Event::OrderCanceled { seq, order_id, account_id, market_id, reason, remaining_qty, released_amount } => {
+            e.u8(0x2C).u64(*seq).u64(*order_id).u64(*account_id).u32(*market_id).u8(reason.code())
+                .u64(*remaining_qty).u64(*released_amount);
+        }
+        Event::CancelRejected { seq, account_id, order_id, client_order_id, code } => {
+            e.u8(0x2D).u64(*seq).u64(*account_id).u64(*order_id).u64(*client_order_id).u16(code.code());
+        }
+        Event::BlockSealed {
+            seq, height, first_seq, last_seq, timestamp_ms, command_count, event_count, state_root,
+            commands_root, events_root,
+        } => {
+            e.u8(0x2E).u64(*seq).u64(*height).u64(*first_seq).u64(*last_seq).u64(*timestamp_ms)
+                .u32(*command_count).u32(*event_count).bytes(&crate::unhex(state_root))
+                .bytes(&crate::unhex(commands_root)).bytes(&crate::unhex(events_root));
+        }
+    }
+    e.buf
+}

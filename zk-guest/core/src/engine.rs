@@ -1,0 +1,946 @@
+//! The exchange state machine, implemented from docs/engine-spec.md (the Java engine is the other
+//! implementation; the golden vectors hold both to the same events and roots).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::enc::{encode_command, encode_event, Enc};
+use crate::smt::{Smt, Z};
+use crate::types::*;
+
+pub const MAX_ACCOUNT_ID: i64 = 0xFFFF_FFFF;
+pub const MAX_OPEN_ORDERS: i32 = 1_000;
+pub const MAX_ASSETS: usize = 256;
+pub const MAX_MARKETS: usize = 256;
+pub const PPM: i64 = 1_000_000;
+
+pub fn fee_floor(n: i64, r: i64) -> i64 {
+    (n / PPM) * r + (n % PPM) * r / PPM
+}
+
+pub fn fee_ceil(n: i64, r: i64) -> i64 {
+    (n / PPM) * r + ((n % PPM) * r + PPM - 1) / PPM
+}
+
+fn buy_hold(price_ticks: i64, lots: i64, qptl: i64, fee: i64) -> Option<i64> {
+    let notional = price_ticks.checked_mul(lots)?.checked_mul(qptl)?;
+    notional.checked_add(fee_ceil(notional, fee))
+}
+
+fn affordable_lots(budget: i64, price_ticks: i64, qptl: i64, fee: i64) -> i64 {
+    let unit = price_ticks * qptl;
+    let mut lo = 0i64;
+    let mut hi = budget / unit;
+    while lo < hi {
+        let mid = lo + (hi - lo + 1) / 2;
+        let n = mid * unit;
+        if fee_floor(n, fee) <= budget - n {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub asset_id: i32,
+    pub symbol: String,
+    pub scale: i32,
+    pub fees_collected: i64,
+    pub total_deposited: i64,
+    pub total_withdrawn: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Order {
+    pub order_id: i64,
+    pub account_id: i64,
+    pub client_order_id: i64,
+    pub side: Side,
+    pub price_ticks: i64,
+    pub remaining_lots: i64,
+    pub hold: i64,
+}
+
+/// Book key: ascending iteration is priority order (bids store the negated price).
+type Key = (i64, i64);
+
+#[derive(Clone, Debug)]
+pub struct Market {
+    pub market_id: i32,
+    pub symbol: String,
+    pub base: i32,
+    pub quote: i32,
+    pub tick_size: i64,
+    pub lot_size: i64,
+    pub min_notional: i64,
+    pub maker_fee_ppm: i32,
+    pub taker_fee_ppm: i32,
+    pub qptl: i64,
+    pub status: MarketStatus,
+    pub bids: BTreeMap<Key, Order>,
+    pub asks: BTreeMap<Key, Order>,
+}
+
+impl Market {
+    fn hold_fee(&self) -> i64 {
+        self.maker_fee_ppm.max(self.taker_fee_ppm) as i64
+    }
+    fn side(&self, s: Side) -> &BTreeMap<Key, Order> {
+        match s {
+            Side::BUY => &self.bids,
+            Side::SELL => &self.asks,
+        }
+    }
+    fn side_mut(&mut self, s: Side) -> &mut BTreeMap<Key, Order> {
+        match s {
+            Side::BUY => &mut self.bids,
+            Side::SELL => &mut self.asks,
+        }
+    }
+    fn key(side: Side, price_ticks: i64, order_id: i64) -> Key {
+        match side {
+            Side::BUY => (-price_ticks, order_id),
+            Side::SELL => (price_ticks, order_id),
+        }
+    }
+    fn crosses(maker: &Order, limit: i64) -> bool {
+        match maker.side {
+            Side::SELL => maker.price_ticks <= limit,
+            Side::BUY => maker.price_ticks >= limit,
+        }
+    }
+    pub fn leaf(&self) -> [u8; 32] {
+        let mut b = Enc::new();
+        b.u8(0x13).u32(self.market_id);
+        for side in [&self.bids, &self.asks] {
+            b.u32(side.len() as i32);
+            for o in side.values() {
+                b.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u8(o.side.code())
+                    .u64(o.price_ticks * self.tick_size).u64(o.remaining_lots * self.lot_size).u64(o.hold);
+            }
+        }
+        let book = b.sha256();
+        let mut e = Enc::new();
+        e.u8(0x14).u32(self.market_id).str(&Some(self.symbol.clone())).u32(self.base).u32(self.quote)
+            .u64(self.tick_size).u64(self.lot_size).u64(self.min_notional).u32(self.maker_fee_ppm)
+            .u32(self.taker_fee_ppm).u8(self.status.code()).bytes(&book);
+        e.sha256()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Account {
+    /// assetId -> (available, locked)
+    pub balances: BTreeMap<i32, (i64, i64)>,
+    pub open_orders: BTreeMap<i64, i32>, // orderId -> marketId
+    pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
+}
+
+impl Account {
+    fn avail(&self, asset: i32) -> i64 {
+        self.balances.get(&asset).map_or(0, |b| b.0)
+    }
+    fn bal(&mut self, asset: i32) -> &mut (i64, i64) {
+        self.balances.entry(asset).or_insert((0, 0))
+    }
+    pub fn leaf(&self, account_id: i64) -> [u8; 32] {
+        let nz: Vec<_> = self.balances.iter().filter(|(_, b)| b.0 != 0 || b.1 != 0).collect();
+        if nz.is_empty() {
+            return Z;
+        }
+        let mut e = Enc::new();
+        e.u8(0x10).u64(account_id).u32(nz.len() as i32);
+        for (a, b) in nz {
+            e.u32(*a).u64(b.0).u64(b.1);
+        }
+        e.sha256()
+    }
+}
+
+/// Where a part of the state came from: known in full, or only by its hash (guest witnesses).
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub last_seq: i64,
+    pub height: i64,
+    pub block_first_seq: i64,
+    pub assets: BTreeMap<i32, Asset>,
+    pub markets: BTreeMap<i32, Market>,
+    /// Markets the witness did not include: only their leaf hashes (guest).
+    pub opaque_markets: BTreeMap<i32, [u8; 32]>,
+    pub accounts: BTreeMap<i64, Account>,
+    /// orderId -> (marketId, side, priceTicks, accountId)
+    pub order_index: BTreeMap<i64, (i32, Side, i64, i64)>,
+    pub account_tree: Option<Smt>,
+    pub deposit_tree: Option<Smt>,
+    pub dirty_accounts: BTreeSet<i64>,
+    pub block_commands: Vec<[u8; 32]>,
+    pub block_events: Vec<[u8; 32]>,
+    /// In a guest, touching an account or deposit id the witness did not prove is fatal.
+    pub partial: bool,
+    pub known_accounts: BTreeSet<i64>,
+    pub known_deposits: BTreeSet<i64>,
+}
+
+fn merkle_leaf(enc: &[u8]) -> [u8; 32] {
+    let mut v = Vec::with_capacity(enc.len() + 1);
+    v.push(0u8);
+    v.extend_from_slice(enc);
+    crate::sha::sha256(&v)
+}
+
+pub fn merkle_root(leaves: &[[u8; 32]]) -> [u8; 32] {
+    if leaves.is_empty() {
+        return crate::sha::sha256(&[]);
+    }
+    if leaves.len() == 1 {
+        return leaves[0];
+    }
+    let n = leaves.len();
+    let mut k = 1usize;
+    while k * 2 < n {
+        k *= 2;
+    }
+    let l = merkle_root(&leaves[..k]);
+    let r = merkle_root(&leaves[k..]);
+    let mut buf = [0u8; 65];
+    buf[0] = 1;
+    buf[1..33].copy_from_slice(&l);
+    buf[33..].copy_from_slice(&r);
+    crate::sha::sha256(&buf)
+}
+
+fn valid_symbol(s: &Option<String>) -> bool {
+    match s {
+        None => false,
+        Some(s) => {
+            !s.is_empty()
+                && s.chars().count() <= 16
+                && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-_/.".contains(c))
+        }
+    }
+}
+
+fn valid_account(id: i64) -> bool {
+    (1..=MAX_ACCOUNT_ID).contains(&id)
+}
+
+struct Taker {
+    order_id: i64,
+    account_id: i64,
+    side: Side,
+    market: bool,
+    by_quote: bool,
+    limit: i64,
+    remaining: i64,
+    hold: i64,
+}
+
+impl State {
+    pub fn new() -> Self {
+        State {
+            last_seq: -1,
+            block_first_seq: -1,
+            account_tree: Some(Smt::new(32)),
+            deposit_tree: Some(Smt::new(64)),
+            ..Default::default()
+        }
+    }
+
+    fn account(&mut self, id: i64) -> &mut Account {
+        if self.partial && !self.known_accounts.contains(&id) {
+            panic!("account {id} is not in the witness");
+        }
+        self.dirty_accounts.insert(id);
+        self.accounts.entry(id).or_default()
+    }
+
+    fn account_ro(&self, id: i64) -> Option<&Account> {
+        if self.partial && !self.known_accounts.contains(&id) {
+            panic!("account {id} is not in the witness");
+        }
+        self.accounts.get(&id)
+    }
+
+    fn market_mut(&mut self, id: i32) -> Option<&mut Market> {
+        if self.opaque_markets.contains_key(&id) {
+            panic!("market {id} is not in the witness");
+        }
+        self.markets.get_mut(&id)
+    }
+
+    fn market_exists(&self, id: i32) -> bool {
+        self.markets.contains_key(&id) || self.opaque_markets.contains_key(&id)
+    }
+
+    pub fn apply(&mut self, c: &Command, out: &mut Vec<Event>) {
+        if c.seq() <= self.last_seq {
+            return;
+        }
+        self.last_seq = c.seq();
+        if self.block_first_seq < 0 {
+            self.block_first_seq = c.seq();
+        }
+        self.block_commands.push(merkle_leaf(&encode_command(c)));
+        let from = out.len();
+        match c {
+            Command::AddAsset { seq, asset_id, symbol, scale, .. } => self.add_asset(*seq, *asset_id, symbol, *scale, out),
+            Command::AddMarket { .. } => self.add_market(c, out),
+            Command::SetMarketStatus { seq, market_id, status, .. } => {
+                if !self.market_exists(*market_id) {
+                    out.push(Event::AdminRejected { seq: *seq, code: RejectCode::UNKNOWN_MARKET });
+                } else if let Some(st) = status {
+                    self.market_mut(*market_id).unwrap().status = *st;
+                    out.push(Event::MarketStatusChanged { seq: *seq, market_id: *market_id, status: Some(*st) });
+                } else {
+                    out.push(Event::AdminRejected { seq: *seq, code: RejectCode::MALFORMED });
+                }
+            }
+            Command::Deposit { seq, account_id, asset_id, amount, external_id, .. } => {
+                self.deposit(*seq, *account_id, *asset_id, *amount, *external_id, out)
+            }
+            Command::Withdraw { seq, account_id, asset_id, amount, .. } => {
+                self.withdraw(*seq, *account_id, *asset_id, *amount, out)
+            }
+            Command::PlaceOrder { .. } => self.place(c, out),
+            Command::CancelOrder { seq, account_id, order_id, client_order_id, .. } => {
+                self.cancel(*seq, *account_id, *order_id, *client_order_id, out)
+            }
+            Command::CancelAll { seq, account_id, market_id, .. } => self.cancel_all(*seq, *account_id, *market_id, out),
+            Command::SealBlock { seq, timestamp_ms } => self.seal(*seq, *timestamp_ms, out),
+        }
+        if !matches!(c, Command::SealBlock { .. }) {
+            for e in &out[from..] {
+                self.block_events.push(merkle_leaf(&encode_event(e)));
+            }
+        }
+    }
+
+    fn add_asset(&mut self, seq: i64, asset_id: i32, symbol: &Option<String>, scale: i32, out: &mut Vec<Event>) {
+        let code = if asset_id <= 0 || !valid_symbol(symbol) {
+            Some(RejectCode::MALFORMED)
+        } else if self.assets.contains_key(&asset_id) {
+            Some(RejectCode::DUPLICATE_ASSET)
+        } else if !(0..=18).contains(&scale) || self.assets.len() >= MAX_ASSETS {
+            Some(RejectCode::INVALID_MARKET_PARAMS)
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            out.push(Event::AdminRejected { seq, code });
+            return;
+        }
+        let symbol_s = symbol.clone().unwrap();
+        self.assets.insert(asset_id, Asset {
+            asset_id,
+            symbol: symbol_s,
+            scale,
+            fees_collected: 0,
+            total_deposited: 0,
+            total_withdrawn: 0,
+        });
+        out.push(Event::AssetAdded { seq, asset_id, symbol: symbol.clone(), scale });
+    }
+
+    fn add_market(&mut self, c: &Command, out: &mut Vec<Event>) {
+        let Command::AddMarket {
+            seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional,
+            maker_fee_ppm, taker_fee_ppm, ..
+        } = c.clone()
+        else {
+            unreachable!()
+        };
+        let base = self.assets.get(&base_asset_id).cloned();
+        let quote = self.assets.get(&quote_asset_id).cloned();
+        let mut qptl = 0;
+        let code = if market_id <= 0 || !valid_symbol(&symbol) {
+            Some(RejectCode::MALFORMED)
+        } else if self.market_exists(market_id) {
+            Some(RejectCode::DUPLICATE_MARKET)
+        } else if base.is_none() || quote.is_none() {
+            Some(RejectCode::UNKNOWN_ASSET)
+        } else if base_asset_id == quote_asset_id
+            || tick_size <= 0
+            || lot_size <= 0
+            || min_notional < 0
+            || !(0..=PPM as i32).contains(&maker_fee_ppm)
+            || !(0..=PPM as i32).contains(&taker_fee_ppm)
+            || self.markets.len() + self.opaque_markets.len() >= MAX_MARKETS
+        {
+            Some(RejectCode::INVALID_MARKET_PARAMS)
+        } else {
+            let unit = 10i64.pow(base.as_ref().unwrap().scale as u32);
+            match tick_size.checked_mul(lot_size) {
+                Some(tl) if tl % unit == 0 => {
+                    qptl = tl / unit;
+                    None
+                }
+                _ => Some(RejectCode::INVALID_MARKET_PARAMS),
+            }
+        };
+        if let Some(code) = code {
+            out.push(Event::AdminRejected { seq, code });
+            return;
+        }
+        self.markets.insert(market_id, Market {
+            market_id,
+            symbol: symbol.clone().unwrap(),
+            base: base_asset_id,
+            quote: quote_asset_id,
+            tick_size,
+            lot_size,
+            min_notional,
+            maker_fee_ppm,
+            taker_fee_ppm,
+            qptl,
+            status: MarketStatus::ACTIVE,
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
+        });
+        out.push(Event::MarketAdded {
+            seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional, maker_fee_ppm,
+            taker_fee_ppm,
+        });
+    }
+
+    fn deposit_seen(&self, external_id: i64) -> bool {
+        if self.partial && !self.known_deposits.contains(&external_id) {
+            panic!("deposit id {external_id} is not in the witness");
+        }
+        self.deposit_tree.as_ref().unwrap().leaf(external_id as u64) != Z
+    }
+
+    fn deposit(&mut self, seq: i64, account_id: i64, asset_id: i32, amount: i64, external_id: i64, out: &mut Vec<Event>) {
+        let total = self.assets.get(&asset_id).map(|a| a.total_deposited);
+        let code = if total.is_none() {
+            Some(RejectCode::UNKNOWN_ASSET)
+        } else if !valid_account(account_id) {
+            Some(RejectCode::INVALID_ACCOUNT)
+        } else if amount <= 0 {
+            Some(RejectCode::INVALID_AMOUNT)
+        } else if external_id <= 0 {
+            Some(RejectCode::MALFORMED)
+        } else if self.deposit_seen(external_id) {
+            Some(RejectCode::DUPLICATE_DEPOSIT)
+        } else if amount > i64::MAX - total.unwrap() {
+            Some(RejectCode::AMOUNT_OVERFLOW)
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            out.push(Event::DepositRejected { seq, account_id, asset_id, amount, external_id, code });
+            return;
+        }
+        self.assets.get_mut(&asset_id).unwrap().total_deposited += amount;
+        self.account(account_id).bal(asset_id).0 += amount;
+        let mut e = Enc::new();
+        e.u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount);
+        let leaf = e.sha256();
+        self.deposit_tree.as_mut().unwrap().put(external_id as u64, leaf);
+        out.push(Event::Deposited { seq, account_id, asset_id, amount, external_id });
+    }
+
+    fn withdraw(&mut self, seq: i64, account_id: i64, asset_id: i32, amount: i64, out: &mut Vec<Event>) {
+        let code = if !self.assets.contains_key(&asset_id) {
+            Some(RejectCode::UNKNOWN_ASSET)
+        } else if !valid_account(account_id) {
+            Some(RejectCode::INVALID_ACCOUNT)
+        } else if amount <= 0 {
+            Some(RejectCode::INVALID_AMOUNT)
+        } else if self.account_ro(account_id).map_or(0, |a| a.avail(asset_id)) < amount {
+            Some(RejectCode::INSUFFICIENT_FUNDS)
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            out.push(Event::WithdrawalRejected { seq, account_id, asset_id, amount, code });
+            return;
+        }
+        self.account(account_id).bal(asset_id).0 -= amount;
+        self.assets.get_mut(&asset_id).unwrap().total_withdrawn += amount;
+        out.push(Event::Withdrawn { seq, account_id, asset_id, amount });
+    }
+
+    fn lock(&mut self, account_id: i64, asset: i32, amount: i64) {
+        let b = self.account(account_id).bal(asset);
+        b.0 -= amount;
+        b.1 += amount;
+    }
+
+    fn release(&mut self, account_id: i64, asset: i32, amount: i64) {
+        let b = self.account(account_id).bal(asset);
+        b.1 -= amount;
+        b.0 += amount;
+    }
+
+    fn check_shape(
+        side: Option<Side>, ot: Option<OrderType>, tif: Option<TimeInForce>, coid: i64, price: i64, qty: i64,
+        quote_qty: i64,
+    ) -> Option<RejectCode> {
+        let (Some(side), Some(ot), Some(tif)) = (side, ot, tif) else {
+            return Some(RejectCode::MALFORMED);
+        };
+        if coid < 0 {
+            return Some(RejectCode::MALFORMED);
+        }
+        if ot == OrderType::LIMIT {
+            if quote_qty != 0 {
+                return Some(RejectCode::INVALID_ORDER_TYPE);
+            }
+            if price <= 0 || qty <= 0 {
+                return Some(RejectCode::INVALID_AMOUNT);
+            }
+            return None;
+        }
+        if tif != TimeInForce::IOC || price != 0 {
+            return Some(RejectCode::INVALID_ORDER_TYPE);
+        }
+        if qty < 0 || quote_qty < 0 {
+            return Some(RejectCode::INVALID_AMOUNT);
+        }
+        if side == Side::SELL {
+            if quote_qty != 0 {
+                return Some(RejectCode::INVALID_ORDER_TYPE);
+            }
+            return if qty == 0 { Some(RejectCode::INVALID_AMOUNT) } else { None };
+        }
+        if qty != 0 && quote_qty != 0 {
+            return Some(RejectCode::INVALID_ORDER_TYPE);
+        }
+        if qty == 0 && quote_qty == 0 {
+            Some(RejectCode::INVALID_AMOUNT)
+        } else {
+            None
+        }
+    }
+
+    fn place(&mut self, c: &Command, out: &mut Vec<Event>) {
+        let Command::PlaceOrder {
+            seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty, ..
+        } = *c
+        else {
+            unreachable!()
+        };
+        let code = if !self.market_exists(market_id) {
+            Some(RejectCode::UNKNOWN_MARKET)
+        } else if self.market_mut(market_id).unwrap().status != MarketStatus::ACTIVE {
+            Some(RejectCode::MARKET_HALTED)
+        } else if !valid_account(account_id) {
+            Some(RejectCode::INVALID_ACCOUNT)
+        } else {
+            Self::check_shape(side, order_type, tif, client_order_id, price, qty, quote_qty)
+        };
+        let code = match code {
+            Some(c) => Some(c),
+            None => self.place_checked(c, out),
+        };
+        if let Some(code) = code {
+            out.push(Event::OrderRejected { seq, account_id, market_id, client_order_id, code });
+        }
+    }
+
+    fn place_checked(&mut self, c: &Command, out: &mut Vec<Event>) -> Option<RejectCode> {
+        let Command::PlaceOrder {
+            seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty, ..
+        } = *c
+        else {
+            unreachable!()
+        };
+        let (side, ot, tif) = (side.unwrap(), order_type.unwrap(), tif.unwrap());
+        let m = self.markets.get(&market_id).unwrap();
+        let limit = ot == OrderType::LIMIT;
+        if limit && price % m.tick_size != 0 {
+            return Some(RejectCode::INVALID_TICK);
+        }
+        if qty % m.lot_size != 0 {
+            return Some(RejectCode::INVALID_LOT);
+        }
+        let price_ticks = if limit { price / m.tick_size } else { 0 };
+        let lots = qty / m.lot_size;
+        let buy = side == Side::BUY;
+        let mut hold = 0i64;
+        if limit {
+            let notional = match price_ticks.checked_mul(lots).and_then(|v| v.checked_mul(m.qptl)) {
+                Some(n) => n,
+                None => return Some(RejectCode::AMOUNT_OVERFLOW),
+            };
+            hold = if buy {
+                match buy_hold(price_ticks, lots, m.qptl, m.hold_fee()) {
+                    Some(h) => h,
+                    None => return Some(RejectCode::AMOUNT_OVERFLOW),
+                }
+            } else {
+                qty
+            };
+            if notional < m.min_notional {
+                return Some(RejectCode::BELOW_MIN_NOTIONAL);
+            }
+        } else if !buy {
+            hold = qty;
+        } else if quote_qty > 0 {
+            if quote_qty < m.min_notional {
+                return Some(RejectCode::BELOW_MIN_NOTIONAL);
+            }
+            hold = quote_qty;
+        }
+        let hold_asset = if buy { m.quote } else { m.base };
+        let existing = self.account_ro(account_id);
+        if client_order_id != 0 && existing.is_some_and(|a| a.client_ids.contains_key(&client_order_id)) {
+            return Some(RejectCode::DUPLICATE_CLIENT_ORDER_ID);
+        }
+        let may_rest = limit && (tif == TimeInForce::GTC || tif == TimeInForce::POST_ONLY);
+        if may_rest && existing.is_some_and(|a| a.open_orders.len() as i32 >= MAX_OPEN_ORDERS) {
+            return Some(RejectCode::TOO_MANY_OPEN_ORDERS);
+        }
+        let available = existing.map_or(0, |a| a.avail(hold_asset));
+        if !limit && buy && qty > 0 {
+            hold = available;
+        }
+        if hold == 0 || available < hold {
+            return Some(RejectCode::INSUFFICIENT_FUNDS);
+        }
+        let m = self.markets.get(&market_id).unwrap();
+        if tif == TimeInForce::POST_ONLY {
+            if let Some(best) = m.side(side.opposite()).values().next() {
+                if Market::crosses(best, price_ticks) {
+                    return Some(RejectCode::POST_ONLY_WOULD_CROSS);
+                }
+            }
+        }
+        let lot_size = m.lot_size;
+        self.lock(account_id, hold_asset, hold);
+        out.push(Event::OrderAccepted {
+            seq,
+            order_id: seq,
+            account_id,
+            market_id,
+            client_order_id,
+            side: Some(side),
+            order_type: Some(ot),
+            tif: Some(tif),
+            price,
+            qty,
+            quote_qty,
+            hold_asset_id: hold_asset,
+            hold_amount: hold,
+        });
+        let by_quote = !limit && buy && quote_qty > 0;
+        let mut t = Taker {
+            order_id: seq,
+            account_id,
+            side,
+            market: !limit,
+            by_quote,
+            limit: price_ticks,
+            remaining: if by_quote { i64::MAX } else { lots },
+            hold,
+        };
+        if tif == TimeInForce::FOK && self.fillable(market_id, &t) < lots {
+            self.release(account_id, hold_asset, hold);
+            out.push(Event::OrderCanceled {
+                seq,
+                order_id: seq,
+                account_id,
+                market_id,
+                reason: CancelReason::FOK_UNFILLABLE,
+                remaining_qty: qty,
+                released_amount: hold,
+            });
+            return None;
+        }
+        self.do_match(seq, market_id, &mut t, out);
+        if t.remaining == 0 {
+            debug_assert_eq!(t.hold, 0);
+        } else if may_rest {
+            let o = Order {
+                order_id: seq,
+                account_id,
+                client_order_id,
+                side,
+                price_ticks,
+                remaining_lots: t.remaining,
+                hold: t.hold,
+            };
+            let m = self.markets.get_mut(&market_id).unwrap();
+            m.side_mut(side).insert(Market::key(side, price_ticks, seq), o);
+            self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
+            let a = self.account(account_id);
+            a.open_orders.insert(seq, market_id);
+            if client_order_id != 0 {
+                a.client_ids.insert(client_order_id, seq);
+            }
+        } else {
+            self.release(account_id, hold_asset, t.hold);
+            let remaining_qty = if t.by_quote { 0 } else { t.remaining * lot_size };
+            out.push(Event::OrderCanceled {
+                seq,
+                order_id: seq,
+                account_id,
+                market_id,
+                reason: CancelReason::IOC_REMAINDER,
+                remaining_qty,
+                released_amount: t.hold,
+            });
+        }
+        None
+    }
+
+    fn fillable(&self, market_id: i32, t: &Taker) -> i64 {
+        let m = &self.markets[&market_id];
+        let mut sum = 0i64;
+        for o in m.side(t.side.opposite()).values() {
+            if !t.market && !Market::crosses(o, t.limit) {
+                break;
+            }
+            if o.account_id != t.account_id {
+                sum += o.remaining_lots;
+            }
+            if sum >= t.remaining {
+                break;
+            }
+        }
+        sum
+    }
+
+    fn do_match(&mut self, seq: i64, market_id: i32, t: &mut Taker, out: &mut Vec<Event>) {
+        let maker_side = t.side.opposite();
+        while t.remaining > 0 {
+            let m = &self.markets[&market_id];
+            let Some((key, maker)) = m.side(maker_side).iter().next() else { return };
+            let (key, maker) = (*key, maker.clone());
+            if !t.market && !Market::crosses(&maker, t.limit) {
+                return;
+            }
+            if maker.account_id == t.account_id {
+                self.close_resting(seq, market_id, maker.order_id, CancelReason::SELF_TRADE, out);
+                continue;
+            }
+            let mut lots = t.remaining.min(maker.remaining_lots);
+            if t.market && t.side == Side::BUY {
+                lots = lots.min(affordable_lots(t.hold, maker.price_ticks, m.qptl, m.taker_fee_ppm as i64));
+                if lots == 0 {
+                    return;
+                }
+            }
+            self.fill(seq, market_id, t, key, &maker, lots, out);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fill(&mut self, seq: i64, market_id: i32, t: &mut Taker, key: Key, maker: &Order, lots: i64, out: &mut Vec<Event>) {
+        let m = &self.markets[&market_id];
+        let (quote, base, qptl, lot_size, tick_size, hold_fee) = (m.quote, m.base, m.qptl, m.lot_size, m.tick_size, m.hold_fee());
+        let notional = maker.price_ticks * lots * qptl;
+        let base_qty = lots * lot_size;
+        let maker_fee = fee_floor(notional, m.maker_fee_ppm as i64);
+        let taker_fee = fee_floor(notional, m.taker_fee_ppm as i64);
+        let (buyer, seller) = if t.side == Side::BUY { (t.account_id, maker.account_id) } else { (maker.account_id, t.account_id) };
+        let (buyer_fee, seller_fee) = if t.side == Side::BUY { (taker_fee, maker_fee) } else { (maker_fee, taker_fee) };
+        self.account(buyer).bal(quote).1 -= notional + buyer_fee;
+        self.account(buyer).bal(base).0 += base_qty;
+        self.account(seller).bal(base).1 -= base_qty;
+        self.account(seller).bal(quote).0 += notional - seller_fee;
+        self.assets.get_mut(&quote).unwrap().fees_collected += maker_fee + taker_fee;
+
+        let mut maker_released = 0;
+        let mut taker_released = 0;
+        let new_remaining = maker.remaining_lots - lots;
+        let new_maker_hold = if maker.side == Side::BUY {
+            let nh = buy_hold(maker.price_ticks, new_remaining, qptl, hold_fee).unwrap();
+            maker_released = maker.hold - (notional + maker_fee) - nh;
+            nh
+        } else {
+            maker.hold - base_qty
+        };
+        if maker_released != 0 {
+            self.release(maker.account_id, quote, maker_released);
+        }
+        if !t.by_quote {
+            t.remaining -= lots;
+        }
+        if t.side == Side::BUY {
+            let spent = notional + taker_fee;
+            let nh = if t.market {
+                if t.remaining == 0 { 0 } else { t.hold - spent }
+            } else {
+                buy_hold(t.limit, t.remaining, qptl, hold_fee).unwrap()
+            };
+            taker_released = t.hold - spent - nh;
+            t.hold = nh;
+            if taker_released != 0 {
+                self.release(t.account_id, quote, taker_released);
+            }
+        } else {
+            t.hold -= base_qty;
+        }
+        out.push(Event::TradeExecuted {
+            seq,
+            market_id,
+            maker_order_id: maker.order_id,
+            maker_account_id: maker.account_id,
+            taker_order_id: t.order_id,
+            taker_account_id: t.account_id,
+            taker_side: t.side,
+            price: maker.price_ticks * tick_size,
+            qty: base_qty,
+            quote_amount: notional,
+            maker_fee,
+            taker_fee,
+            maker_hold_released: maker_released,
+            taker_hold_released: taker_released,
+        });
+        let m = self.markets.get_mut(&market_id).unwrap();
+        if new_remaining == 0 {
+            m.side_mut(maker.side).remove(&key);
+            self.order_index.remove(&maker.order_id);
+            let a = self.account(maker.account_id);
+            a.open_orders.remove(&maker.order_id);
+            if maker.client_order_id != 0 {
+                a.client_ids.remove(&maker.client_order_id);
+            }
+        } else {
+            let o = m.side_mut(maker.side).get_mut(&key).unwrap();
+            o.remaining_lots = new_remaining;
+            o.hold = new_maker_hold;
+        }
+    }
+
+    fn close_resting(&mut self, seq: i64, market_id: i32, order_id: i64, reason: CancelReason, out: &mut Vec<Event>) {
+        let (_, side, price_ticks, _) = self.order_index.remove(&order_id).unwrap();
+        let m = self.market_mut(market_id).unwrap();
+        let o = m.side_mut(side).remove(&Market::key(side, price_ticks, order_id)).unwrap();
+        let asset = if side == Side::BUY { m.quote } else { m.base };
+        let lot_size = m.lot_size;
+        let a = self.account(o.account_id);
+        a.open_orders.remove(&order_id);
+        if o.client_order_id != 0 {
+            a.client_ids.remove(&o.client_order_id);
+        }
+        self.release(o.account_id, asset, o.hold);
+        out.push(Event::OrderCanceled {
+            seq,
+            order_id,
+            account_id: o.account_id,
+            market_id,
+            reason,
+            remaining_qty: o.remaining_lots * lot_size,
+            released_amount: o.hold,
+        });
+    }
+
+    fn cancel(&mut self, seq: i64, account_id: i64, order_id: i64, client_order_id: i64, out: &mut Vec<Event>) {
+        let mut target = None;
+        let code = if !valid_account(account_id) {
+            Some(RejectCode::INVALID_ACCOUNT)
+        } else if order_id < 0 || client_order_id < 0 || (order_id == 0) == (client_order_id == 0) {
+            Some(RejectCode::MALFORMED)
+        } else if order_id != 0 {
+            match self.order_index.get(&order_id) {
+                None => Some(RejectCode::ORDER_NOT_FOUND),
+                Some((_, _, _, owner)) if *owner != account_id => Some(RejectCode::NOT_ORDER_OWNER),
+                Some((mid, ..)) => {
+                    target = Some((*mid, order_id));
+                    None
+                }
+            }
+        } else {
+            match self.account_ro(account_id).and_then(|a| a.client_ids.get(&client_order_id)) {
+                None => Some(RejectCode::ORDER_NOT_FOUND),
+                Some(oid) => {
+                    target = Some((self.order_index[oid].0, *oid));
+                    None
+                }
+            }
+        };
+        if let Some(code) = code {
+            out.push(Event::CancelRejected { seq, account_id, order_id, client_order_id, code });
+            return;
+        }
+        let (mid, oid) = target.unwrap();
+        self.close_resting(seq, mid, oid, CancelReason::USER, out);
+    }
+
+    fn cancel_all(&mut self, seq: i64, account_id: i64, market_id: i32, out: &mut Vec<Event>) {
+        let code = if !valid_account(account_id) {
+            Some(RejectCode::INVALID_ACCOUNT)
+        } else if market_id < 0 {
+            Some(RejectCode::MALFORMED)
+        } else if market_id > 0 && !self.market_exists(market_id) {
+            Some(RejectCode::UNKNOWN_MARKET)
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            out.push(Event::CancelRejected { seq, account_id, order_id: 0, client_order_id: 0, code });
+            return;
+        }
+        let Some(a) = self.account_ro(account_id) else { return };
+        let victims: Vec<(i64, i32)> = a
+            .open_orders
+            .iter()
+            .filter(|(_, mid)| market_id == 0 || **mid == market_id)
+            .map(|(o, m)| (*o, *m))
+            .collect();
+        for (oid, mid) in victims {
+            self.close_resting(seq, mid, oid, CancelReason::USER, out);
+        }
+    }
+
+    fn seal(&mut self, seq: i64, timestamp_ms: i64, out: &mut Vec<Event>) {
+        self.height += 1;
+        let state_root = self.state_root();
+        let commands_root = merkle_root(&self.block_commands);
+        let events_root = merkle_root(&self.block_events);
+        out.push(Event::BlockSealed {
+            seq,
+            height: self.height,
+            first_seq: self.block_first_seq,
+            last_seq: seq,
+            timestamp_ms,
+            command_count: self.block_commands.len() as i32,
+            event_count: self.block_events.len() as i32,
+            state_root: crate::hex(&state_root),
+            commands_root: crate::hex(&commands_root),
+            events_root: crate::hex(&events_root),
+        });
+        self.block_commands.clear();
+        self.block_events.clear();
+        self.block_first_seq = -1;
+    }
+
+    pub fn assets_hash(&self) -> [u8; 32] {
+        let mut e = Enc::new();
+        e.u8(0x16).u32(self.assets.len() as i32);
+        for a in self.assets.values() {
+            e.u32(a.asset_id).str(&Some(a.symbol.clone())).u8(a.scale as u8).u64(a.fees_collected)
+                .u64(a.total_deposited).u64(a.total_withdrawn);
+        }
+        e.sha256()
+    }
+
+    pub fn markets_root(&self) -> [u8; 32] {
+        let mut leaves: BTreeMap<i32, [u8; 32]> = self.opaque_markets.clone();
+        for (id, m) in &self.markets {
+            leaves.insert(*id, m.leaf());
+        }
+        let mut e = Enc::new();
+        e.u8(0x15).u32(leaves.len() as i32);
+        for l in leaves.values() {
+            e.bytes(l);
+        }
+        e.sha256()
+    }
+
+    pub fn state_root(&mut self) -> [u8; 32] {
+        let dirty: Vec<i64> = std::mem::take(&mut self.dirty_accounts).into_iter().collect();
+        for id in dirty {
+            let leaf = self.accounts.get(&id).map_or(Z, |a| a.leaf(id));
+            self.account_tree.as_mut().unwrap().put(id as u64, leaf);
+        }
+        let mut e = Enc::new();
+        e.u8(0x17).u64(self.height).u64(self.last_seq).bytes(&self.assets_hash()).bytes(&self.markets_root())
+            .bytes(&self.account_tree.as_ref().unwrap().root()).bytes(&self.deposit_tree.as_ref().unwrap().root());
+        e.sha256()
+    }
+}

@@ -1,0 +1,1 @@
+//! Block-range witnesses: filled in below.
