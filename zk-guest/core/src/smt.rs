@@ -37,6 +37,13 @@ impl Smt {
         Smt { depth, nodes: BTreeMap::new() }
     }
 
+    /// A tree known only by its root (nothing under it may be read or changed).
+    pub fn with_root(depth: u32, root: [u8; 32]) -> Self {
+        let mut t = Smt::new(depth);
+        t.set(depth, 0, root);
+        t
+    }
+
     fn get(&self, h: u32, i: u64) -> [u8; 32] {
         *self.nodes.get(&(h, i)).unwrap_or(&Z)
     }

@@ -1,1 +1,332 @@
-//! Block-range witnesses: filled in below.
+//! Block-range witnesses (docs/zk.md): decode, check against the pre-state root, re-execute, check every
+//! recorded block header, and produce the public values the SP1 guest commits.
+
+use std::collections::BTreeMap;
+
+use crate::engine::{Account, Asset, Market, Order, State};
+use crate::smt::Smt;
+use crate::types::*;
+
+const MAGIC: u32 = 0x5A4B5731;
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let s = self.b.get(self.at..self.at + n).unwrap_or_else(|| panic!("witness truncated at byte {}", self.at));
+        self.at += n;
+        s
+    }
+    fn u8(&mut self) -> u8 {
+        self.take(1)[0]
+    }
+    fn i32(&mut self) -> i32 {
+        i32::from_be_bytes(self.take(4).try_into().unwrap())
+    }
+    fn i64(&mut self) -> i64 {
+        i64::from_be_bytes(self.take(8).try_into().unwrap())
+    }
+    fn h(&mut self) -> [u8; 32] {
+        self.take(32).try_into().unwrap()
+    }
+    fn str(&mut self) -> String {
+        let n = self.u8() as usize;
+        String::from_utf8(self.take(n).to_vec()).expect("utf-8 symbol")
+    }
+    fn count(&mut self, max: usize) -> usize {
+        let n = self.i32();
+        assert!(n >= 0 && (n as usize) <= max, "count {n} out of range");
+        n as usize
+    }
+}
+
+fn side(c: u8) -> Option<Side> {
+    match c {
+        1 => Some(Side::BUY),
+        2 => Some(Side::SELL),
+        _ => None,
+    }
+}
+
+/// Decodes a command from its canonical encoding (docs/engine-spec.md §7).
+pub fn decode_command(b: &[u8]) -> Command {
+    let mut r = Reader { b, at: 0 };
+    let tag = r.u8();
+    let seq = r.i64();
+    let timestamp_ms = r.i64();
+    let c = match tag {
+        0x01 => Command::AddAsset { seq, timestamp_ms, asset_id: r.i32(), symbol: Some(r.str()), scale: r.u8() as i32 },
+        0x02 => Command::AddMarket {
+            seq,
+            timestamp_ms,
+            market_id: r.i32(),
+            symbol: Some(r.str()),
+            base_asset_id: r.i32(),
+            quote_asset_id: r.i32(),
+            tick_size: r.i64(),
+            lot_size: r.i64(),
+            min_notional: r.i64(),
+            maker_fee_ppm: r.i32(),
+            taker_fee_ppm: r.i32(),
+        },
+        0x03 => Command::SetMarketStatus {
+            seq,
+            timestamp_ms,
+            market_id: r.i32(),
+            status: match r.u8() {
+                1 => Some(MarketStatus::ACTIVE),
+                2 => Some(MarketStatus::HALTED),
+                _ => None,
+            },
+        },
+        0x04 => Command::Deposit {
+            seq, timestamp_ms, account_id: r.i64(), asset_id: r.i32(), amount: r.i64(), external_id: r.i64(),
+        },
+        0x05 => Command::Withdraw { seq, timestamp_ms, account_id: r.i64(), asset_id: r.i32(), amount: r.i64() },
+        0x06 => Command::PlaceOrder {
+            seq,
+            timestamp_ms,
+            account_id: r.i64(),
+            market_id: r.i32(),
+            client_order_id: r.i64(),
+            side: side(r.u8()),
+            order_type: match r.u8() {
+                1 => Some(OrderType::LIMIT),
+                2 => Some(OrderType::MARKET),
+                _ => None,
+            },
+            tif: match r.u8() {
+                1 => Some(TimeInForce::GTC),
+                2 => Some(TimeInForce::IOC),
+                3 => Some(TimeInForce::FOK),
+                4 => Some(TimeInForce::POST_ONLY),
+                _ => None,
+            },
+            price: r.i64(),
+            qty: r.i64(),
+            quote_qty: r.i64(),
+        },
+        0x07 => Command::CancelOrder { seq, timestamp_ms, account_id: r.i64(), order_id: r.i64(), client_order_id: r.i64() },
+        0x08 => Command::CancelAll { seq, timestamp_ms, account_id: r.i64(), market_id: r.i32() },
+        0x09 => Command::SealBlock { seq, timestamp_ms },
+        t => panic!("unknown command tag {t}"),
+    };
+    assert_eq!(r.at, b.len(), "trailing bytes in command encoding");
+    c
+}
+
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub height: i64,
+    pub first_seq: i64,
+    pub last_seq: i64,
+    pub state_root: [u8; 32],
+    pub commands_root: [u8; 32],
+    pub events_root: [u8; 32],
+}
+
+pub struct Witness {
+    pub pre_root: [u8; 32],
+    pub state: State,
+    pub commands: Vec<Command>,
+    pub headers: Vec<Header>,
+}
+
+/// Public values committed by the guest: 32+32+8+8+32 = 112 bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicValues {
+    pub pre_state_root: [u8; 32],
+    pub post_state_root: [u8; 32],
+    pub first_height: i64,
+    pub last_height: i64,
+    pub blocks_hash: [u8; 32],
+}
+
+impl PublicValues {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(112);
+        v.extend_from_slice(&self.pre_state_root);
+        v.extend_from_slice(&self.post_state_root);
+        v.extend_from_slice(&self.first_height.to_be_bytes());
+        v.extend_from_slice(&self.last_height.to_be_bytes());
+        v.extend_from_slice(&self.blocks_hash);
+        v
+    }
+}
+
+const MAX_ITEMS: usize = 1 << 24;
+
+/// Decodes a witness and checks every part of it against its pre-state root. Panics on any mismatch:
+/// in the guest a panic means no proof can exist.
+pub fn load(bytes: &[u8]) -> Witness {
+    let mut r = Reader { b: bytes, at: 0 };
+    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW1 witness");
+    let pre_root = r.h();
+    let mut st = State::new();
+    st.partial = true;
+    st.height = r.i64();
+    st.last_seq = r.i64();
+    let accounts_root = r.h();
+    let deposits_root = r.h();
+    for _ in 0..r.count(256) {
+        let a = Asset {
+            asset_id: r.i32(),
+            symbol: r.str(),
+            scale: r.u8() as i32,
+            fees_collected: r.i64(),
+            total_deposited: r.i64(),
+            total_withdrawn: r.i64(),
+        };
+        st.assets.insert(a.asset_id, a);
+    }
+    let mut orders_by_account: BTreeMap<i64, Vec<(i64, i32, i64)>> = BTreeMap::new();
+    for _ in 0..r.count(256) {
+        let market_id = r.i32();
+        if r.u8() == 0 {
+            st.opaque_markets.insert(market_id, r.h());
+            continue;
+        }
+        let symbol = r.str();
+        let (base, quote) = (r.i32(), r.i32());
+        let (tick_size, lot_size, min_notional) = (r.i64(), r.i64(), r.i64());
+        let (maker, taker) = (r.i32(), r.i32());
+        let status = if r.u8() == 2 { MarketStatus::HALTED } else { MarketStatus::ACTIVE };
+        let scale = st.assets[&base].scale as u32;
+        let mut m = Market {
+            market_id,
+            symbol,
+            base,
+            quote,
+            tick_size,
+            lot_size,
+            min_notional,
+            maker_fee_ppm: maker,
+            taker_fee_ppm: taker,
+            qptl: tick_size * lot_size / 10i64.pow(scale),
+            status,
+            bids: BTreeMap::new(),
+            asks: BTreeMap::new(),
+        };
+        for _ in 0..r.count(MAX_ITEMS) {
+            let o = Order {
+                order_id: r.i64(),
+                account_id: r.i64(),
+                client_order_id: r.i64(),
+                side: side(r.u8()).expect("order side"),
+                price_ticks: r.i64(),
+                remaining_lots: r.i64(),
+                hold: r.i64(),
+            };
+            st.order_index.insert(o.order_id, (market_id, o.side, o.price_ticks, o.account_id));
+            orders_by_account.entry(o.account_id).or_default().push((o.order_id, market_id, o.client_order_id));
+            match o.side {
+                Side::BUY => m.bids.insert((-o.price_ticks, o.order_id), o),
+                Side::SELL => m.asks.insert((o.price_ticks, o.order_id), o),
+            };
+        }
+        st.markets.insert(market_id, m);
+    }
+    let mut tree = Smt::new(32);
+    for _ in 0..r.count(MAX_ITEMS) {
+        let id = r.i64();
+        let mut a = Account::default();
+        for _ in 0..r.count(256) {
+            let asset = r.i32();
+            a.balances.insert(asset, (r.i64(), r.i64()));
+        }
+        for (oid, mid, coid) in orders_by_account.get(&id).into_iter().flatten() {
+            a.open_orders.insert(*oid, *mid);
+            if *coid != 0 {
+                a.client_ids.insert(*coid, *oid);
+            }
+        }
+        let sibs: Vec<[u8; 32]> = (0..32).map(|_| r.h()).collect();
+        let root = tree.insert_proven(id as u64, a.leaf(id), &sibs);
+        assert_eq!(root, accounts_root, "account {id} is not in the pre-state");
+        st.known_accounts.insert(id);
+        st.accounts.insert(id, a);
+    }
+    let mut deposits = Smt::new(64);
+    for _ in 0..r.count(MAX_ITEMS) {
+        let id = r.i64();
+        let leaf = r.h();
+        let sibs: Vec<[u8; 32]> = (0..64).map(|_| r.h()).collect();
+        let root = deposits.insert_proven(id as u64, leaf, &sibs);
+        assert_eq!(root, deposits_root, "deposit {id} is not in the pre-state");
+        st.known_deposits.insert(id);
+    }
+    // With nothing proven, the trees still stand for their committed roots.
+    if st.known_accounts.is_empty() {
+        tree = Smt::with_root(32, accounts_root);
+    }
+    if st.known_deposits.is_empty() {
+        deposits = Smt::with_root(64, deposits_root);
+    }
+    st.account_tree = Some(tree);
+    st.deposit_tree = Some(deposits);
+    let mut commands = Vec::new();
+    for _ in 0..r.count(MAX_ITEMS) {
+        let n = r.count(1 << 16);
+        commands.push(decode_command(r.take(n)));
+    }
+    let mut headers = Vec::new();
+    for _ in 0..r.count(MAX_ITEMS) {
+        headers.push(Header {
+            height: r.i64(),
+            first_seq: r.i64(),
+            last_seq: r.i64(),
+            state_root: r.h(),
+            commands_root: r.h(),
+            events_root: r.h(),
+        });
+    }
+    assert_eq!(r.at, bytes.len(), "trailing bytes in witness");
+    let computed = st.state_root();
+    assert_eq!(computed, pre_root, "the witness does not match its pre-state root");
+    Witness { pre_root, state: st, commands, headers }
+}
+
+/// Re-executes the range and checks every block against its recorded header.
+pub fn execute(w: Witness) -> PublicValues {
+    let Witness { pre_root, mut state, commands, headers } = w;
+    assert!(!headers.is_empty(), "a range has at least one block");
+    let mut events = Vec::new();
+    let mut next_header = 0usize;
+    let mut blocks = Vec::with_capacity(headers.len() * 112);
+    let mut post_root = pre_root;
+    for c in &commands {
+        events.clear();
+        state.apply(c, &mut events);
+        for e in &events {
+            if let Event::BlockSealed { height, first_seq, last_seq, state_root, commands_root, events_root, .. } = e {
+                let h = headers.get(next_header).expect("more blocks sealed than headers");
+                next_header += 1;
+                assert_eq!(*height, h.height, "block height");
+                assert_eq!(*first_seq, h.first_seq, "block {height}: first seq");
+                assert_eq!(*last_seq, h.last_seq, "block {height}: last seq");
+                assert_eq!(crate::unhex(state_root), h.state_root, "block {height}: recorded state root is wrong");
+                assert_eq!(crate::unhex(commands_root), h.commands_root, "block {height}: commands root");
+                assert_eq!(crate::unhex(events_root), h.events_root, "block {height}: events root");
+                blocks.extend_from_slice(&h.height.to_be_bytes());
+                blocks.extend_from_slice(&h.first_seq.to_be_bytes());
+                blocks.extend_from_slice(&h.last_seq.to_be_bytes());
+                blocks.extend_from_slice(&h.state_root);
+                blocks.extend_from_slice(&h.commands_root);
+                blocks.extend_from_slice(&h.events_root);
+                post_root = h.state_root;
+            }
+        }
+    }
+    assert_eq!(next_header, headers.len(), "headers without a sealed block");
+    assert!(matches!(commands.last(), Some(Command::SealBlock { .. })), "a range ends with a SealBlock");
+    PublicValues {
+        pre_state_root: pre_root,
+        post_state_root: post_root,
+        first_height: headers[0].height,
+        last_height: headers[headers.len() - 1].height,
+        blocks_hash: crate::sha::sha256(&blocks),
+    }
+}

@@ -1,0 +1,143 @@
+package io.zkclob.engine;
+
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Command.*;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.Event.OrderCanceled;
+import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.Side;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Builds the SP1 guest's input for a range of blocks (docs/zk.md §Witness): the parts of the pre-state the
+ * range touches, with sparse-Merkle proofs against the pre-state root, the range's commands and the recorded
+ * block headers. Its size grows with what the blocks touch, never with the number of accounts.
+ */
+public final class Witness {
+    private static final int MAGIC = 0x5A4B5731; // "ZKW1"
+
+    /** A recorded block header, as the block-service stored it from BlockSealed. */
+    public record Header(long height, long firstSeq, long lastSeq, String stateRoot, String commandsRoot,
+                         String eventsRoot) {
+        public static Header of(BlockSealed b) {
+            return new Header(b.height(), b.firstSeq(), b.lastSeq(), b.stateRoot(), b.commandsRoot(), b.eventsRoot());
+        }
+    }
+
+    private Witness() {}
+
+    /**
+     * @param preState the engine right after the block before the range was sealed; not modified
+     * @param commands every command of the range, in log order, the last one a SealBlock
+     * @param headers  the range's headers as recorded (a prover checks them; tampered ones fail)
+     */
+    public static byte[] build(Exchange preState, List<Command> commands, List<Header> headers) {
+        byte[] preRoot = preState.stateRoot();
+        // Dry-run a copy to learn what the range touches (maker accounts appear only while matching).
+        Exchange dry = Snapshot.read(Snapshot.write(preState), LevelBook::new);
+        List<Event> events = new ArrayList<>();
+        for (Command c : commands) dry.apply(c, events);
+
+        TreeSet<Long> accounts = new TreeSet<>();
+        TreeSet<Integer> markets = new TreeSet<>();
+        TreeSet<Long> deposits = new TreeSet<>();
+        for (Command c : commands) {
+            switch (c) {
+                case Deposit d -> {
+                    addAccount(accounts, d.accountId());
+                    if (d.externalId() > 0) deposits.add(d.externalId());
+                }
+                case Withdraw w -> addAccount(accounts, w.accountId());
+                case PlaceOrder p -> {
+                    addAccount(accounts, p.accountId());
+                    markets.add(p.marketId());
+                }
+                case CancelOrder x -> {
+                    addAccount(accounts, x.accountId());
+                    Order o = preState.openOrder(x.orderId());
+                    if (o != null) markets.add(o.marketId);
+                }
+                case CancelAll x -> {
+                    addAccount(accounts, x.accountId());
+                    markets.add(x.marketId());
+                }
+                case SetMarketStatus s -> markets.add(s.marketId());
+                default -> { }
+            }
+        }
+        for (Event e : events) {
+            if (e instanceof TradeExecuted t) addAccount(accounts, t.makerAccountId());
+            if (e instanceof OrderCanceled x) addAccount(accounts, x.accountId());
+        }
+        // An account's checks (client order ids, open-order count, cancel-all) read all its open orders.
+        for (long id : accounts) {
+            Account a = preState.accounts.get(id);
+            for (Order o = a == null ? null : a.ordersHead; o != null; o = o.acctNext) markets.add(o.marketId);
+        }
+
+        Enc e = new Enc(1 << 16);
+        e.u32(MAGIC).bytes(preRoot).u64(preState.height).u64(preState.lastSeq)
+                .bytes(preState.accountTree.root()).bytes(preState.depositTree.root());
+        e.u32(preState.assets.size());
+        for (Asset s : preState.assets.values()) {
+            e.u32(s.assetId).str(s.symbol).u8(s.scale).u64(s.feesCollected).u64(s.totalDeposited).u64(s.totalWithdrawn);
+        }
+        e.u32(preState.markets.size());
+        for (Market m : preState.markets.values()) {
+            e.u32(m.marketId);
+            if (!markets.contains(m.marketId)) {
+                e.u8(0).bytes(StateHasher.marketLeaf(m));
+                continue;
+            }
+            e.u8(1).str(m.symbol).u32(m.base.assetId).u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize)
+                    .u64(m.minNotional).u32(m.makerFeePpm).u32(m.takerFeePpm).u8(m.status.code);
+            e.u32(m.book.size());
+            for (Side side : Side.values()) {
+                m.book.visit(side, o -> {
+                    e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u8(o.side.code).u64(o.priceTicks)
+                            .u64(o.remainingLots).u64(o.holdRemaining);
+                    return true;
+                });
+            }
+        }
+        e.u32(accounts.size());
+        for (long id : accounts) {
+            Account a = preState.accounts.get(id);
+            List<Asset> nonZero = new ArrayList<>();
+            if (a != null) {
+                for (Asset s : preState.assets.values()) {
+                    if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) nonZero.add(s);
+                }
+            }
+            e.u64(id).u32(nonZero.size());
+            for (Asset s : nonZero) e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
+            for (byte[] sib : preState.accountTree.siblings(id)) e.bytes(sib);
+        }
+        e.u32(deposits.size());
+        for (long id : deposits) {
+            byte[] leaf = preState.depositTree.leaf(id);
+            e.u64(id).bytes(leaf == null ? Sha256.ZERO : leaf);
+            for (byte[] sib : preState.depositTree.siblings(id)) e.bytes(sib);
+        }
+        e.u32(commands.size());
+        for (Command c : commands) {
+            byte[] enc = Codec.encode(c);
+            e.u32(enc.length).bytes(enc);
+        }
+        e.u32(headers.size());
+        HexFormat hex = HexFormat.of();
+        for (Header h : headers) {
+            e.u64(h.height()).u64(h.firstSeq()).u64(h.lastSeq()).bytes(hex.parseHex(h.stateRoot()))
+                    .bytes(hex.parseHex(h.commandsRoot())).bytes(hex.parseHex(h.eventsRoot()));
+        }
+        return e.toBytes();
+    }
+
+    private static void addAccount(TreeSet<Long> accounts, long id) {
+        if (id >= 1 && id <= Exchange.MAX_ACCOUNT_ID) accounts.add(id);
+    }
+}

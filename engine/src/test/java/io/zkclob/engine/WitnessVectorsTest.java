@@ -1,0 +1,67 @@
+package io.zkclob.engine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.BlockSealed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Witnesses for block ranges of the random vectors: the Rust guest logic reads these (spec/vectors/witness/)
+ * and must accept them; a tampered copy must be refused.
+ */
+class WitnessVectorsTest {
+    /** Builds the witness for blocks [fromHeight, toHeight] of a command stream. */
+    static byte[] witness(List<Command> all, long fromHeight, long toHeight) {
+        Exchange ex = new Exchange();
+        List<Event> events = new ArrayList<>();
+        int i = 0;
+        while (ex.height() < fromHeight - 1) ex.apply(all.get(i++), events);
+        Exchange pre = Snapshot.read(Snapshot.write(ex), LevelBook::new);
+        List<Command> range = new ArrayList<>();
+        List<Witness.Header> headers = new ArrayList<>();
+        while (ex.height() < toHeight) {
+            Command c = all.get(i++);
+            range.add(c);
+            events.clear();
+            ex.apply(c, events);
+            for (Event e : events) if (e instanceof BlockSealed b) headers.add(Witness.Header.of(b));
+        }
+        return Witness.build(pre, range, headers);
+    }
+
+    static List<Object[]> cases() {
+        RandomCommands r = new RandomCommands(23, 200);
+        r.generate(5_000);
+        List<Command> all = new ArrayList<>(r.commands());
+        return List.of(new Object[] {"random-markets-h1", all, 1L, 1L}, new Object[] {"random-markets-h5-7", all, 5L, 7L},
+                new Object[] {"random-markets-h20", all, 20L, 20L});
+    }
+
+    @Test
+    void witnessIsDeterministicAndSmallerThanTheState() {
+        for (Object[] c : cases()) {
+            @SuppressWarnings("unchecked") List<Command> all = (List<Command>) c[1];
+            byte[] a = witness(all, (long) c[2], (long) c[3]);
+            byte[] b = witness(all, (long) c[2], (long) c[3]);
+            assertArrayEquals(a, b);
+        }
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "vectors.write", matches = "true")
+    void write() throws Exception {
+        Path dir = Vectors.dir().resolve("witness");
+        Files.createDirectories(dir);
+        for (Object[] c : cases()) {
+            @SuppressWarnings("unchecked") List<Command> all = (List<Command>) c[1];
+            Files.write(dir.resolve(c[0] + ".bin"), witness(all, (long) c[2], (long) c[3]));
+        }
+    }
+}
