@@ -934,10 +934,9 @@ impl State {
 
     pub fn state_root(&mut self) -> [u8; 32] {
         let dirty: Vec<i64> = std::mem::take(&mut self.dirty_accounts).into_iter().collect();
-        for id in dirty {
-            let leaf = self.accounts.get(&id).map_or(Z, |a| a.leaf(id));
-            self.account_tree.as_mut().unwrap().put(id as u64, leaf);
-        }
+        let leaves: Vec<(u64, [u8; 32])> =
+            dirty.iter().map(|id| (*id as u64, self.accounts.get(id).map_or(Z, |a| a.leaf(*id)))).collect();
+        self.account_tree.as_mut().unwrap().put_many(&leaves);
         let mut e = Enc::new();
         e.u8(0x17).u64(self.height).u64(self.last_seq).bytes(&self.assets_hash()).bytes(&self.markets_root())
             .bytes(&self.account_tree.as_ref().unwrap().root()).bytes(&self.deposit_tree.as_ref().unwrap().root());

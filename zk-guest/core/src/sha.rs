@@ -20,14 +20,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     ];
     let mut state = H0;
     let bit_len = (data.len() as u64) * 8;
-    let mut padded = Vec::with_capacity(data.len() + 72);
-    padded.extend_from_slice(data);
-    padded.push(0x80);
-    while padded.len() % 64 != 56 {
-        padded.push(0);
-    }
-    padded.extend_from_slice(&bit_len.to_be_bytes());
-    for block in padded.chunks_exact(64) {
+    // Whole blocks straight from the input; only the tail (one or two blocks) is copied and padded.
+    let full = data.len() / 64 * 64;
+    let mut tail = [0u8; 128];
+    let rest = data.len() - full;
+    tail[..rest].copy_from_slice(&data[full..]);
+    tail[rest] = 0x80;
+    let tail_len = if rest < 56 { 64 } else { 128 };
+    tail[tail_len - 8..tail_len].copy_from_slice(&bit_len.to_be_bytes());
+    for block in data[..full].chunks_exact(64).chain(tail[..tail_len].chunks_exact(64)) {
         let mut w = [0u64; 64];
         for i in 0..16 {
             w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]) as u64;

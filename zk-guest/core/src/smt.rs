@@ -89,18 +89,51 @@ impl Smt {
         cur
     }
 
-    /// Adds a proven leaf to a partial tree: stores the leaf, its siblings, and the path between them.
-    /// The caller checks the returned root against the trusted one.
-    pub fn insert_proven(&mut self, key: u64, leaf: [u8; 32], siblings: &[[u8; 32]]) -> [u8; 32] {
+    /// Sets many leaves, then rehashes each changed internal node once, level by level. Keys that share
+    /// upper paths (account ids are dense) share the work: far fewer hashes than one `put` per key.
+    pub fn put_many(&mut self, leaves: &[(u64, [u8; 32])]) {
+        let mut dirty: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
+        for (k, leaf) in leaves {
+            self.set(0, *k, *leaf);
+            dirty.insert(*k);
+        }
+        for h in 0..self.depth {
+            let mut parents = std::collections::BTreeSet::new();
+            for i in &dirty {
+                parents.insert(if h + 1 >= 64 { 0 } else { i >> 1 });
+            }
+            for p in &parents {
+                let (l, r) = (self.get(h, p << 1), self.get(h, (p << 1) | 1));
+                let v = node(&l, &r);
+                self.set(h + 1, *p, v);
+            }
+            dirty = parents;
+        }
+    }
+
+    /// Adds a leaf with its Merkle proof to a partial tree, checking it against `trusted_root`. Nodes already
+    /// in the tree were authenticated by earlier proofs, so the climb stops at the first one it meets (which
+    /// must then be equal): proofs of nearby keys cost only their distinct lower levels.
+    pub fn insert_proven(&mut self, key: u64, leaf: [u8; 32], siblings: &[[u8; 32]], trusted_root: &[u8; 32]) {
         let mut cur = leaf;
-        self.set(0, key, leaf);
+        let mut pending: Vec<(u32, u64, [u8; 32])> = vec![(0, key, leaf)];
         for h in 0..self.depth {
             let i = index(key, h);
             let sib = siblings[h as usize];
-            self.set(h, i ^ 1, sib);
+            pending.push((h, i ^ 1, sib));
             cur = if i & 1 == 0 { node(&cur, &sib) } else { node(&sib, &cur) };
-            self.set(h + 1, index(key, h + 1), cur);
+            let parent = index(key, h + 1);
+            if let Some(known) = self.nodes.get(&(h + 1, parent)) {
+                assert_eq!(known, &cur, "proof for key {key} disagrees with an authenticated node");
+                break;
+            }
+            if h + 1 == self.depth {
+                assert_eq!(&cur, trusted_root, "proof for key {key} does not reach the trusted root");
+            }
+            pending.push((h + 1, parent, cur));
         }
-        cur
+        for (h, i, v) in pending {
+            self.set(h, i, v);
+        }
     }
 }

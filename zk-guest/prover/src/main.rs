@@ -104,6 +104,11 @@ async fn run() -> Result<serde_json::Value> {
                 .execute(elf, stdin)
                 .await
                 .map_err(|e| anyhow::anyhow!("guest execution failed: {e}"))?;
+            // A guest that panics (a wrong root, a bad proof in the witness) halts with a non-zero exit code:
+            // that is a failed execution, and no proof of it can be verified.
+            if report.exit_code != 0 {
+                bail!("guest rejected the block range (exit code {}): a recorded root or a witness proof does not hold", report.exit_code);
+            }
             Ok(json!({
                 "ok": true, "command": "execute", "proven": false,
                 "cycles": report.total_instruction_count(),
