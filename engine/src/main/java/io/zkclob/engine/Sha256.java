@@ -10,12 +10,19 @@ public final class Sha256 {
 
     private Sha256() {}
 
-    public static MessageDigest digest() {
+    /** One digest per thread, reset on each use: getInstance costs more than hashing a command. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK ships SHA-256", e);
         }
+    });
+
+    public static MessageDigest digest() {
+        MessageDigest md = DIGEST.get();
+        md.reset();
+        return md;
     }
 
     public static byte[] hash(byte[] data) {
