@@ -1,4 +1,5 @@
 //! Commands, events and codes: the same names, fields and JSON form as the Java contracts module.
+#![allow(non_camel_case_types)]
 
 use serde::{Deserialize, Serialize};
 
