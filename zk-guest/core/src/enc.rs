@@ -149,9 +149,11 @@ pub fn encode_event(ev: &Event) -> Vec<u8> {
                 .u64(*taker_account_id).u8(taker_side.code()).u64(*price).u64(*qty).u64(*quote_amount)
                 .u64(*maker_fee).u64(*taker_fee).u64(*maker_hold_released).u64(*taker_hold_released);
         }
-        Event::OrderCanceled { seq, order_id, account_id, market_id, reason, remaining_qty, released_amount } => {
+        Event::OrderCanceled {
+            seq, order_id, account_id, market_id, reason, remaining_qty, hold_asset_id, released_amount,
+        } => {
             e.u8(0x2C).u64(*seq).u64(*order_id).u64(*account_id).u32(*market_id).u8(reason.code())
-                .u64(*remaining_qty).u64(*released_amount);
+                .u64(*remaining_qty).u32(*hold_asset_id).u64(*released_amount);
         }
         Event::CancelRejected { seq, account_id, order_id, client_order_id, code } => {
             e.u8(0x2D).u64(*seq).u64(*account_id).u64(*order_id).u64(*client_order_id).u16(code.code());

@@ -645,6 +645,7 @@ impl State {
                 market_id,
                 reason: CancelReason::FOK_UNFILLABLE,
                 remaining_qty: qty,
+                hold_asset_id: hold_asset,
                 released_amount: hold,
             });
             return None;
@@ -680,6 +681,7 @@ impl State {
                 market_id,
                 reason: CancelReason::IOC_REMAINDER,
                 remaining_qty,
+                hold_asset_id: hold_asset,
                 released_amount: t.hold,
             });
         }
@@ -825,6 +827,7 @@ impl State {
             market_id,
             reason,
             remaining_qty: o.remaining_lots * lot_size,
+            hold_asset_id: asset,
             released_amount: o.hold,
         });
     }

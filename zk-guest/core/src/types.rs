@@ -240,6 +240,7 @@ pub enum Event {
         market_id: i32,
         reason: CancelReason,
         remaining_qty: i64,
+        hold_asset_id: i32,
         released_amount: i64,
     },
     CancelRejected { seq: i64, account_id: i64, order_id: i64, client_order_id: i64, code: RejectCode },

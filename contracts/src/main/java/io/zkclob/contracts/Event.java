@@ -65,7 +65,7 @@ public sealed interface Event {
 
     /** The order is closed; {@code releasedAmount} of its hold asset moved from locked back to available. */
     record OrderCanceled(long seq, long orderId, long accountId, int marketId, CancelReason reason,
-                         long remainingQty, long releasedAmount) implements Event {}
+                         long remainingQty, int holdAssetId, long releasedAmount) implements Event {}
 
     record CancelRejected(long seq, long accountId, long orderId, long clientOrderId, RejectCode code)
             implements Event {}

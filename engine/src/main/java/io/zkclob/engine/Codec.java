@@ -71,7 +71,7 @@ public final class Codec {
                     .u64(v.price()).u64(v.qty()).u64(v.quoteAmount()).u64(v.makerFee()).u64(v.takerFee())
                     .u64(v.makerHoldReleased()).u64(v.takerHoldReleased());
             case OrderCanceled v -> e.u8(0x2C).u64(v.seq()).u64(v.orderId()).u64(v.accountId()).u32(v.marketId())
-                    .u8(v.reason().code).u64(v.remainingQty()).u64(v.releasedAmount());
+                    .u8(v.reason().code).u64(v.remainingQty()).u32(v.holdAssetId()).u64(v.releasedAmount());
             case CancelRejected v -> e.u8(0x2D).u64(v.seq()).u64(v.accountId()).u64(v.orderId())
                     .u64(v.clientOrderId()).u16(v.code().code);
             case BlockSealed v -> e.u8(0x2E).u64(v.seq()).u64(v.height()).u64(v.firstSeq()).u64(v.lastSeq())

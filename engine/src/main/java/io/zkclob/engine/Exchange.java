@@ -348,7 +348,8 @@ public final class Exchange {
 
         if (c.tif() == TimeInForce.FOK && fillableLots(m, t) < lots) {
             release(a, holdAsset, hold);
-            out.add(new OrderCanceled(c.seq(), t.orderId, a.accountId, m.marketId, CancelReason.FOK_UNFILLABLE, c.qty(), hold));
+            out.add(new OrderCanceled(c.seq(), t.orderId, a.accountId, m.marketId, CancelReason.FOK_UNFILLABLE, c.qty(),
+                    holdAsset.assetId, hold));
             return null;
         }
         match(c.seq(), m, t, out);
@@ -365,7 +366,7 @@ public final class Exchange {
             release(a, holdAsset, t.hold);
             long remainingQty = t.byQuote ? 0 : t.remainingLots * m.lotSize;
             out.add(new OrderCanceled(c.seq(), t.orderId, a.accountId, m.marketId, CancelReason.IOC_REMAINDER,
-                    remainingQty, t.hold));
+                    remainingQty, holdAsset.assetId, t.hold));
             t.hold = 0;
         }
         return null;
@@ -464,10 +465,11 @@ public final class Exchange {
     private void closeResting(long seq, Market m, Order o, CancelReason reason, List<Event> out) {
         Account a = accounts.get(o.accountId);
         removeResting(m, o, a);
-        release(a, o.side == Side.BUY ? m.quote : m.base, o.holdRemaining);
+        Asset holdAsset = o.side == Side.BUY ? m.quote : m.base;
+        release(a, holdAsset, o.holdRemaining);
         touch(a);
         out.add(new OrderCanceled(seq, o.orderId, o.accountId, o.marketId, reason, o.remainingLots * m.lotSize,
-                o.holdRemaining));
+                holdAsset.assetId, o.holdRemaining));
         o.holdRemaining = 0;
     }
 

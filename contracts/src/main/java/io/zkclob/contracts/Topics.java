@@ -1,0 +1,14 @@
+package io.zkclob.contracts;
+
+/** Kafka topics (docs/topics.md has keys, partitions, schemas and examples). */
+public final class Topics {
+    /** The sequenced command log: exactly one partition; a record's offset is the command's seq. */
+    public static final String COMMANDS = "exchange.commands";
+    /** Every engine event in order: one partition, key "seq:index", written transactionally by the matcher. */
+    public static final String EVENTS = "exchange.events";
+    /** Public trades for outside consumers, keyed by market id. */
+    public static final String TRADES = "exchange.trades";
+    public static final int TRADES_PARTITIONS = 3;
+
+    private Topics() {}
+}

@@ -1,0 +1,248 @@
+package io.zkclob.matching;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Command.SealBlock;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.Topics;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.engine.Exchange;
+import io.zkclob.engine.Sha256;
+import io.zkclob.engine.Snapshot;
+import io.zkclob.engine.LevelBook;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The matcher loop, on one thread: read the command log (one partition; offset = seq), apply each command to
+ * the engine, and publish its events and the consumed offset in one Kafka transaction, so that events are
+ * published exactly once per command even across crashes. On start it restores the newest snapshot and
+ * replays the log from there up to the committed offset without publishing (those events are already out),
+ * then continues. It also appends SealBlock commands to the log every 200 ms or 100 commands: block
+ * boundaries live in the log, so a replay seals the same blocks.
+ */
+final class Matcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Matcher.class);
+    private static final TopicPartition LOG = new TopicPartition(Topics.COMMANDS, 0);
+    private static final int MAX_POLL_RECORDS = 500;
+
+    private final MatcherProperties props;
+    private final String bootstrap;
+    private final SnapshotStore snapshots;
+    private final Timer applyTimer;
+    private final Counter commandsCounter;
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicLong appliedSeq = new AtomicLong(-1);
+    private volatile boolean running = true;
+    private volatile boolean ready;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Exchange engine;
+
+    Matcher(MatcherProperties props, String bootstrap, SnapshotStore snapshots, MeterRegistry meters) {
+        this.props = props;
+        this.bootstrap = bootstrap;
+        this.snapshots = snapshots;
+        this.applyTimer = Timer.builder("matcher.apply").description("engine time per command batch")
+                .publishPercentileHistogram().register(meters);
+        this.commandsCounter = Counter.builder("matcher.commands").register(meters);
+        meters.gauge("matcher.consumer.lag", lag);
+        meters.gauge("matcher.applied.seq", appliedSeq);
+    }
+
+    boolean ready() {
+        return ready;
+    }
+
+    long appliedSeq() {
+        return appliedSeq.get();
+    }
+
+    void stop() {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) c.wakeup();
+    }
+
+    /** Runs until stopped; after a failure (broker gone, fenced) it starts over from the snapshot and log. */
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                if (!running) return;
+                log.error("matcher failed; recovering from the snapshot and the log in 1 s", e);
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void runOnce() {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps());
+             KafkaProducer<String, String> tx = new KafkaProducer<>(producerProps(true));
+             KafkaProducer<String, String> sealer = new KafkaProducer<>(producerProps(false))) {
+            consumer = c;
+            tx.initTransactions(); // fences any older matcher instance with the same transactional id
+            c.assign(List.of(LOG));
+            recover(c);
+            ready = true;
+            loop(c, tx, sealer);
+        } catch (WakeupException e) {
+            if (running) throw e;
+        } finally {
+            ready = false;
+        }
+    }
+
+    private void recover(KafkaConsumer<String, String> c) {
+        SnapshotStore.Stored snap = snapshots.latest();
+        engine = snap == null ? new Exchange() : Snapshot.read(snap.state(), LevelBook::new);
+        OffsetAndMetadata committed = c.committed(java.util.Set.of(LOG)).get(LOG);
+        long next = committed == null ? 0 : committed.offset();
+        long from = engine.lastSeq() + 1;
+        if (from > next) {
+            throw new IllegalStateException("snapshot at seq " + engine.lastSeq() + " is ahead of the committed offset "
+                    + next + ": refusing to skip publishing events");
+        }
+        c.seek(LOG, from);
+        long replayed = 0;
+        while (c.position(LOG) < next) {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                if (r.offset() >= next) {
+                    c.seek(LOG, next);
+                    break;
+                }
+                Command cmd = parse(r);
+                if (cmd != null) engine.apply(cmd);
+                replayed++;
+            }
+        }
+        c.seek(LOG, next);
+        appliedSeq.set(engine.lastSeq());
+        log.info("matcher recovered: snapshot seq {}, replayed {} commands, resuming at offset {}, height {}",
+                snap == null ? -1 : snap.lastSeq(), replayed, next, engine.height());
+    }
+
+    private void loop(KafkaConsumer<String, String> c, KafkaProducer<String, String> tx,
+                      KafkaProducer<String, String> sealer) {
+        int sinceSeal = 0;
+        long sinceSnapshot = 0;
+        boolean sealInFlight = false;
+        long lastSealNanos = System.nanoTime();
+        List<Event> events = new ArrayList<>(64);
+        while (running) {
+            ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(20));
+            if (!records.isEmpty()) {
+                long t0 = System.nanoTime();
+                tx.beginTransaction();
+                long lastOffset = -1;
+                for (ConsumerRecord<String, String> r : records) {
+                    lastOffset = r.offset();
+                    Command cmd = parse(r);
+                    if (cmd == null) continue;
+                    events.clear();
+                    engine.apply(cmd, events);
+                    for (int i = 0; i < events.size(); i++) {
+                        Event e = events.get(i);
+                        String json = MessageJson.write(e);
+                        tx.send(new ProducerRecord<>(Topics.EVENTS, 0, cmd.seq() + ":" + i, json));
+                        if (e instanceof TradeExecuted t) {
+                            tx.send(new ProducerRecord<>(Topics.TRADES, String.valueOf(t.marketId()), json));
+                        }
+                        if (e instanceof BlockSealed b) {
+                            log.debug("sealed block {} root {}", b.height(), b.stateRoot());
+                        }
+                    }
+                    if (cmd instanceof SealBlock) {
+                        sinceSeal = 0;
+                        sealInFlight = false;
+                        lastSealNanos = System.nanoTime();
+                    } else {
+                        sinceSeal++;
+                    }
+                    sinceSnapshot++;
+                }
+                tx.sendOffsetsToTransaction(Map.of(LOG, new OffsetAndMetadata(lastOffset + 1)), c.groupMetadata());
+                tx.commitTransaction();
+                applyTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                commandsCounter.increment(records.count());
+                appliedSeq.set(engine.lastSeq());
+                if (sinceSnapshot >= props.snapshotEveryCommands()) {
+                    snapshots.save(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
+                    sinceSnapshot = 0;
+                }
+            }
+            Long end = c.endOffsets(List.of(LOG)).get(LOG);
+            lag.set(end == null ? 0 : Math.max(0, end - c.position(LOG)));
+            boolean due = sinceSeal >= props.sealEveryCommands()
+                    || (sinceSeal > 0 && System.nanoTime() - lastSealNanos >= props.sealIntervalMs() * 1_000_000L);
+            if (due && !sealInFlight) {
+                // The wall clock only decides when to append a SealBlock; the boundary itself is in the log.
+                sealer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "seal",
+                        MessageJson.write(new SealBlock(Command.UNSEQUENCED, 0))));
+                sealInFlight = true;
+            }
+        }
+    }
+
+    /** A record that is not a valid command is skipped (and logged): deterministic, since the log is fixed. */
+    private static Command parse(ConsumerRecord<String, String> r) {
+        try {
+            return MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());
+        } catch (RuntimeException e) {
+            log.warn("skipping malformed command at offset {}: {}", r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "matcher");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return p;
+    }
+
+    private Properties producerProps(boolean transactional) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        if (transactional) p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, props.transactionalId());
+        return p;
+    }
+}
