@@ -1,0 +1,85 @@
+package io.zkclob.gateway;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Command.AddAsset;
+import io.zkclob.contracts.Command.AddMarket;
+import io.zkclob.contracts.Command.Deposit;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.support.ApiException;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.*;
+
+/**
+ * Operator endpoints, authorised by X-Operator-Key: bridge credits (deposits, idempotent by externalId in
+ * the engine) and listing assets and markets. In the embedded default the key is "dev-operator-key".
+ */
+@RestController
+@RequestMapping("/api/v1/admin")
+class AdminApi {
+    record DepositRequest(Long accountId, String asset, String amount, Long externalId) {}
+
+    private final GatewayProperties props;
+    private final Backends backends;
+    private final CommandLog log;
+
+    AdminApi(GatewayProperties props, Backends backends, CommandLog log) {
+        this.props = props;
+        this.backends = backends;
+        this.log = log;
+    }
+
+    private void operator(String key) {
+        boolean ok = key != null && MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8),
+                props.operatorKey().getBytes(StandardCharsets.UTF_8));
+        if (!ok) throw new ApiException(HttpStatus.FORBIDDEN, "NOT_OPERATOR", "a valid X-Operator-Key is required");
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            return MessageJson.MAPPER.readValue(body, type);
+        } catch (RuntimeException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "the body is not valid JSON for this request");
+        }
+    }
+
+    @Operation(summary = "Credit a bridge deposit (the same externalId credits once)")
+    @PostMapping("/deposits")
+    ResponseEntity<Map<String, Object>> deposit(@RequestHeader(value = "X-Operator-Key", required = false) String key,
+                                                @RequestBody byte[] body) {
+        operator(key);
+        DepositRequest r = parse(body, DepositRequest.class);
+        if (r.accountId() == null || r.asset() == null || r.amount() == null || r.externalId() == null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "accountId, asset, amount and externalId are required");
+        }
+        Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
+                .orElseThrow(() -> TradingApi.reject("UNKNOWN_ASSET", "no asset " + r.asset()));
+        long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
+        if (amount <= 0) throw TradingApi.reject("INVALID_AMOUNT", "amount must be positive");
+        long seq = log.append("deposit", new Deposit(Command.UNSEQUENCED, 0, r.accountId(),
+                ((Number) asset.get("assetId")).intValue(), amount, r.externalId()));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+    }
+
+    @Operation(summary = "Append an operator command as JSON (AddAsset, AddMarket, SetMarketStatus)")
+    @PostMapping("/commands")
+    ResponseEntity<Map<String, Object>> command(@RequestHeader(value = "X-Operator-Key", required = false) String key,
+                                                @RequestBody byte[] body) {
+        operator(key);
+        Command c;
+        try {
+            c = MessageJson.MAPPER.readValue(body, Command.class);
+        } catch (RuntimeException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "not a command: " + e.getMessage());
+        }
+        if (!(c instanceof AddAsset || c instanceof AddMarket || c instanceof Command.SetMarketStatus)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "only AddAsset, AddMarket and SetMarketStatus here");
+        }
+        long seq = log.append("operator", c.sequenced(Command.UNSEQUENCED, 0));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+    }
+}

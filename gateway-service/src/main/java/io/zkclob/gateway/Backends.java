@@ -1,0 +1,77 @@
+package io.zkclob.gateway;
+
+import io.zkclob.support.ApiException;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/** The internal read APIs of order-service and ledger-service, and a short-lived cache of the markets. */
+@Component
+class Backends {
+    record Market(int marketId, String symbol, int baseAssetId, String base, int baseScale, int quoteAssetId, String quote,
+                  int quoteScale, long tickSize, long lotSize, long minNotional, int makerFeePpm, int takerFeePpm,
+                  String status) {}
+
+    record Balance(int assetId, String asset, long available, long locked) {}
+
+    private static final ParameterizedTypeReference<List<Market>> MARKETS = new ParameterizedTypeReference<>() {};
+    private static final ParameterizedTypeReference<List<Balance>> BALANCES = new ParameterizedTypeReference<>() {};
+    private final RestClient orders;
+    private final RestClient ledger;
+    private volatile List<Market> markets = List.of();
+    private volatile long marketsAtMs;
+
+    Backends(GatewayProperties props) {
+        this.orders = RestClient.create(props.orderServiceUrl());
+        this.ledger = RestClient.create(props.ledgerServiceUrl());
+    }
+
+    List<Market> markets() {
+        long now = System.currentTimeMillis();
+        if (now - marketsAtMs > 1_000 || markets.isEmpty()) {
+            markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
+            marketsAtMs = now;
+        }
+        return markets;
+    }
+
+    Market market(String symbol) {
+        return markets().stream().filter(m -> m.symbol().equalsIgnoreCase(symbol)).findFirst()
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_MARKET", "no market " + symbol));
+    }
+
+    List<Map<String, Object>> assets() {
+        return call(() -> orders.get().uri("/internal/assets").retrieve().body(new ParameterizedTypeReference<>() {}));
+    }
+
+    List<Balance> balances(long accountId) {
+        return call(() -> ledger.get().uri("/internal/ledger/accounts/{id}/balances", accountId).retrieve().body(BALANCES));
+    }
+
+    long available(long accountId, int assetId) {
+        return balances(accountId).stream().filter(b -> b.assetId() == assetId).mapToLong(Balance::available).findFirst().orElse(0);
+    }
+
+    RestClient orders() {
+        return orders;
+    }
+
+    RestClient ledger() {
+        return ledger;
+    }
+
+    static <T> T call(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (HttpClientErrorException.NotFound e) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "not found");
+        } catch (RestClientException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BACKEND_UNAVAILABLE", "a backend service is unavailable; retry");
+        }
+    }
+}

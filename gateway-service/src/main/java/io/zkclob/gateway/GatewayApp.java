@@ -1,0 +1,32 @@
+package io.zkclob.gateway;
+
+import io.zkclob.support.KafkaTopics;
+import io.zkclob.support.ProblemHandler;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** gateway-service: the public HTTP API (port 8080), OpenAPI at /v3/api-docs, Swagger UI at /swagger-ui.html. */
+@SpringBootApplication
+@EnableScheduling
+@EnableConfigurationProperties(GatewayProperties.class)
+@Import(ProblemHandler.class)
+public class GatewayApp {
+    public static void main(String[] args) {
+        SpringApplication app = new SpringApplication(GatewayApp.class);
+        app.setDefaultProperties(Map.of("spring.config.name", "gateway-service"));
+        app.run(args);
+    }
+
+    @Bean(destroyMethod = "close")
+    CommandLog commandLog(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
+                          @Value("${kafka.replication:1}") short replication) {
+        KafkaTopics.ensure(bootstrap, replication);
+        return new CommandLog(bootstrap);
+    }
+}

@@ -1,0 +1,6 @@
+package io.zkclob.gateway;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+@ConfigurationProperties("gateway")
+record GatewayProperties(String orderServiceUrl, String ledgerServiceUrl, String operatorKey, long signatureWindowMs) {}

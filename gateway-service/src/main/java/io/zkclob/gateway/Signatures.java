@@ -1,0 +1,96 @@
+package io.zkclob.gateway;
+
+import io.zkclob.support.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Ed25519 request signatures (docs/api.md). The signed message is
+ * {@code timestamp + "\n" + METHOD + "\n" + path?query + "\n" + body}; a request more than the window away
+ * from our clock, or whose signature was already used, is refused.
+ */
+@Component
+class Signatures {
+    /** DER prefix of an X.509 SubjectPublicKeyInfo for a raw 32-byte Ed25519 key. */
+    private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+    private final JdbcClient jdbc;
+    private final GatewayProperties props;
+
+    Signatures(JdbcClient jdbc, GatewayProperties props) {
+        this.jdbc = jdbc;
+        this.props = props;
+    }
+
+    static PublicKey parseKey(String base64) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "INVALID_PUBLIC_KEY", "publicKey must be base64");
+        }
+        if (raw.length != 32) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "INVALID_PUBLIC_KEY", "publicKey must be a raw 32-byte Ed25519 key, base64");
+        }
+        try {
+            byte[] der = new byte[X509_PREFIX.length + 32];
+            System.arraycopy(X509_PREFIX, 0, der, 0, X509_PREFIX.length);
+            System.arraycopy(raw, 0, der, X509_PREFIX.length, 32);
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+        } catch (Exception e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "INVALID_PUBLIC_KEY", "not an Ed25519 public key");
+        }
+    }
+
+    /** Returns the authenticated account id or throws 401 with a precise code. */
+    long authenticate(String accountHeader, String timestampHeader, String signatureHeader, String method, String pathAndQuery,
+                      byte[] body) {
+        if (accountHeader == null || timestampHeader == null || signatureHeader == null) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "MISSING_SIGNATURE",
+                    "private endpoints need X-Account-Id, X-Timestamp and X-Signature headers (docs/api.md)");
+        }
+        long accountId;
+        long ts;
+        try {
+            accountId = Long.parseLong(accountHeader);
+            ts = Long.parseLong(timestampHeader);
+        } catch (NumberFormatException e) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_SIGNATURE", "X-Account-Id and X-Timestamp are integers");
+        }
+        long now = System.currentTimeMillis();
+        if (Math.abs(now - ts) > props.signatureWindowMs()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "STALE_REQUEST",
+                    "X-Timestamp is " + (now - ts) + " ms away from the server clock; the window is " + props.signatureWindowMs() + " ms");
+        }
+        String key = jdbc.sql("SELECT public_key FROM accounts WHERE account_id = ?").param(accountId).query(String.class)
+                .optional().orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNKNOWN_ACCOUNT", "no account " + accountId));
+        byte[] message = (ts + "\n" + method + "\n" + pathAndQuery + "\n").getBytes(StandardCharsets.UTF_8);
+        boolean ok;
+        try {
+            Signature v = Signature.getInstance("Ed25519");
+            v.initVerify(parseKey(key));
+            v.update(message);
+            v.update(body);
+            ok = v.verify(Base64.getDecoder().decode(signatureHeader));
+        } catch (Exception e) {
+            ok = false;
+        }
+        if (!ok) throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_SIGNATURE", "the signature does not verify for this account");
+        int fresh = jdbc.sql("INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT DO NOTHING").params(signatureHeader, now).update();
+        if (fresh == 0) throw new ApiException(HttpStatus.UNAUTHORIZED, "REPLAYED_REQUEST", "this signed request was already used");
+        return accountId;
+    }
+
+    @Scheduled(fixedDelay = 60_000)
+    void purge() {
+        jdbc.sql("DELETE FROM seen_signatures WHERE seen_at_ms < ?").param(System.currentTimeMillis() - 3 * props.signatureWindowMs()).update();
+    }
+}

@@ -1,0 +1,330 @@
+package io.zkclob.gateway;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Command.*;
+import io.zkclob.contracts.OrderType;
+import io.zkclob.contracts.Side;
+import io.zkclob.contracts.TimeInForce;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.engine.Fees;
+import io.zkclob.support.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.*;
+
+/**
+ * The public API under /api/v1. Private endpoints are signed (docs/api.md). Orders are checked against the
+ * market's rules and the ledger's available balance before they enter the log, with the engine's reject
+ * codes; the engine re-checks deterministically, and its verdict shows in the order's status.
+ */
+@RestController
+@RequestMapping("/api/v1")
+class TradingApi {
+    record RegisterRequest(String publicKey) {}
+
+    record OrderRequest(String market, String side, String type, String timeInForce, String price, String qty,
+                        String quoteQty, Long clientOrderId) {}
+
+    record WithdrawRequest(String asset, String amount) {}
+
+    private final Signatures signatures;
+    private final Backends backends;
+    private final CommandLog log;
+    private final JdbcClient jdbc;
+
+    TradingApi(Signatures signatures, Backends backends, CommandLog log, JdbcClient jdbc) {
+        this.signatures = signatures;
+        this.backends = backends;
+        this.log = log;
+        this.jdbc = jdbc;
+    }
+
+    static ApiException reject(String code, String message) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        try {
+            return MessageJson.MAPPER.readValue(body, type);
+        } catch (RuntimeException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "the body is not valid JSON for this request");
+        }
+    }
+
+    private long auth(HttpServletRequest req, byte[] body) {
+        String q = req.getQueryString();
+        return signatures.authenticate(req.getHeader("X-Account-Id"), req.getHeader("X-Timestamp"), req.getHeader("X-Signature"),
+                req.getMethod(), req.getRequestURI() + (q == null ? "" : "?" + q), body == null ? new byte[0] : body);
+    }
+
+    // ------------------------------------------------------------------ public
+
+    @Operation(summary = "Register an account with a raw Ed25519 public key (base64)")
+    @PostMapping("/accounts")
+    ResponseEntity<Map<String, Object>> register(@RequestBody byte[] body) {
+        RegisterRequest r = parse(body, RegisterRequest.class);
+        if (r.publicKey() == null) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "publicKey is required");
+        Signatures.parseKey(r.publicKey());
+        Long existing = jdbc.sql("SELECT account_id FROM accounts WHERE public_key = ?").param(r.publicKey()).query(Long.class)
+                .optional().orElse(null);
+        if (existing != null) return ResponseEntity.ok(Map.of("accountId", existing));
+        long id = jdbc.sql("INSERT INTO accounts (public_key) VALUES (?) ON CONFLICT (public_key) DO UPDATE SET public_key = EXCLUDED.public_key"
+                + " RETURNING account_id").param(r.publicKey()).query(Long.class).single();
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("accountId", id));
+    }
+
+    @Operation(summary = "Markets and their rules (decimal strings)")
+    @GetMapping("/markets")
+    List<Map<String, Object>> markets() {
+        return backends.markets().stream().map(TradingApi::marketView).toList();
+    }
+
+    static Map<String, Object> marketView(Backends.Market m) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("symbol", m.symbol());
+        v.put("marketId", m.marketId());
+        v.put("base", m.base());
+        v.put("quote", m.quote());
+        v.put("tickSize", Units.format(m.tickSize(), m.quoteScale()));
+        v.put("lotSize", Units.format(m.lotSize(), m.baseScale()));
+        v.put("minNotional", Units.format(m.minNotional(), m.quoteScale()));
+        v.put("makerFeePpm", m.makerFeePpm());
+        v.put("takerFeePpm", m.takerFeePpm());
+        v.put("status", m.status());
+        return v;
+    }
+
+    @Operation(summary = "Order book depth: aggregated price levels, best first")
+    @GetMapping("/markets/{symbol}/depth")
+    Map<String, Object> depth(@PathVariable String symbol, @RequestParam(defaultValue = "20") int levels) {
+        Backends.Market m = backends.market(symbol);
+        Map<String, Object> raw = Backends.call(() -> backends.orders().get()
+                .uri("/internal/markets/{id}/depth?levels={n}", m.marketId(), levels).retrieve()
+                .body(new ParameterizedTypeReference<Map<String, Object>>() {}));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("market", m.symbol());
+        out.put("throughSeq", raw.get("throughSeq"));
+        out.put("bids", levels(raw.get("bids"), m));
+        out.put("asks", levels(raw.get("asks"), m));
+        return out;
+    }
+
+    private static List<List<String>> levels(Object raw, Backends.Market m) {
+        @SuppressWarnings("unchecked") List<List<Number>> rows = (List<List<Number>>) raw;
+        return rows.stream().map(r -> List.of(Units.format(r.get(0).longValue(), m.quoteScale()),
+                Units.format(r.get(1).longValue(), m.baseScale()))).toList();
+    }
+
+    @Operation(summary = "Recent trades of a market")
+    @GetMapping("/markets/{symbol}/trades")
+    List<Map<String, Object>> trades(@PathVariable String symbol, @RequestParam(defaultValue = "50") int limit) {
+        Backends.Market m = backends.market(symbol);
+        List<Map<String, Object>> raw = Backends.call(() -> backends.orders().get()
+                .uri("/internal/markets/{id}/trades?limit={n}", m.marketId(), limit).retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
+        return raw.stream().map(t -> Map.<String, Object>of("seq", t.get("seq"),
+                "price", Units.format(((Number) t.get("price")).longValue(), m.quoteScale()),
+                "qty", Units.format(((Number) t.get("qty")).longValue(), m.baseScale()), "takerSide", t.get("takerSide"))).toList();
+    }
+
+    // ------------------------------------------------------------------ private: orders
+
+    @Operation(summary = "Place an order (signed). Returns the order id = its position in the command log")
+    @PostMapping("/orders")
+    ResponseEntity<Map<String, Object>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+        long accountId = auth(req, body);
+        OrderRequest r = parse(body, OrderRequest.class);
+        PlaceOrder cmd = validate(accountId, r);
+        long clientOrderId = cmd.clientOrderId();
+        if (clientOrderId != 0) {
+            int reserved = jdbc.sql("INSERT INTO client_orders VALUES (?, ?, -1) ON CONFLICT DO NOTHING")
+                    .params(accountId, clientOrderId).update();
+            if (reserved == 0) {
+                long orderId = jdbc.sql("SELECT order_id FROM client_orders WHERE account_id = ? AND client_order_id = ?")
+                        .params(accountId, clientOrderId).query(Long.class).single();
+                if (orderId < 0) throw new ApiException(HttpStatus.CONFLICT, "REQUEST_IN_PROGRESS", "this clientOrderId is being placed");
+                // A retry: the order is already in the log; answer with it instead of placing it twice.
+                return ResponseEntity.ok(Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true));
+            }
+        }
+        long seq;
+        try {
+            seq = log.append(String.valueOf(accountId), cmd);
+        } catch (ApiException e) {
+            if (clientOrderId != 0) {
+                jdbc.sql("DELETE FROM client_orders WHERE account_id = ? AND client_order_id = ? AND order_id = -1")
+                        .params(accountId, clientOrderId).update();
+            }
+            throw e;
+        }
+        if (clientOrderId != 0) {
+            jdbc.sql("UPDATE client_orders SET order_id = ? WHERE account_id = ? AND client_order_id = ?")
+                    .params(seq, accountId, clientOrderId).update();
+        }
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(Map.of("orderId", seq, "clientOrderId", clientOrderId, "status", "SEQUENCED"));
+    }
+
+    /** The engine's checks that need no engine state, plus the available balance from the ledger. */
+    PlaceOrder validate(long accountId, OrderRequest r) {
+        if (r.market() == null || r.side() == null || r.type() == null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "market, side and type are required");
+        }
+        Backends.Market m = backends.market(r.market());
+        if (!"ACTIVE".equals(m.status())) throw reject("MARKET_HALTED", "market " + m.symbol() + " is halted");
+        Side side = parseEnum(Side.class, r.side(), "side");
+        OrderType type = parseEnum(OrderType.class, r.type(), "type");
+        TimeInForce tif = r.timeInForce() == null ? (type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC)
+                : parseEnum(TimeInForce.class, r.timeInForce(), "timeInForce");
+        long clientOrderId = r.clientOrderId() == null ? 0 : r.clientOrderId();
+        if (clientOrderId < 0) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "clientOrderId must be positive");
+        long price = Units.parse(r.price(), m.quoteScale(), "price", "INVALID_TICK");
+        long qty = Units.parse(r.qty(), m.baseScale(), "qty", "INVALID_LOT");
+        long quoteQty = Units.parse(r.quoteQty(), m.quoteScale(), "quoteQty", "INVALID_AMOUNT");
+        long hold;
+        if (type == OrderType.LIMIT) {
+            if (quoteQty != 0) throw reject("INVALID_ORDER_TYPE", "limit orders take price and qty, not quoteQty");
+            if (price <= 0 || qty <= 0) throw reject("INVALID_AMOUNT", "price and qty must be positive");
+            if (price % m.tickSize() != 0) throw reject("INVALID_TICK", "price must be a multiple of the tick size " + Units.format(m.tickSize(), m.quoteScale()));
+            if (qty % m.lotSize() != 0) throw reject("INVALID_LOT", "qty must be a multiple of the lot size " + Units.format(m.lotSize(), m.baseScale()));
+            long quotePerTickLot = m.tickSize() * m.lotSize() / pow10(m.baseScale());
+            long notional;
+            try {
+                notional = Math.multiplyExact(Math.multiplyExact(price / m.tickSize(), qty / m.lotSize()), quotePerTickLot);
+                hold = side == Side.BUY ? Fees.buyHold(price / m.tickSize(), qty / m.lotSize(), quotePerTickLot,
+                        Math.max(m.makerFeePpm(), m.takerFeePpm())) : qty;
+            } catch (ArithmeticException e) {
+                throw reject("AMOUNT_OVERFLOW", "price x qty is too large");
+            }
+            if (notional < m.minNotional()) throw reject("BELOW_MIN_NOTIONAL", "price x qty is below " + Units.format(m.minNotional(), m.quoteScale()));
+        } else {
+            if (tif != TimeInForce.IOC || price != 0) throw reject("INVALID_ORDER_TYPE", "market orders are IOC and carry no price");
+            if (side == Side.SELL && (quoteQty != 0 || qty == 0)) throw reject("INVALID_ORDER_TYPE", "a market sell takes qty");
+            if (side == Side.BUY && (qty == 0) == (quoteQty == 0)) throw reject("INVALID_ORDER_TYPE", "a market buy takes either qty or quoteQty");
+            if (qty % m.lotSize() != 0) throw reject("INVALID_LOT", "qty must be a multiple of the lot size");
+            if (quoteQty != 0 && quoteQty < m.minNotional()) throw reject("BELOW_MIN_NOTIONAL", "quoteQty is below the minimum notional");
+            hold = side == Side.SELL ? qty : quoteQty; // a market buy by qty may spend up to all available quote
+        }
+        long available = backends.available(accountId, side == Side.BUY ? m.quoteAssetId() : m.baseAssetId());
+        if (available == 0 || available < hold) {
+            throw reject("INSUFFICIENT_FUNDS", "available " + (side == Side.BUY ? m.quote() : m.base()) + " does not cover the hold");
+        }
+        return new PlaceOrder(Command.UNSEQUENCED, 0, accountId, m.marketId(), clientOrderId, side, type, tif, price, qty, quoteQty);
+    }
+
+    private static long pow10(int n) {
+        long v = 1;
+        for (int i = 0; i < n; i++) v *= 10;
+        return v;
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String field) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    @Operation(summary = "One of your orders, by order id")
+    @GetMapping("/orders/{orderId}")
+    Map<String, Object> order(@PathVariable long orderId, HttpServletRequest req) {
+        long accountId = auth(req, null);
+        Map<String, Object> o = Backends.call(() -> backends.orders().get().uri("/internal/orders/{id}", orderId).retrieve()
+                .body(new ParameterizedTypeReference<Map<String, Object>>() {}));
+        // Another account's order is reported exactly like a missing one: ids reveal nothing.
+        if (((Number) o.get("accountId")).longValue() != accountId) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId);
+        }
+        return present(o);
+    }
+
+    @Operation(summary = "Your orders (open=true for open ones; clientOrderId to find one)")
+    @GetMapping("/orders")
+    List<Map<String, Object>> orders(@RequestParam(defaultValue = "false") boolean open,
+                                     @RequestParam(required = false) Long clientOrderId, HttpServletRequest req) {
+        long accountId = auth(req, null);
+        List<Map<String, Object>> list = Backends.call(() -> backends.orders().get()
+                .uri(u -> {
+                    u.path("/internal/accounts/{id}/orders").queryParam("open", open);
+                    if (clientOrderId != null) u.queryParam("clientOrderId", clientOrderId);
+                    return u.build(accountId);
+                }).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
+        return list.stream().map(this::present).toList();
+    }
+
+    private Map<String, Object> present(Map<String, Object> o) {
+        int marketId = ((Number) o.get("marketId")).intValue();
+        Backends.Market m = backends.markets().stream().filter(x -> x.marketId() == marketId).findFirst().orElse(null);
+        Map<String, Object> v = new LinkedHashMap<>(o);
+        if (m != null) {
+            v.put("market", m.symbol());
+            for (String f : List.of("price", "filledQuote", "quoteQty", "feesPaid")) {
+                v.put(f, Units.format(((Number) o.get(f)).longValue(), m.quoteScale()));
+            }
+            for (String f : List.of("qty", "filledQty")) v.put(f, Units.format(((Number) o.get(f)).longValue(), m.baseScale()));
+        }
+        return v;
+    }
+
+    @Operation(summary = "Cancel one of your orders")
+    @DeleteMapping("/orders/{orderId}")
+    ResponseEntity<Map<String, Object>> cancel(@PathVariable long orderId, HttpServletRequest req) {
+        long accountId = auth(req, null);
+        long seq = log.append(String.valueOf(accountId), new CancelOrder(Command.UNSEQUENCED, 0, accountId, orderId, 0));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", orderId, "seq", seq, "status", "CANCEL_SEQUENCED"));
+    }
+
+    @Operation(summary = "Cancel all your open orders, optionally in one market")
+    @DeleteMapping("/orders")
+    ResponseEntity<Map<String, Object>> cancelAll(@RequestParam(required = false) String market, HttpServletRequest req) {
+        long accountId = auth(req, null);
+        int marketId = market == null ? 0 : backends.market(market).marketId();
+        long seq = log.append(String.valueOf(accountId), new CancelAll(Command.UNSEQUENCED, 0, accountId, marketId));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "CANCEL_ALL_SEQUENCED"));
+    }
+
+    @Operation(summary = "Your fills")
+    @GetMapping("/trades")
+    List<Map<String, Object>> myTrades(HttpServletRequest req) {
+        long accountId = auth(req, null);
+        return Backends.call(() -> backends.orders().get().uri("/internal/accounts/{id}/fills", accountId).retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
+    }
+
+    // ------------------------------------------------------------------ private: funds
+
+    @Operation(summary = "Your balances: available and locked (held by open orders)")
+    @GetMapping("/balances")
+    List<Map<String, Object>> balances(HttpServletRequest req) {
+        long accountId = auth(req, null);
+        Map<Integer, Integer> scales = new java.util.HashMap<>();
+        for (Map<String, Object> a : backends.assets()) scales.put(((Number) a.get("assetId")).intValue(), ((Number) a.get("scale")).intValue());
+        return backends.balances(accountId).stream().map(b -> Map.<String, Object>of("asset", b.asset(),
+                "available", Units.format(b.available(), scales.getOrDefault(b.assetId(), 0)),
+                "locked", Units.format(b.locked(), scales.getOrDefault(b.assetId(), 0)))).toList();
+    }
+
+    @Operation(summary = "Withdraw from your available balance (sequenced: it can never spend funds held by orders)")
+    @PostMapping("/withdrawals")
+    ResponseEntity<Map<String, Object>> withdraw(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+        long accountId = auth(req, body);
+        WithdrawRequest r = parse(body, WithdrawRequest.class);
+        Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
+                .orElseThrow(() -> reject("UNKNOWN_ASSET", "no asset " + r.asset()));
+        int assetId = ((Number) asset.get("assetId")).intValue();
+        long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
+        if (amount <= 0) throw reject("INVALID_AMOUNT", "amount must be positive");
+        if (backends.available(accountId, assetId) < amount) throw reject("INSUFFICIENT_FUNDS", "available " + r.asset() + " is less than " + r.amount());
+        long seq = log.append(String.valueOf(accountId), new Withdraw(Command.UNSEQUENCED, 0, accountId, assetId, amount));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+    }
+}

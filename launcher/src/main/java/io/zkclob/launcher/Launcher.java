@@ -1,0 +1,255 @@
+package io.zkclob.launcher;
+
+import io.zkclob.block.BlockApp;
+import io.zkclob.gateway.GatewayApp;
+import io.zkclob.ledger.LedgerApp;
+import io.zkclob.matching.MatchingApp;
+import io.zkclob.order.OrderApp;
+import io.zkclob.prover.ProverApp;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The embedded default: PostgreSQL 17 (zonky) and a real KRaft Kafka broker in this JVM, data under
+ * {@code dataDir} so a restart keeps everything, then every service as its own Spring application (own
+ * config, database, port) talking to the others only over HTTP and Kafka. Markets ETH-USDT and BTC-USDT
+ * are listed on first start.
+ */
+public final class Launcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+    public record Ports(int postgres, int kafka, int gateway, int order, int matching, int ledger, int block, int prover) {
+        public static Ports defaults() {
+            return new Ports(15432, 19092, 8080, 8082, 8083, 8084, 8085, 8086);
+        }
+    }
+
+    private final Path dataDir;
+    private final Ports ports;
+    private EmbeddedPostgres postgres;
+    private KafkaRaftServer kafka;
+    private final List<ConfigurableApplicationContext> services = new ArrayList<>();
+    private final java.util.Map<String, ConfigurableApplicationContext> byName = new java.util.LinkedHashMap<>();
+
+    public Launcher(Path dataDir, Ports ports) {
+        this.dataDir = dataDir;
+        this.ports = ports;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getProperty("zkclob.data", "data")).toAbsolutePath();
+        Launcher l = new Launcher(data, Ports.defaults());
+        Runtime.getRuntime().addShutdownHook(new Thread(l::close, "launcher-shutdown"));
+        long t0 = System.nanoTime();
+        l.start();
+        log.info("exchange up in {} s: gateway http://127.0.0.1:{}/api/v1 (Swagger UI /swagger-ui.html), data in {}",
+                (System.nanoTime() - t0) / 1_000_000_000, l.ports.gateway(), data);
+        System.out.printf("%nREADY gateway=http://127.0.0.1:%d kafka=127.0.0.1:%d postgres=127.0.0.1:%d data=%s%n",
+                l.ports.gateway(), l.ports.kafka(), l.ports.postgres(), data);
+        Thread.currentThread().join();
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    public void start() throws Exception {
+        startPostgres();
+        startKafka();
+        for (String name : List.of("matching", "ledger", "order", "gateway", "block", "prover")) startService(name);
+        bootstrapMarkets();
+    }
+
+    private void startPostgres() throws IOException {
+        Path pg = dataDir.resolve("pg");
+        Files.createDirectories(pg);
+        postgres = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
+                .setPGStartupWait(Duration.ofSeconds(60)).start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            for (String db : List.of("matching", "ledger", "orders", "gateway", "blocks", "prover")) {
+                try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {
+                    if (!rs.next()) s.execute("CREATE DATABASE " + db);
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create the service databases", e);
+        }
+        log.info("postgres on 127.0.0.1:{} ({})", ports.postgres(), pg);
+    }
+
+    private void startKafka() throws IOException {
+        Path dir = dataDir.resolve("kafka");
+        Files.createDirectories(dir);
+        // A broker fault must not kill the whole fleet's JVM.
+        Exit.setExitProcedure((code, msg) -> log.error("kafka asked to exit({}): {}", code, msg));
+        Exit.setHaltProcedure((code, msg) -> log.error("kafka asked to halt({}): {}", code, msg));
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + ports.kafka() + ",CONTROLLER://127.0.0.1:" + (ports.kafka() + 1));
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports.kafka());
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + (ports.kafka() + 1));
+        p.put("log.dirs", dir.toString());
+        p.put("num.partitions", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.flush.interval.messages", "1"); // one machine, one replica: acks=all means on disk
+        if (!Files.exists(dir.resolve("meta.properties"))) {
+            Path cfg = dataDir.resolve("kafka-server.properties");
+            try (var w = Files.newBufferedWriter(cfg)) {
+                p.store(w, "embedded broker");
+            }
+            StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString(), "--standalone"},
+                    System.out);
+        }
+        kafka = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
+        kafka.startup();
+        log.info("kafka (KRaft) on 127.0.0.1:{} ({})", ports.kafka(), dir);
+    }
+
+    public void startService(String name) {
+        String pg = "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/";
+        String kafkaBootstrap = "127.0.0.1:" + ports.kafka();
+        List<String> props = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + kafkaBootstrap,
+                "spring.datasource.username=postgres", "spring.datasource.password=postgres",
+                "logging.include-application-name=false", "spring.jmx.enabled=false",
+                "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN"));
+        Class<?> app;
+        switch (name) {
+            case "matching" -> {
+                app = MatchingApp.class;
+                props.add("server.port=" + ports.matching());
+                props.add("spring.datasource.url=" + pg + "matching");
+            }
+            case "ledger" -> {
+                app = LedgerApp.class;
+                props.add("server.port=" + ports.ledger());
+                props.add("spring.datasource.url=" + pg + "ledger");
+            }
+            case "order" -> {
+                app = OrderApp.class;
+                props.add("server.port=" + ports.order());
+                props.add("spring.datasource.url=" + pg + "orders");
+            }
+            case "gateway" -> {
+                app = GatewayApp.class;
+                props.add("server.port=" + ports.gateway());
+                props.add("spring.datasource.url=" + pg + "gateway");
+                props.add("gateway.order-service-url=http://127.0.0.1:" + ports.order());
+                props.add("gateway.ledger-service-url=http://127.0.0.1:" + ports.ledger());
+            }
+            case "block" -> {
+                app = BlockApp.class;
+                props.add("server.port=" + ports.block());
+                props.add("spring.datasource.url=" + pg + "blocks");
+            }
+            case "prover" -> {
+                app = ProverApp.class;
+                props.add("server.port=" + ports.prover());
+                props.add("spring.datasource.url=" + pg + "prover");
+            }
+            default -> throw new IllegalArgumentException(name);
+        }
+        String configName = name.equals("order") ? "order-service" : name + "-service";
+        props.add("spring.config.name=" + configName);
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).main(app).properties(props.toArray(String[]::new)).run();
+        services.add(ctx);
+        byName.put(name, ctx);
+        log.info("{} up", configName);
+    }
+
+    /** Stops one service (for restart tests); its data stays. */
+    public void stopService(String name) {
+        ConfigurableApplicationContext ctx = byName.remove(name);
+        if (ctx != null) {
+            services.remove(ctx);
+            ctx.close();
+        }
+    }
+
+    /** Lists ETH, USDT, BTC and the markets ETH-USDT and BTC-USDT on first start (idempotent). */
+    private void bootstrapMarkets() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + ports.gateway() + "/api/v1";
+        String markets = http.send(HttpRequest.newBuilder(URI.create(base + "/markets")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        if (markets.contains("ETH-USDT")) return;
+        for (String cmd : List.of(
+                "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8}",
+                "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":2,\"symbol\":\"USDT\",\"scale\":6}",
+                "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":3,\"symbol\":\"BTC\",\"scale\":8}",
+                "{\"type\":\"AddMarket\",\"seq\":-1,\"timestampMs\":0,\"marketId\":1,\"symbol\":\"ETH-USDT\",\"baseAssetId\":1,"
+                        + "\"quoteAssetId\":2,\"tickSize\":10000,\"lotSize\":10000,\"minNotional\":1000000,\"makerFeePpm\":1000,\"takerFeePpm\":2000}",
+                "{\"type\":\"AddMarket\",\"seq\":-1,\"timestampMs\":0,\"marketId\":2,\"symbol\":\"BTC-USDT\",\"baseAssetId\":3,"
+                        + "\"quoteAssetId\":2,\"tickSize\":100000,\"lotSize\":1000,\"minNotional\":5000000,\"makerFeePpm\":0,\"takerFeePpm\":500}")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/commands"))
+                    .header("Content-Type", "application/json").header("X-Operator-Key", "dev-operator-key")
+                    .POST(HttpRequest.BodyPublishers.ofString(cmd)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 202) throw new IllegalStateException("listing failed: " + r.body());
+        }
+        // Wait until the markets are visible through the gateway (the engine applied them, order-service projected them).
+        for (int i = 0; i < 300; i++) {
+            if (http.send(HttpRequest.newBuilder(URI.create(base + "/markets")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body().contains("BTC-USDT")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("markets did not appear within 30 s");
+    }
+
+    @Override
+    public void close() {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (RuntimeException e) {
+                log.warn("closing a service", e);
+            }
+        }
+        services.clear();
+        if (kafka != null) {
+            kafka.shutdown();
+            kafka.awaitShutdown();
+            kafka = null;
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            postgres = null;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.zkclob.ledger;
+
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.*;
+import io.zkclob.contracts.Side;
+import io.zkclob.support.EventFeed.Indexed;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies engine events to the ledger, one database transaction per batch: journal legs, balance deltas
+ * summed per (account, asset) and upserted once, totals, and the watermark. Balance effects follow
+ * docs/engine-spec.md §8; account 0 is the exchange's fee account.
+ */
+@Component
+class LedgerWriter {
+    static final long FEE_ACCOUNT = 0;
+
+    record Leg(long seq, int index, int leg, long accountId, int assetId, long available, long locked, String kind) {}
+
+    private final JdbcTemplate jdbc;
+    private final JdbcClient client;
+    private final TransactionTemplate tx;
+
+    LedgerWriter(JdbcTemplate jdbc, JdbcClient client, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.client = client;
+        this.tx = tx;
+    }
+
+    void apply(List<Indexed> batch) {
+        tx.executeWithoutResult(status -> {
+            long[] mark = client.sql("SELECT seq, event_index FROM watermark WHERE id = 1 FOR UPDATE")
+                    .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+            List<Leg> legs = new ArrayList<>();
+            Indexed last = null;
+            for (Indexed e : batch) {
+                if (e.seq() < mark[0] || (e.seq() == mark[0] && e.index() <= mark[1])) continue; // already applied
+                legs(e, legs);
+                last = e;
+            }
+            if (last == null) return;
+            jdbc.batchUpdate("INSERT INTO journal (seq, event_index, leg, account_id, asset_id, available_delta, locked_delta, kind)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", legs, 500, (ps, l) -> {
+                        ps.setLong(1, l.seq());
+                        ps.setInt(2, l.index());
+                        ps.setInt(3, l.leg());
+                        ps.setLong(4, l.accountId());
+                        ps.setInt(5, l.assetId());
+                        ps.setLong(6, l.available());
+                        ps.setLong(7, l.locked());
+                        ps.setString(8, l.kind());
+                    });
+            Map<List<Long>, long[]> deltas = new LinkedHashMap<>();
+            for (Leg l : legs) {
+                if (l.accountId() == FEE_ACCOUNT) continue;
+                long[] d = deltas.computeIfAbsent(List.of(l.accountId(), (long) l.assetId()), k -> new long[2]);
+                d[0] += l.available();
+                d[1] += l.locked();
+            }
+            // Insert missing rows at zero, then add the deltas: PostgreSQL checks CHECK constraints on the
+            // candidate row of an upsert, so the sums must be applied by UPDATE.
+            List<Object[]> keys = new ArrayList<>();
+            List<Object[]> rows = new ArrayList<>();
+            deltas.forEach((k, d) -> {
+                keys.add(new Object[] {k.get(0), k.get(1).intValue()});
+                rows.add(new Object[] {d[0], d[1], k.get(0), k.get(1).intValue()});
+            });
+            jdbc.batchUpdate("INSERT INTO balances (account_id, asset_id, available, locked) VALUES (?, ?, 0, 0)"
+                    + " ON CONFLICT (account_id, asset_id) DO NOTHING", keys);
+            jdbc.batchUpdate("UPDATE balances SET available = available + ?, locked = locked + ?"
+                    + " WHERE account_id = ? AND asset_id = ?", rows);
+            client.sql("UPDATE watermark SET seq = ?, event_index = ? WHERE id = 1").params(last.seq(), last.index()).update();
+        });
+    }
+
+    private void legs(Indexed x, List<Leg> out) {
+        long s = x.seq();
+        int i = x.index();
+        switch (x.event()) {
+            case AssetAdded a -> client.sql("INSERT INTO asset_totals (asset_id, symbol, scale) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                    .params(a.assetId(), a.symbol(), a.scale()).update();
+            case MarketAdded m -> client.sql("INSERT INTO markets VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                    .params(m.marketId(), m.baseAssetId(), m.quoteAssetId()).update();
+            case Deposited d -> {
+                out.add(new Leg(s, i, 0, d.accountId(), d.assetId(), d.amount(), 0, "DEPOSIT"));
+                client.sql("UPDATE asset_totals SET deposited = deposited + ? WHERE asset_id = ?").params(d.amount(), d.assetId()).update();
+                client.sql("INSERT INTO deposits VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                        .params(d.externalId(), d.accountId(), d.assetId(), d.amount(), s).update();
+            }
+            case Withdrawn w -> {
+                out.add(new Leg(s, i, 0, w.accountId(), w.assetId(), -w.amount(), 0, "WITHDRAWAL"));
+                client.sql("UPDATE asset_totals SET withdrawn = withdrawn + ? WHERE asset_id = ?").params(w.amount(), w.assetId()).update();
+            }
+            case OrderAccepted a -> out.add(new Leg(s, i, 0, a.accountId(), a.holdAssetId(), -a.holdAmount(), a.holdAmount(), "HOLD"));
+            case OrderCanceled c -> {
+                if (c.releasedAmount() != 0) {
+                    out.add(new Leg(s, i, 0, c.accountId(), c.holdAssetId(), c.releasedAmount(), -c.releasedAmount(), "RELEASE"));
+                }
+            }
+            case TradeExecuted t -> trade(s, i, t, out);
+            default -> { }
+        }
+    }
+
+    private void trade(long s, int i, TradeExecuted t, List<Leg> out) {
+        int[] m = client.sql("SELECT base_asset_id, quote_asset_id FROM markets WHERE market_id = ?").param(t.marketId())
+                .query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
+        int base = m[0];
+        int quote = m[1];
+        boolean takerBuys = t.takerSide() == Side.BUY;
+        long buyer = takerBuys ? t.takerAccountId() : t.makerAccountId();
+        long seller = takerBuys ? t.makerAccountId() : t.takerAccountId();
+        long buyerFee = takerBuys ? t.takerFee() : t.makerFee();
+        long sellerFee = takerBuys ? t.makerFee() : t.takerFee();
+        long buyerReleased = takerBuys ? t.takerHoldReleased() : t.makerHoldReleased();
+        out.add(new Leg(s, i, 0, buyer, quote, buyerReleased, -(t.quoteAmount() + buyerFee + buyerReleased), "TRADE_PAY"));
+        out.add(new Leg(s, i, 1, buyer, base, t.qty(), 0, "TRADE_RECEIVE"));
+        out.add(new Leg(s, i, 2, seller, base, 0, -t.qty(), "TRADE_DELIVER"));
+        out.add(new Leg(s, i, 3, seller, quote, t.quoteAmount() - sellerFee, 0, "TRADE_PROCEEDS"));
+        out.add(new Leg(s, i, 4, FEE_ACCOUNT, quote, t.makerFee() + t.takerFee(), 0, "FEE"));
+        client.sql("UPDATE asset_totals SET fees = fees + ? WHERE asset_id = ?").params(t.makerFee() + t.takerFee(), quote).update();
+    }
+}
