@@ -182,7 +182,9 @@ public final class Launcher implements AutoCloseable {
         }
         String configName = name.equals("order") ? "order-service" : name + "-service";
         props.add("spring.config.name=" + configName);
-        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).main(app).properties(props.toArray(String[]::new)).run();
+        // Command-line arguments outrank each service's own properties file (which defaults to the standard ports).
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(app).main(app)
+                .run(props.stream().map(p -> "--" + p).toArray(String[]::new));
         services.add(ctx);
         byName.put(name, ctx);
         log.info("{} up", configName);

@@ -1,0 +1,360 @@
+package io.zkclob.launcher;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.Topics;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.engine.Exchange;
+import io.zkclob.engine.Sha256;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole fleet on the embedded default (real KRaft Kafka, real PostgreSQL 17), each service its own Spring
+ * application talking to the others only over HTTP and Kafka; this test talks to the gateway over HTTP and
+ * reads the public topics. Steps share one exchange, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExchangeEndToEndIT {
+    static Launcher launcher;
+    static Path data;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static String base;
+    static Trader alice;
+    static Trader bob;
+
+    record Response(int status, JsonNode body) {
+        String code() {
+            return body.path("code").asString();
+        }
+    }
+
+    static final class Trader {
+        final KeyPair keys;
+        long accountId;
+
+        Trader() throws Exception {
+            keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        }
+
+        String publicKeyBase64() {
+            byte[] x509 = keys.getPublic().getEncoded();
+            return Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory("zkclob-e2e");
+        launcher = new Launcher(data, new Launcher.Ports(25432, 29092, 28080, 28082, 28083, 28084, 28085, 28086));
+        launcher.start();
+        base = "http://127.0.0.1:28080/api/v1";
+        alice = register();
+        bob = register();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (launcher != null) launcher.close();
+    }
+
+    static Trader register() throws Exception {
+        Trader t = new Trader();
+        Response r = send("POST", "/accounts", "{\"publicKey\":\"" + t.publicKeyBase64() + "\"}", null, null);
+        assertEquals(201, r.status(), r.body().toString());
+        t.accountId = r.body().get("accountId").asLong();
+        return t;
+    }
+
+    static Response send(String method, String path, String body, Trader signer, Map<String, String> headers) throws Exception {
+        return send(method, path, body, signer, headers, System.currentTimeMillis(), null);
+    }
+
+    static Response send(String method, String path, String body, Trader signer, Map<String, String> headers, long ts,
+                         String forcedSignature) throws Exception {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (signer != null) {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(signer.keys.getPrivate());
+            s.update((ts + "\n" + method + "\n/api/v1" + path + "\n").getBytes(StandardCharsets.UTF_8));
+            s.update(bytes);
+            String sig = forcedSignature != null ? forcedSignature : Base64.getEncoder().encodeToString(s.sign());
+            b.header("X-Account-Id", String.valueOf(signer.accountId)).header("X-Timestamp", String.valueOf(ts))
+                    .header("X-Signature", sig);
+        }
+        if (headers != null) headers.forEach(b::header);
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = r.body().isEmpty() ? MessageJson.MAPPER.createObjectNode() : MessageJson.MAPPER.readTree(r.body());
+        return new Response(r.statusCode(), json);
+    }
+
+    static Response deposit(Trader t, String asset, String amount, long externalId) throws Exception {
+        return send("POST", "/admin/deposits", "{\"accountId\":" + t.accountId + ",\"asset\":\"" + asset + "\",\"amount\":\""
+                + amount + "\",\"externalId\":" + externalId + "}", null, Map.of("X-Operator-Key", "dev-operator-key"));
+    }
+
+    static Response order(Trader t, String json) throws Exception {
+        return send("POST", "/orders", json, t, null);
+    }
+
+    static Map<String, String[]> balances(Trader t) throws Exception {
+        Response r = send("GET", "/balances", null, t, null);
+        assertEquals(200, r.status(), r.body().toString());
+        Map<String, String[]> out = new java.util.HashMap<>();
+        r.body().forEach(b -> out.put(b.get("asset").asString(), new String[] {b.get("available").asString(), b.get("locked").asString()}));
+        return out;
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(100);
+        }
+        fail("timed out waiting for " + what);
+    }
+
+    static boolean balanceIs(Trader t, String asset, String available, String locked) {
+        try {
+            String[] b = balances(t).get(asset);
+            return b != null && b[0].equals(available) && b[1].equals(locked);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static JsonNode orderStatus(Trader t, long orderId) throws Exception {
+        return send("GET", "/orders/" + orderId, null, t, null).body();
+    }
+
+    @Test
+    @Order(1)
+    void depositsCreditOnceAndTradesSettleExactlyWithFees() throws Exception {
+        assertEquals(202, deposit(alice, "USDT", "10000", 101).status());
+        assertEquals(202, deposit(alice, "USDT", "10000", 101).status(), "a repeated bridge credit is sequenced...");
+        assertEquals(202, deposit(bob, "ETH", "2", 102).status());
+        await("deposits", () -> balanceIs(alice, "USDT", "10000", "0") && balanceIs(bob, "ETH", "2", "0"));
+        Thread.sleep(500);
+        assertTrue(balanceIs(alice, "USDT", "10000", "0"), "...but credits once");
+
+        Response sell = order(bob, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.5\"}");
+        assertEquals(202, sell.status(), sell.body().toString());
+        Response buy = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3010\",\"qty\":\"0.5\",\"clientOrderId\":7}");
+        assertEquals(202, buy.status(), buy.body().toString());
+        long buyId = buy.body().get("orderId").asLong();
+        long sellId = sell.body().get("orderId").asLong();
+
+        // Maker price 3000: Alice pays 1500 + 0.2% = 1503; Bob receives 1500 - 0.1% = 1498.5.
+        await("settlement", () -> balanceIs(alice, "USDT", "8497", "0") && balanceIs(alice, "ETH", "0.5", "0")
+                && balanceIs(bob, "USDT", "1498.5", "0") && balanceIs(bob, "ETH", "1.5", "0"));
+        assertEquals("FILLED", orderStatus(alice, buyId).get("status").asString());
+        assertEquals("FILLED", orderStatus(bob, sellId).get("status").asString());
+        Response fills = send("GET", "/trades", null, alice, null);
+        assertTrue(fills.body().toString().contains("\"orderId\":" + buyId), fills.body().toString());
+        assertTrue(send("GET", "/trades", null, bob, null).body().toString().contains("\"orderId\":" + sellId));
+
+        // The same clientOrderId again is answered with the original order, not placed twice.
+        Response again = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3010\",\"qty\":\"0.5\",\"clientOrderId\":7}");
+        assertEquals(200, again.status());
+        assertEquals(buyId, again.body().get("orderId").asLong());
+
+        // The trade is on the public trades topic.
+        try (KafkaConsumer<String, String> c = consumer()) {
+            List<String> trades = new ArrayList<>();
+            for (int p = 0; p < Topics.TRADES_PARTITIONS; p++) {
+                TopicPartition tp = new TopicPartition(Topics.TRADES, p);
+                c.assign(List.of(tp));
+                c.seekToBeginning(List.of(tp));
+                long end = c.endOffsets(List.of(tp)).get(tp);
+                while (c.position(tp) < end) for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) trades.add(r.value());
+            }
+            assertTrue(trades.stream().anyMatch(t -> t.contains("\"takerOrderId\":" + buyId) && t.contains("\"makerOrderId\":" + sellId)),
+                    trades.toString());
+        }
+        assertConservation();
+    }
+
+    @Test
+    @Order(2)
+    void cancelReleasesTheHoldAndWithdrawalsCannotSpendLockedFunds() throws Exception {
+        Response rest = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"2000\",\"qty\":\"1\"}");
+        assertEquals(202, rest.status(), rest.body().toString());
+        long id = rest.body().get("orderId").asLong();
+        // Hold: 2000 + 0.2% (the larger fee) = 2004.
+        await("hold", () -> balanceIs(alice, "USDT", "6493", "2004"));
+        Response tooMuch = send("POST", "/withdrawals", "{\"asset\":\"USDT\",\"amount\":\"6500\"}", alice, null);
+        assertEquals(422, tooMuch.status());
+        assertEquals("INSUFFICIENT_FUNDS", tooMuch.code());
+        Response otherCancel = send("DELETE", "/orders/" + id, null, bob, null);
+        assertEquals(202, otherCancel.status(), "sequenced; the engine refuses it (NOT_ORDER_OWNER)");
+        Response peek = send("GET", "/orders/" + id, null, bob, null);
+        assertEquals(404, peek.status(), "another account's order reads as not found");
+        Thread.sleep(300);
+        assertEquals("OPEN", orderStatus(alice, id).get("status").asString());
+        assertEquals(202, send("DELETE", "/orders/" + id, null, alice, null).status());
+        await("release", () -> balanceIs(alice, "USDT", "8497", "0"));
+        assertEquals("CANCELED", orderStatus(alice, id).get("status").asString());
+        Response ok = send("POST", "/withdrawals", "{\"asset\":\"USDT\",\"amount\":\"97\"}", alice, null);
+        assertEquals(202, ok.status());
+        await("withdrawal", () -> balanceIs(alice, "USDT", "8400", "0"));
+        assertConservation();
+    }
+
+    @Test
+    @Order(3)
+    void badInputGetsItsCodeAndChangesNothing() throws Exception {
+        Map<String, String[]> before = balances(alice);
+        String good = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.1\"}";
+        expect(400, "MALFORMED_REQUEST", order(alice, "{not json"));
+        expect(404, "UNKNOWN_MARKET", order(alice, good.replace("ETH-USDT", "DOGE-USDT")));
+        expect(422, "INVALID_AMOUNT", order(alice, good.replace("\"0.1\"", "\"-1\"")));
+        expect(422, "AMOUNT_OVERFLOW", order(alice, good.replace("\"0.1\"", "\"99999999999999999999\"")));
+        expect(422, "INVALID_TICK", order(alice, good.replace("\"3000\"", "\"3000.001\"")));
+        expect(422, "INVALID_LOT", order(alice, good.replace("\"0.1\"", "\"0.00001\"")));
+        expect(422, "INSUFFICIENT_FUNDS", order(alice, good.replace("\"0.1\"", "\"100\"")));
+        expect(400, "MALFORMED_REQUEST", order(alice, good.replace("BUY", "HOLD")));
+        expect(401, "MISSING_SIGNATURE", send("POST", "/orders", good, null, null));
+        expect(401, "BAD_SIGNATURE", send("POST", "/orders", good, alice, null, System.currentTimeMillis(),
+                Base64.getEncoder().encodeToString(new byte[64])));
+        expect(401, "STALE_REQUEST", send("POST", "/orders", good, alice, null, System.currentTimeMillis() - 60_000, null));
+        long ts = System.currentTimeMillis();
+        Response first = send("POST", "/orders", good.replace("3000", "1000"), alice, null, ts, null);
+        assertEquals(202, first.status(), first.body().toString());
+        expect(401, "REPLAYED_REQUEST", send("POST", "/orders", good.replace("3000", "1000"), alice, null, ts, null));
+        assertEquals(202, send("DELETE", "/orders/" + first.body().get("orderId").asLong(), null, alice, null).status());
+        await("nothing changed", () -> {
+            try {
+                Map<String, String[]> now = balances(alice);
+                return Arrays.equals(now.get("USDT"), before.get("USDT")) && Arrays.equals(now.get("ETH"), before.get("ETH"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertConservation();
+    }
+
+    @Test
+    @Order(4)
+    void restartingTheMatcherAndTheLedgerLosesAndRepeatsNothing() throws Exception {
+        // Orders keep arriving while the matcher is down: they wait in the log.
+        launcher.stopService("matching");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Response r = order(bob, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"" + (3100 + i) + "\",\"qty\":\"0.1\"}");
+            assertEquals(202, r.status(), r.body().toString());
+            ids.add(r.body().get("orderId").asLong());
+        }
+        launcher.startService("matching");
+        Response take = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3102\",\"qty\":\"0.3\"}");
+        assertEquals(202, take.status(), take.body().toString());
+        // The ledger goes down while the trade's events are being published; it catches up from Kafka.
+        launcher.stopService("ledger");
+        for (long id : ids) await("order " + id, () -> statusOf(bob, id) != null);
+        launcher.startService("ledger");
+        // 0.1 @3100 + 0.1 @3101 + 0.1 @3102 = 930.3; Alice pays + 0.2%; Bob gets - 0.1%.
+        await("settled after restarts", () -> balanceIs(alice, "ETH", "0.8", "0")
+                && balanceIs(bob, "ETH", "1", "0.2") && balanceIs(bob, "USDT", String.valueOf(new java.math.BigDecimal("1498.5")
+                .add(new java.math.BigDecimal("930.3")).subtract(new java.math.BigDecimal("0.9303")).stripTrailingZeros().toPlainString()), "0"));
+        assertConservation();
+        assertChainReplaysFromTheLog();
+    }
+
+    static String statusOf(Trader t, long id) {
+        try {
+            Response r = send("GET", "/orders/" + id, null, t, null);
+            return r.status() == 200 ? r.body().get("status").asString() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    static void expect(int status, String code, Response r) {
+        assertEquals(status, r.status(), r.body().toString());
+        assertEquals(code, r.code(), r.body().toString());
+    }
+
+    static void assertConservation() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:28084/internal/ledger/conservation")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(MessageJson.MAPPER.readTree(r.body()).get("ok").asBoolean(), r.body());
+    }
+
+    /** Every block the matcher sealed (across restarts) is reproduced by a fresh engine replaying the command log. */
+    static void assertChainReplaysFromTheLog() throws Exception {
+        Thread.sleep(500);
+        List<BlockSealed> published = new ArrayList<>();
+        List<Command> commands = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = consumer()) {
+            TopicPartition ev = new TopicPartition(Topics.EVENTS, 0);
+            c.assign(List.of(ev));
+            c.seekToBeginning(List.of(ev));
+            long end = c.endOffsets(List.of(ev)).get(ev);
+            while (c.position(ev) < end) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    if (MessageJson.readEvent(r.value()) instanceof BlockSealed b) published.add(b);
+                }
+            }
+            TopicPartition log = new TopicPartition(Topics.COMMANDS, 0);
+            c.assign(List.of(log));
+            c.seekToBeginning(List.of(log));
+            long logEnd = c.endOffsets(List.of(log)).get(log);
+            while (c.position(log) < logEnd) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    commands.add(MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp()));
+                }
+            }
+        }
+        assertFalse(published.isEmpty());
+        for (int i = 0; i < published.size(); i++) assertEquals(i + 1, published.get(i).height(), "heights are contiguous, no duplicates");
+        Exchange replay = new Exchange();
+        List<BlockSealed> replayed = new ArrayList<>();
+        for (Command cmd : commands) for (Event e : replay.apply(cmd)) if (e instanceof BlockSealed b) replayed.add(b);
+        assertEquals(published, replayed.subList(0, published.size()), "identical blocks and state roots from the log alone");
+        replay.checkInvariants();
+        assertNotNull(Sha256.hex(replay.stateRoot()));
+    }
+
+    static KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:29092");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+}
