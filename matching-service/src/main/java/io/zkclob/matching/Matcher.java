@@ -53,6 +53,7 @@ final class Matcher implements Runnable {
     private final SnapshotStore snapshots;
     private final Timer applyTimer;
     private final Counter commandsCounter;
+    private final MeterRegistry meters;
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong appliedSeq = new AtomicLong(-1);
     private volatile boolean running = true;
@@ -67,6 +68,7 @@ final class Matcher implements Runnable {
         this.applyTimer = Timer.builder("matcher.apply").description("engine time per command batch")
                 .publishPercentileHistogram().register(meters);
         this.commandsCounter = Counter.builder("matcher.commands").register(meters);
+        this.meters = meters;
         meters.gauge("matcher.consumer.lag", lag);
         meters.gauge("matcher.applied.seq", appliedSeq);
     }
@@ -172,6 +174,12 @@ final class Matcher implements Runnable {
                     for (int i = 0; i < events.size(); i++) {
                         Event e = events.get(i);
                         String json = MessageJson.write(e);
+                        // orders accepted and rejected (by code), trades, blocks: one counter per event type
+                        if (e instanceof Event.OrderRejected rejected) {
+                            meters.counter("matcher.events", "type", "OrderRejected", "code", rejected.code().name()).increment();
+                        } else {
+                            meters.counter("matcher.events", "type", e.getClass().getSimpleName()).increment();
+                        }
                         tx.send(new ProducerRecord<>(Topics.EVENTS, 0, cmd.seq() + ":" + i, json));
                         if (e instanceof TradeExecuted t) {
                             tx.send(new ProducerRecord<>(Topics.TRADES, String.valueOf(t.marketId()), json));
