@@ -44,7 +44,10 @@ ensure_rust_guest_toolchain() {
 
 # The host prover CLI: rustup's cargo (or Debian's), protoc for sp1-prover-types, a C compiler.
 ensure_rust_host_toolchain() {
-  apt_install protobuf-compiler libprotobuf-dev build-essential
+  apt_install protobuf-compiler libprotobuf-dev
+  command -v cc >/dev/null || apt_install gcc libc6-dev
+  # Prefer rustup's toolchain when present (the cached build was made with it); else Debian's rustc-web.
+  [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
   if ! command -v cargo >/dev/null; then apt_install cargo-web rustc-web; fi
 }
 
