@@ -48,8 +48,12 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
+    /** PostgreSQL and Kafka run elsewhere (Testcontainers, a real cluster): the launcher starts only the services. */
+    public record ExternalInfra(String jdbcBase, String user, String password, String kafkaBootstrap) {}
+
     private final Path dataDir;
     private final Ports ports;
+    private ExternalInfra external;
     private EmbeddedPostgres postgres;
     private KafkaRaftServer kafka;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
@@ -77,9 +81,26 @@ public final class Launcher implements AutoCloseable {
         return ports;
     }
 
+    public Launcher withExternalInfra(ExternalInfra infra) {
+        this.external = infra;
+        return this;
+    }
+
+    private String jdbcBase() {
+        return external != null ? external.jdbcBase() : "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/";
+    }
+
+    public String kafkaBootstrap() {
+        return external != null ? external.kafkaBootstrap() : "127.0.0.1:" + ports.kafka();
+    }
+
     public void start() throws Exception {
-        startPostgres();
-        startKafka();
+        if (external == null) {
+            startPostgres();
+            startKafka();
+        } else {
+            createDatabases(java.sql.DriverManager.getConnection(external.jdbcBase() + "postgres", external.user(), external.password()));
+        }
         for (String name : List.of("matching", "ledger", "order", "gateway", "block", "prover")) startService(name);
         bootstrapMarkets();
     }
@@ -89,7 +110,16 @@ public final class Launcher implements AutoCloseable {
         Files.createDirectories(pg);
         postgres = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
                 .setPGStartupWait(Duration.ofSeconds(60)).start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try {
+            createDatabases(postgres.getPostgresDatabase().getConnection());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot connect to the embedded PostgreSQL", e);
+        }
+        log.info("postgres on 127.0.0.1:{} ({})", ports.postgres(), pg);
+    }
+
+    private static void createDatabases(Connection connection) {
+        try (Connection c = connection; Statement s = c.createStatement()) {
             for (String db : List.of("matching", "ledger", "orders", "gateway", "blocks", "prover")) {
                 try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {
                     if (!rs.next()) s.execute("CREATE DATABASE " + db);
@@ -98,7 +128,6 @@ public final class Launcher implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot create the service databases", e);
         }
-        log.info("postgres on 127.0.0.1:{} ({})", ports.postgres(), pg);
     }
 
     private void startKafka() throws IOException {
@@ -138,10 +167,11 @@ public final class Launcher implements AutoCloseable {
     }
 
     public void startService(String name) {
-        String pg = "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/";
-        String kafkaBootstrap = "127.0.0.1:" + ports.kafka();
-        List<String> props = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + kafkaBootstrap,
-                "spring.datasource.username=postgres", "spring.datasource.password=postgres",
+        String pg = jdbcBase();
+        String user = external != null ? external.user() : "postgres";
+        String password = external != null ? external.password() : "postgres";
+        List<String> props = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + kafkaBootstrap(),
+                "spring.datasource.username=" + user, "spring.datasource.password=" + password,
                 "logging.include-application-name=false", "spring.jmx.enabled=false",
                 "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN"));
         Class<?> app;

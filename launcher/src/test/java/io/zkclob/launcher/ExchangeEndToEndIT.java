@@ -77,7 +77,7 @@ class ExchangeEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("zkclob-e2e");
-        launcher = new Launcher(data, new Launcher.Ports(25432, 29092, 28080, 28082, 28083, 28084, 28085, 28086));
+        launcher = TestInfra.launcher(data, new Launcher.Ports(25432, 29092, 28080, 28082, 28083, 28084, 28085, 28086));
         launcher.start();
         base = "http://127.0.0.1:28080/api/v1";
         alice = register();
@@ -350,7 +350,7 @@ class ExchangeEndToEndIT {
 
     static KafkaConsumer<String, String> consumer() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:29092");
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, launcher.kafkaBootstrap());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -115,9 +115,15 @@ final class Matcher implements Runnable {
             c.assign(List.of(LOG));
             recover(c);
             ready = true;
-            loop(c, tx, sealer);
-        } catch (WakeupException e) {
-            if (running) throw e;
+            try {
+                loop(c, tx, sealer);
+            } catch (WakeupException e) {
+                if (running) throw e;
+            }
+            // A clean stop happens between batches, when the engine matches the committed offset: snapshot it
+            // so the next start replays nothing.
+            snapshots.save(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
+            log.info("matcher stopped cleanly at seq {} (snapshot saved)", engine.lastSeq());
         } finally {
             ready = false;
         }
