@@ -207,6 +207,7 @@ public final class Launcher implements AutoCloseable {
                 app = ProverApp.class;
                 props.add("server.port=" + ports.prover());
                 props.add("spring.datasource.url=" + pg + "prover");
+                props.add("prover.work-dir=" + dataDir.resolve("prover"));
             }
             default -> throw new IllegalArgumentException(name);
         }

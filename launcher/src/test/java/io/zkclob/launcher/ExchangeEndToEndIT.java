@@ -293,6 +293,33 @@ class ExchangeEndToEndIT {
         assertChainReplaysFromTheLog();
     }
 
+    @Test
+    @Order(5)
+    void everySealedBlockIsExecutedInTheSp1Guest() throws Exception {
+        // Needs the guest and the prover CLI (scripts/test builds them first); without them blocks stay SEALED.
+        JsonNode status = internal("http://127.0.0.1:28086/proofs/status");
+        org.junit.jupiter.api.Assumptions.assumeTrue(status.get("cliAvailable").asBoolean(),
+                "prover CLI not built: skipping SP1 execution (run scripts/build-guest and scripts/build-prover)");
+        await("a range executed in the SP1 guest", () -> {
+            try {
+                JsonNode s = internal("http://127.0.0.1:28086/proofs/status");
+                return s.path("blocksEXECUTED").asLong(0) > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonNode s = internal("http://127.0.0.1:28086/proofs/status");
+        assertFalse(s.get("divergence").asBoolean(), s.toString());
+        assertEquals(0, s.path("blocksFAILED").asLong(0), s.toString());
+        JsonNode block1 = internal("http://127.0.0.1:28086/proofs/blocks/1");
+        assertEquals("EXECUTED", block1.get("status").asString(), block1.toString());
+    }
+
+    static JsonNode internal(String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return MessageJson.MAPPER.readTree(r.body());
+    }
+
     static String statusOf(Trader t, long id) {
         try {
             Response r = send("GET", "/orders/" + id, null, t, null);

@@ -1,15 +1,51 @@
 package io.zkclob.prover;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.zkclob.support.EventFeed;
+import io.zkclob.support.KafkaTopics;
+import io.zkclob.support.ProblemHandler;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** prover-service: boots (health, metrics) so the fleet's shape is complete; its behaviour lands with its own issue. */
+/** prover-service: cuts the log into block ranges, executes each in the SP1 guest, proves and publishes. */
 @SpringBootApplication
+@EnableScheduling
+@EnableConfigurationProperties(ProverProperties.class)
+@Import(ProblemHandler.class)
 public class ProverApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(ProverApp.class);
         app.setDefaultProperties(Map.of("spring.config.name", "prover-service"));
         app.run(args);
+    }
+
+    @Bean
+    ProverCli proverCli(ProverProperties props) {
+        return new ProverCli(props);
+    }
+
+    @Bean(destroyMethod = "close")
+    ZkPipeline zkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc,
+                          @Value("${spring.kafka.bootstrap-servers}") String bootstrap,
+                          @Value("${kafka.replication:1}") short replication, MeterRegistry meters) {
+        KafkaTopics.ensure(bootstrap, replication);
+        return new ZkPipeline(props, cli, jdbc, bootstrap, meters);
+    }
+
+    @Bean
+    EventFeed proverHeaders(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, ZkPipeline pipeline) {
+        return new EventFeed(bootstrap, "prover", pipeline::onEvents);
+    }
+
+    @Bean
+    RangeBuilder rangeBuilder(ProverProperties props, @Value("${spring.kafka.bootstrap-servers}") String bootstrap, JdbcClient jdbc) {
+        return new RangeBuilder(props, bootstrap, jdbc);
     }
 }

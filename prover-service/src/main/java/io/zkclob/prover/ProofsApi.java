@@ -1,0 +1,85 @@
+package io.zkclob.prover;
+
+import io.zkclob.support.ApiException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Proof status per block, proof metadata and download, the verifying key hash, and the proving lag. */
+@RestController
+@RequestMapping("/proofs")
+class ProofsApi {
+    private final JdbcClient jdbc;
+    private final ZkPipeline pipeline;
+    private final ProverCli cli;
+    private volatile String vkey;
+
+    ProofsApi(JdbcClient jdbc, ZkPipeline pipeline, ProverCli cli) {
+        this.jdbc = jdbc;
+        this.pipeline = pipeline;
+        this.cli = cli;
+    }
+
+    @GetMapping("/blocks/{height}")
+    Map<String, Object> block(@PathVariable long height) {
+        return jdbc.sql("SELECT height, first_seq, last_seq, state_root, status, detail, range_id, proof_id FROM blocks WHERE height = ?")
+                .param(height).query((rs, n) -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("height", rs.getLong(1));
+                    m.put("firstSeq", rs.getLong(2));
+                    m.put("lastSeq", rs.getLong(3));
+                    m.put("stateRoot", rs.getString(4));
+                    m.put("status", rs.getString(5));
+                    m.put("detail", rs.getString(6));
+                    m.put("rangeId", rs.getObject(7));
+                    m.put("proofId", rs.getObject(8));
+                    return m;
+                }).optional().orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "BLOCK_NOT_FOUND", "no block " + height));
+    }
+
+    @GetMapping("/{proofId}")
+    Map<String, Object> proof(@PathVariable long proofId) {
+        return jdbc.sql("SELECT proof_id, first_height, last_height, mode, size_bytes, prove_ms, vkey, public_values, created_at FROM proofs WHERE proof_id = ?")
+                .param(proofId).query((rs, n) -> Map.<String, Object>of("proofId", rs.getLong(1), "firstHeight", rs.getLong(2),
+                        "lastHeight", rs.getLong(3), "mode", rs.getString(4), "sizeBytes", rs.getLong(5), "proveMs", rs.getLong(6),
+                        "vkey", rs.getString(7), "publicValues", rs.getString(8), "createdAt", rs.getString(9))).optional()
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "PROOF_NOT_FOUND", "no proof " + proofId));
+    }
+
+    @GetMapping("/{proofId}/download")
+    ResponseEntity<Resource> download(@PathVariable long proofId) {
+        String path = jdbc.sql("SELECT path FROM proofs WHERE proof_id = ?").param(proofId).query(String.class).optional()
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "PROOF_NOT_FOUND", "no proof " + proofId));
+        if (!Files.exists(Path.of(path))) throw new ApiException(HttpStatus.GONE, "PROOF_FILE_MISSING", "the proof file is gone");
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"proof-" + proofId + ".bin\"")
+                .body(new FileSystemResource(path));
+    }
+
+    @GetMapping("/vkey")
+    Map<String, Object> vkey() throws Exception {
+        if (!cli.available()) throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PROVER_UNAVAILABLE", "the prover CLI is not built");
+        if (vkey == null) vkey = cli.vkey().get("vkey").asString();
+        return Map.of("vkey", vkey);
+    }
+
+    @GetMapping("/status")
+    Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>(pipeline.lag());
+        m.put("cliAvailable", cli.available());
+        jdbc.sql("SELECT status, COUNT(*) FROM blocks GROUP BY status").query((rs, n) -> m.put("blocks" + rs.getString(1), rs.getLong(2))).list();
+        return m;
+    }
+}

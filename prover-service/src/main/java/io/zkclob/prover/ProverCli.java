@@ -1,0 +1,63 @@
+package io.zkclob.prover;
+
+import io.zkclob.contracts.json.MessageJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/** Runs the zk-prover CLI (one JSON object on stdout per call) with a time limit. */
+final class ProverCli {
+    private final ProverProperties props;
+
+    ProverCli(ProverProperties props) {
+        this.props = props;
+    }
+
+    boolean available() {
+        return Files.isExecutable(Path.of(props.cli())) && Files.isRegularFile(Path.of(props.elf()));
+    }
+
+    JsonNode run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(props.cli()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putIfAbsent("SP1_WORKER_NUM_CORE_WORKERS", "1");
+        pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "1");
+        pb.environment().putIfAbsent("MEMORY_LIMIT", "6000000000");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("zk-prover " + args[0] + " timed out after " + timeoutSeconds + " s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8).trim();
+        String last = text.substring(text.lastIndexOf('\n') + 1);
+        try {
+            return MessageJson.MAPPER.readTree(last);
+        } catch (RuntimeException e) {
+            throw new IOException("zk-prover printed no JSON (exit " + p.exitValue() + "): " + last);
+        }
+    }
+
+    JsonNode execute(Path witness) throws IOException, InterruptedException {
+        return run(600, "execute", "--elf", props.elf(), "--input", witness.toString());
+    }
+
+    JsonNode prove(Path witness, Path out) throws IOException, InterruptedException {
+        return run(6 * 3600, "prove", "--mode", props.mode(), "--elf", props.elf(), "--input", witness.toString(),
+                "--out", out.toString());
+    }
+
+    JsonNode verify(Path proof) throws IOException, InterruptedException {
+        return run(600, "verify", "--elf", props.elf(), proof.toString());
+    }
+
+    JsonNode vkey() throws IOException, InterruptedException {
+        return run(600, "vkey", "--elf", props.elf());
+    }
+}

@@ -1,0 +1,190 @@
+package io.zkclob.prover;
+
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.Topics;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.engine.Exchange;
+import io.zkclob.engine.LevelBook;
+import io.zkclob.engine.Snapshot;
+import io.zkclob.engine.Witness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Replays the command log into a replica engine and cuts it into block ranges (a range closes after
+ * {@code blocksPerRange} blocks or {@code maxCommandsPerRange} commands). For each range it writes the
+ * guest's witness, with the block headers exactly as the matcher published them, and records it PENDING.
+ * Memory holds one pre-state snapshot and one range's commands: nothing grows with the backlog.
+ */
+final class RangeBuilder implements SmartLifecycle, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(RangeBuilder.class);
+    private static final TopicPartition LOG = new TopicPartition(Topics.COMMANDS, 0);
+    private final ProverProperties props;
+    private final String bootstrap;
+    private final JdbcClient jdbc;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread thread;
+
+    RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc) {
+        this.props = props;
+        this.bootstrap = bootstrap;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this, "prover-ranges");
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) c.wakeup();
+        try {
+            if (thread != null) thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                follow();
+            } catch (WakeupException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) return;
+                log.error("range builder failed; rebuilding the replica in 2 s", e);
+                sleep(2_000);
+            }
+        }
+    }
+
+    private void follow() throws Exception {
+        Path dir = Path.of(props.workDir()).toAbsolutePath();
+        Files.createDirectories(dir);
+        long ranged = jdbc.sql("SELECT COALESCE(MAX(last_height), 0) FROM ranges").query(Long.class).single();
+        Exchange replica = new Exchange();
+        byte[] preState = Snapshot.write(replica);
+        List<Command> commands = new ArrayList<>();
+        List<Witness.Header> headers = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            consumer = c;
+            c.assign(List.of(LOG));
+            c.seekToBeginning(List.of(LOG));
+            List<Event> events = new ArrayList<>();
+            long rangeStartedNanos = System.nanoTime();
+            while (running) {
+                var records = c.poll(Duration.ofMillis(200));
+                // A quiet market still gets its blocks executed: a range also closes maxRangeMs after its first block.
+                if (records.isEmpty() && !headers.isEmpty()
+                        && System.nanoTime() - rangeStartedNanos > props.maxRangeMs() * 1_000_000L
+                        && commands.get(commands.size() - 1) instanceof Command.SealBlock) {
+                    writeRange(dir, preState, commands, headers);
+                    preState = Snapshot.write(replica);
+                    commands.clear();
+                    headers.clear();
+                }
+                for (ConsumerRecord<String, String> r : records) {
+                    Command cmd;
+                    try {
+                        cmd = MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());
+                    } catch (RuntimeException e) {
+                        continue; // the matcher skips it too (deterministic)
+                    }
+                    events.clear();
+                    replica.apply(cmd, events);
+                    commands.add(cmd);
+                    for (Event e : events) {
+                        if (!(e instanceof BlockSealed b)) continue;
+                        if (b.height() <= ranged) {
+                            // Already cut into a range before a restart: move the range start past it.
+                            preState = Snapshot.write(replica);
+                            commands.clear();
+                            continue;
+                        }
+                        if (headers.isEmpty()) rangeStartedNanos = System.nanoTime();
+                        headers.add(recordedHeader(b));
+                        if (headers.size() >= props.blocksPerRange() || commands.size() >= props.maxCommandsPerRange()) {
+                            writeRange(dir, preState, commands, headers);
+                            preState = Snapshot.write(replica);
+                            commands.clear();
+                            headers.clear();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The header as the matcher published it; the replica's own must agree (two Java engines, one log). */
+    private Witness.Header recordedHeader(BlockSealed mine) {
+        for (int i = 0; i < 600 && running; i++) {
+            var recorded = jdbc.sql("SELECT height, first_seq, last_seq, state_root, commands_root, events_root FROM blocks WHERE height = ?")
+                    .param(mine.height()).query((rs, n) -> new Witness.Header(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6))).optional();
+            if (recorded.isPresent()) {
+                if (!recorded.get().stateRoot().equals(mine.stateRoot())) {
+                    log.error("block {}: published state root {} differs from the replica's {}", mine.height(),
+                            recorded.get().stateRoot(), mine.stateRoot());
+                }
+                return recorded.get();
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("no published header for block " + mine.height() + " after 60 s");
+    }
+
+    private void writeRange(Path dir, byte[] preState, List<Command> commands, List<Witness.Header> headers) throws Exception {
+        byte[] witness = Witness.build(Snapshot.read(preState, LevelBook::new), commands, headers);
+        long first = headers.get(0).height();
+        long last = headers.get(headers.size() - 1).height();
+        Path file = dir.resolve("range-" + first + "-" + last + ".witness");
+        Files.write(file, witness);
+        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness_path, commands, status) VALUES (?, ?, ?, ?, 'PENDING')"
+                + " RETURNING range_id").params(first, last, file.toString(), commands.size()).query(Long.class).single();
+        jdbc.sql("UPDATE blocks SET range_id = ? WHERE height BETWEEN ? AND ?").params(id, first, last).update();
+        log.info("range {}: blocks {}..{}, {} commands, witness {} bytes", id, first, last, commands.size(), witness.length);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.zkclob.prover;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.zkclob.contracts.Topics;
+import io.zkclob.support.EventFeed.Indexed;
+import io.zkclob.contracts.Event.BlockSealed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import tools.jackson.databind.JsonNode;
+import io.zkclob.contracts.json.MessageJson;
+
+/**
+ * The zk pipeline over ranges: every range is executed in the SP1 guest as soon as it is cut (seconds), so a
+ * divergence between the Java engine and the Rust guest shows at once: the range and its blocks turn FAILED,
+ * the {@code prover.divergence} gauge goes to 1, and no further proof is published. Proving (opt-in; minutes
+ * per range here) takes executed ranges oldest first, one at a time; each proof is verified again by a
+ * separate `verify` before it is stored and published. Lag is a metric and in the API.
+ */
+final class ZkPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ZkPipeline.class);
+    private final ProverProperties props;
+    private final ProverCli cli;
+    private final JdbcClient jdbc;
+    private final KafkaProducer<String, String> producer;
+    private final AtomicLong divergence = new AtomicLong();
+    private final AtomicLong lagBlocks = new AtomicLong();
+    private final AtomicLong lagSeconds = new AtomicLong();
+
+    ZkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc, String bootstrap, MeterRegistry meters) {
+        this.props = props;
+        this.cli = cli;
+        this.jdbc = jdbc;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        this.producer = new KafkaProducer<>(p);
+        meters.gauge("prover.divergence", divergence);
+        meters.gauge("prover.lag.blocks", lagBlocks);
+        meters.gauge("prover.lag.seconds", lagSeconds);
+    }
+
+    boolean diverged() {
+        return divergence.get() != 0;
+    }
+
+    /** Recorded headers from the event log (idempotent). */
+    void onEvents(List<Indexed> batch) {
+        for (Indexed e : batch) {
+            if (e.event() instanceof BlockSealed b) {
+                jdbc.sql("INSERT INTO blocks (height, first_seq, last_seq, state_root, commands_root, events_root, sealed_at_ms, status)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 'SEALED') ON CONFLICT DO NOTHING")
+                        .params(b.height(), b.firstSeq(), b.lastSeq(), b.stateRoot(), b.commandsRoot(), b.eventsRoot(), b.timestampMs())
+                        .update();
+            }
+        }
+    }
+
+    @Scheduled(fixedDelay = 500)
+    void executePending() {
+        if (!props.executeEnabled() || !cli.available()) return;
+        for (int i = 0; i < 20; i++) { // a bound per tick; the next tick continues
+            var range = jdbc.sql("SELECT range_id, witness_path, first_height, last_height FROM ranges WHERE status = 'PENDING'"
+                    + " ORDER BY range_id LIMIT 1").query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)})
+                    .optional();
+            if (range.isEmpty()) return;
+            long id = (long) range.get()[0];
+            try {
+                JsonNode r = cli.execute(Path.of((String) range.get()[1]));
+                if (r.path("ok").asBoolean(false)) {
+                    jdbc.sql("UPDATE ranges SET status = 'EXECUTED', cycles = ? WHERE range_id = ?").params(r.get("cycles").asLong(), id).update();
+                    jdbc.sql("UPDATE blocks SET status = 'EXECUTED', detail = 'executed in the SP1 guest (not proven)' WHERE range_id = ? AND status = 'SEALED'")
+                            .param(id).update();
+                } else {
+                    fail(id, "guest execution failed: " + r.path("error").asString());
+                }
+            } catch (Exception e) {
+                log.warn("range {}: cannot run the prover CLI: {}", id, e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private void fail(long rangeId, String why) {
+        divergence.set(1);
+        log.error("range {}: {} -- proof publication stopped (prover.divergence=1)", rangeId, why);
+        jdbc.sql("UPDATE ranges SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+        jdbc.sql("UPDATE blocks SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+    }
+
+    @Scheduled(fixedDelay = 2_000)
+    void proveNext() {
+        if (!props.proveEnabled() || diverged() || !cli.available()) return;
+        var range = jdbc.sql("SELECT range_id, witness_path, first_height, last_height FROM ranges WHERE status = 'EXECUTED'"
+                + " ORDER BY range_id LIMIT 1").query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)})
+                .optional();
+        if (range.isEmpty()) return;
+        long id = (long) range.get()[0];
+        Path witness = Path.of((String) range.get()[1]);
+        Path proof = witness.resolveSibling("range-" + range.get()[2] + "-" + range.get()[3] + "." + props.mode() + ".proof");
+        jdbc.sql("UPDATE ranges SET status = 'PROVING' WHERE range_id = ?").param(id).update();
+        jdbc.sql("UPDATE blocks SET status = 'PROVING' WHERE range_id = ?").param(id).update();
+        try {
+            JsonNode proved = cli.prove(witness, proof);
+            JsonNode verified = proved.path("ok").asBoolean(false) ? cli.verify(proof) : proved;
+            if (!verified.path("ok").asBoolean(false) || !verified.path("verified").asBoolean(false)) {
+                fail(id, "proof failed or did not verify: " + verified.path("error").asString());
+                return;
+            }
+            long proofId = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, path, size_bytes, prove_ms, vkey, public_values)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING proof_id")
+                    .params(id, range.get()[2], range.get()[3], props.mode(), proof.toString(), Files.size(proof),
+                            proved.get("prove_ms").asLong(), proved.get("vkey").asString(), proved.get("public_values").asString())
+                    .query(Long.class).single();
+            jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id = ?").param(id).update();
+            jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE range_id = ?")
+                    .params(proofId, "proven by SP1 (" + props.mode() + "), verified", id).update();
+            producer.send(new ProducerRecord<>(Topics.PROOFS, String.valueOf(proofId), MessageJson.write(Map.of("proofId", proofId,
+                    "firstHeight", range.get()[2], "lastHeight", range.get()[3], "mode", props.mode(), "vkey", proved.get("vkey").asString(),
+                    "publicValues", proved.get("public_values").asString(), "sizeBytes", Files.size(proof), "proveMs", proved.get("prove_ms").asLong()))));
+            log.info("range {}: proven and verified ({} ms)", id, proved.get("prove_ms").asLong());
+        } catch (Exception e) {
+            log.warn("range {}: proving interrupted: {}", id, e.getMessage());
+            jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
+            jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
+        }
+    }
+
+    @Scheduled(fixedDelay = 1_000)
+    void measureLag() {
+        Long latest = jdbc.sql("SELECT MAX(height) FROM blocks").query(Long.class).single();
+        Long proven = jdbc.sql("SELECT MAX(height) FROM blocks WHERE status = 'PROVEN'").query(Long.class).single();
+        Long oldest = jdbc.sql("SELECT MIN(sealed_at_ms) FROM blocks WHERE status <> 'PROVEN'").query(Long.class).single();
+        lagBlocks.set(latest == null ? 0 : latest - (proven == null ? 0 : proven));
+        lagSeconds.set(oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000));
+    }
+
+    Map<String, Object> lag() {
+        return Map.of("blocks", lagBlocks.get(), "seconds", lagSeconds.get(), "divergence", diverged());
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
