@@ -3,4 +3,5 @@ package io.zkclob.gateway;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 @ConfigurationProperties("gateway")
-record GatewayProperties(String orderServiceUrl, String ledgerServiceUrl, String operatorKey, long signatureWindowMs) {}
+record GatewayProperties(String orderServiceUrl, String ledgerServiceUrl, String proverServiceUrl, String operatorKey,
+                         long signatureWindowMs) {}
