@@ -9,6 +9,8 @@ public final class Topics {
     /** Public trades for outside consumers, keyed by market id. */
     public static final String TRADES = "exchange.trades";
     public static final int TRADES_PARTITIONS = 3;
+    /** Sealed, hash-chained block headers, key = height. */
+    public static final String BLOCKS = "exchange.blocks";
     /** Verified SP1 proofs of block ranges (metadata; the proof file downloads from prover-service). */
     public static final String PROOFS = "exchange.proofs";
 

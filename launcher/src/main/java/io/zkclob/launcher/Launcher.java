@@ -198,6 +198,7 @@ public final class Launcher implements AutoCloseable {
                 props.add("gateway.order-service-url=http://127.0.0.1:" + ports.order());
                 props.add("gateway.ledger-service-url=http://127.0.0.1:" + ports.ledger());
                 props.add("gateway.prover-service-url=http://127.0.0.1:" + ports.prover());
+                props.add("gateway.block-service-url=http://127.0.0.1:" + ports.block());
             }
             case "block" -> {
                 app = BlockApp.class;

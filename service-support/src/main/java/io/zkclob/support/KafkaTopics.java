@@ -38,6 +38,9 @@ public final class KafkaTopics {
             if (!existing.contains(Topics.TRADES)) {
                 wanted.add(new NewTopic(Topics.TRADES, Topics.TRADES_PARTITIONS, replication));
             }
+            if (!existing.contains(Topics.BLOCKS)) {
+                wanted.add(new NewTopic(Topics.BLOCKS, 1, replication).configs(Map.of("retention.ms", "-1")));
+            }
             if (!existing.contains(Topics.PROOFS)) {
                 wanted.add(new NewTopic(Topics.PROOFS, 1, replication).configs(Map.of("retention.ms", "-1")));
             }
