@@ -1,5 +1,6 @@
 package io.zkclob.gateway;
 
+import io.zkclob.support.EventFeed;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
 import java.util.Map;
@@ -21,6 +22,17 @@ public class GatewayApp {
         SpringApplication app = new SpringApplication(GatewayApp.class);
         app.setDefaultProperties(Map.of("spring.config.name", "gateway-service"));
         app.run(args);
+    }
+
+    @Bean
+    MarketStream marketStream() {
+        return new MarketStream();
+    }
+
+    /** Every gateway replays the whole event log into its stream books (its own consumer group each start). */
+    @Bean
+    EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream) {
+        return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), stream::onEvents);
     }
 
     @Bean(destroyMethod = "close")

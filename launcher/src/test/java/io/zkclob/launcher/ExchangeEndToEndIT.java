@@ -315,6 +315,117 @@ class ExchangeEndToEndIT {
         assertEquals("EXECUTED", block1.get("status").asString(), block1.toString());
     }
 
+    /** A market-data client that follows the SSE stream, resyncs from the snapshot, and checks every prevSeq. */
+    static final class BookFollower implements AutoCloseable {
+        final java.util.TreeMap<Long, Long> bids = new java.util.TreeMap<>();
+        final java.util.TreeMap<Long, Long> asks = new java.util.TreeMap<>();
+        final java.util.concurrent.LinkedBlockingQueue<JsonNode> buffer = new java.util.concurrent.LinkedBlockingQueue<>();
+        volatile long lastSeq = -2;
+        volatile boolean gap;
+        Thread reader;
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+
+        void connect(String symbol) throws Exception {
+            buffer.clear();
+            response = http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/stream/markets/" + symbol)).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<java.util.stream.Stream<String>> r = response.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            reader = new Thread(() -> {
+                String[] event = {null};
+                try {
+                    r.body().forEach(line -> {
+                        if (line.startsWith("event:")) event[0] = line.substring(6).trim();
+                        else if (line.startsWith("data:") && "depth".equals(event[0])) buffer.add(MessageJson.MAPPER.readTree(line.substring(5)));
+                    });
+                } catch (RuntimeException ignored) {
+                    // closed by close()
+                }
+            });
+            reader.start();
+            Thread.sleep(300); // subscribed before the snapshot is taken
+            JsonNode snap = send("GET", "/markets/" + symbol + "/book?levels=1000", null, null, null).body();
+            bids.clear();
+            asks.clear();
+            snap.get("bids").forEach(l -> bids.put(l.get(0).asLong(), l.get(1).asLong()));
+            snap.get("asks").forEach(l -> asks.put(l.get(0).asLong(), l.get(1).asLong()));
+            lastSeq = snap.get("seq").asLong();
+        }
+
+        void drain() {
+            JsonNode u;
+            while ((u = buffer.poll()) != null) {
+                long seq = u.get("seq").asLong();
+                if (seq <= lastSeq) continue; // already in the snapshot
+                if (u.get("prevSeq").asLong() != lastSeq) gap = true;
+                u.get("bids").forEach(l -> put(bids, l));
+                u.get("asks").forEach(l -> put(asks, l));
+                lastSeq = seq;
+            }
+        }
+
+        static void put(java.util.TreeMap<Long, Long> side, JsonNode level) {
+            if (level.get(1).asLong() == 0) side.remove(level.get(0).asLong());
+            else side.put(level.get(0).asLong(), level.get(1).asLong());
+        }
+
+        @Override
+        public void close() {
+            if (response != null) response.thenAccept(r -> r.body().close());
+            if (reader != null) reader.interrupt();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void theLiveBookSurvivesADisconnectAndEndsEqualToTheSnapshot() throws Exception {
+        assertEquals(202, deposit(alice, "USDT", "50000", 777).status());
+        await("funds", () -> {
+            try {
+                return Double.parseDouble(balances(alice).get("USDT")[0]) > 50_000;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        BookFollower f = new BookFollower();
+        f.connect("ETH-USDT");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Response r = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"" + (2500 + i % 3) + "\",\"qty\":\"0.2\"}");
+            assertEquals(202, r.status(), r.body().toString());
+            ids.add(r.body().get("orderId").asLong());
+        }
+        Thread.sleep(1_000);
+        f.drain();
+        f.close(); // the connection drops; the market goes on
+        assertEquals(202, send("DELETE", "/orders/" + ids.get(0), null, alice, null).status());
+        assertEquals(202, order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"2490\",\"qty\":\"0.3\"}").status());
+        assertEquals(202, order(bob, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"2502\",\"qty\":\"0.1\"}").status());
+        BookFollower g = new BookFollower();
+        g.connect("ETH-USDT"); // resync: subscribe, snapshot, then updates after its seq
+        assertEquals(202, send("DELETE", "/orders/" + ids.get(1), null, alice, null).status());
+        assertEquals(202, order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"2501\",\"qty\":\"0.4\"}").status());
+        assertEquals(202, order(bob, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"2600\",\"qty\":\"0.1\"}").status());
+        await("the followed book equals the REST snapshot", () -> {
+            g.drain();
+            try {
+                JsonNode snap = send("GET", "/markets/ETH-USDT/book?levels=1000", null, null, null).body();
+                if (snap.get("seq").asLong() != g.lastSeq) return false;
+                java.util.TreeMap<Long, Long> b = new java.util.TreeMap<>();
+                java.util.TreeMap<Long, Long> a = new java.util.TreeMap<>();
+                snap.get("bids").forEach(l -> b.put(l.get(0).asLong(), l.get(1).asLong()));
+                snap.get("asks").forEach(l -> a.put(l.get(0).asLong(), l.get(1).asLong()));
+                return b.equals(g.bids) && a.equals(g.asks) && !g.bids.isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertFalse(g.gap, "no gap in prevSeq after the resync");
+        // The stream's book agrees with the order-service's depth too.
+        JsonNode depth = send("GET", "/markets/ETH-USDT/depth?levels=100", null, null, null).body();
+        assertEquals(depth.get("bids").size(), g.bids.size(), depth.toString());
+        g.close();
+    }
+
     static JsonNode internal(String url) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return MessageJson.MAPPER.readTree(r.body());
