@@ -142,11 +142,11 @@ final class ZkPipeline implements AutoCloseable {
 
     @Scheduled(fixedDelay = 1_000)
     void measureLag() {
-        Long latest = jdbc.sql("SELECT MAX(height) FROM blocks").query(Long.class).single();
-        Long proven = jdbc.sql("SELECT MAX(height) FROM blocks WHERE status = 'PROVEN'").query(Long.class).single();
-        Long oldest = jdbc.sql("SELECT MIN(sealed_at_ms) FROM blocks WHERE status <> 'PROVEN'").query(Long.class).single();
-        lagBlocks.set(latest == null ? 0 : latest - (proven == null ? 0 : proven));
-        lagSeconds.set(oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000));
+        long latest = jdbc.sql("SELECT COALESCE(MAX(height), 0) FROM blocks").query(Long.class).single();
+        long proven = jdbc.sql("SELECT COALESCE(MAX(height), 0) FROM blocks WHERE status = 'PROVEN'").query(Long.class).single();
+        long oldest = jdbc.sql("SELECT COALESCE(MIN(sealed_at_ms), 0) FROM blocks WHERE status <> 'PROVEN'").query(Long.class).single();
+        lagBlocks.set(latest - proven);
+        lagSeconds.set(oldest == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000));
     }
 
     Map<String, Object> lag() {
