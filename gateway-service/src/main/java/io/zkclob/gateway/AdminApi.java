@@ -39,20 +39,12 @@ class AdminApi {
         if (!ok) throw new ApiException(HttpStatus.FORBIDDEN, "NOT_OPERATOR", "a valid X-Operator-Key is required");
     }
 
-    private static <T> T parse(byte[] body, Class<T> type) {
-        try {
-            return MessageJson.MAPPER.readValue(body, type);
-        } catch (RuntimeException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "the body is not valid JSON for this request");
-        }
-    }
-
     @Operation(summary = "Credit a bridge deposit (the same externalId credits once)")
     @PostMapping("/deposits")
     ResponseEntity<Map<String, Object>> deposit(@RequestHeader(value = "X-Operator-Key", required = false) String key,
                                                 @RequestBody byte[] body) {
         operator(key);
-        DepositRequest r = parse(body, DepositRequest.class);
+        DepositRequest r = TradingApi.parse(body, DepositRequest.class);
         if (r.accountId() == null || r.asset() == null || r.amount() == null || r.externalId() == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "accountId, asset, amount and externalId are required");
         }

@@ -50,7 +50,8 @@ class TradingApi {
         return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
     }
 
-    private static <T> T parse(byte[] body, Class<T> type) {
+    /** A request body as a record, or 400 MALFORMED_REQUEST. */
+    static <T> T parse(byte[] body, Class<T> type) {
         try {
             return MessageJson.MAPPER.readValue(body, type);
         } catch (RuntimeException e) {

@@ -15,15 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import io.zkclob.support.ConsumerWorker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -32,62 +30,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * guest's witness, with the block headers exactly as the matcher published them, and records it PENDING.
  * Memory holds one pre-state snapshot and one range's commands: nothing grows with the backlog.
  */
-final class RangeBuilder implements SmartLifecycle, Runnable {
+final class RangeBuilder extends ConsumerWorker {
     private static final Logger log = LoggerFactory.getLogger(RangeBuilder.class);
     private static final TopicPartition LOG = new TopicPartition(Topics.COMMANDS, 0);
     private final ProverProperties props;
     private final String bootstrap;
     private final JdbcClient jdbc;
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread thread;
 
     RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc) {
+        super("prover-ranges", 2_000); // a failure rebuilds the replica from the log
         this.props = props;
         this.bootstrap = bootstrap;
         this.jdbc = jdbc;
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this, "prover-ranges");
-        thread.start();
+    protected Properties consumerProps() {
+        Properties p = ConsumerWorker.consumerProps(bootstrap);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
+        return p;
     }
 
     @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) c.wakeup();
-        try {
-            if (thread != null) thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public void run() {
-        while (running) {
-            try {
-                follow();
-            } catch (WakeupException e) {
-                return;
-            } catch (Exception e) {
-                if (!running) return;
-                log.error("range builder failed; rebuilding the replica in 2 s", e);
-                sleep(2_000);
-            }
-        }
-    }
-
-    private void follow() throws Exception {
+    protected void work(KafkaConsumer<String, String> c) throws Exception {
         Path dir = Path.of(props.workDir()).toAbsolutePath();
         Files.createDirectories(dir);
         long ranged = jdbc.sql("SELECT COALESCE(MAX(last_height), 0) FROM ranges").query(Long.class).single();
@@ -95,55 +60,46 @@ final class RangeBuilder implements SmartLifecycle, Runnable {
         byte[] preState = Snapshot.write(replica);
         List<Command> commands = new ArrayList<>();
         List<Witness.Header> headers = new ArrayList<>();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            consumer = c;
-            c.assign(List.of(LOG));
-            c.seekToBeginning(List.of(LOG));
-            List<Event> events = new ArrayList<>();
-            long rangeStartedNanos = System.nanoTime();
-            while (running) {
-                var records = c.poll(Duration.ofMillis(200));
-                // A quiet market still gets its blocks executed: a range also closes maxRangeMs after its first block.
-                if (records.isEmpty() && !headers.isEmpty()
-                        && System.nanoTime() - rangeStartedNanos > props.maxRangeMs() * 1_000_000L
-                        && commands.get(commands.size() - 1) instanceof Command.SealBlock) {
-                    writeRange(dir, preState, commands, headers);
-                    preState = Snapshot.write(replica);
-                    commands.clear();
-                    headers.clear();
+        c.assign(List.of(LOG));
+        c.seekToBeginning(List.of(LOG));
+        List<Event> events = new ArrayList<>();
+        long rangeStartedNanos = System.nanoTime();
+        while (running()) {
+            var records = c.poll(Duration.ofMillis(200));
+            // A quiet market still gets its blocks executed: a range also closes maxRangeMs after its first block.
+            if (records.isEmpty() && !headers.isEmpty()
+                    && System.nanoTime() - rangeStartedNanos > props.maxRangeMs() * 1_000_000L
+                    && commands.get(commands.size() - 1) instanceof Command.SealBlock) {
+                writeRange(dir, preState, commands, headers);
+                preState = Snapshot.write(replica);
+                commands.clear();
+                headers.clear();
+            }
+            for (ConsumerRecord<String, String> r : records) {
+                Command cmd;
+                try {
+                    cmd = MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());
+                } catch (RuntimeException e) {
+                    continue; // the matcher skips it too (deterministic)
                 }
-                for (ConsumerRecord<String, String> r : records) {
-                    Command cmd;
-                    try {
-                        cmd = MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());
-                    } catch (RuntimeException e) {
-                        continue; // the matcher skips it too (deterministic)
+                events.clear();
+                replica.apply(cmd, events);
+                commands.add(cmd);
+                for (Event e : events) {
+                    if (!(e instanceof BlockSealed b)) continue;
+                    if (b.height() <= ranged) {
+                        // Already cut into a range before a restart: move the range start past it.
+                        preState = Snapshot.write(replica);
+                        commands.clear();
+                        continue;
                     }
-                    events.clear();
-                    replica.apply(cmd, events);
-                    commands.add(cmd);
-                    for (Event e : events) {
-                        if (!(e instanceof BlockSealed b)) continue;
-                        if (b.height() <= ranged) {
-                            // Already cut into a range before a restart: move the range start past it.
-                            preState = Snapshot.write(replica);
-                            commands.clear();
-                            continue;
-                        }
-                        if (headers.isEmpty()) rangeStartedNanos = System.nanoTime();
-                        headers.add(recordedHeader(b));
-                        if (headers.size() >= props.blocksPerRange() || commands.size() >= props.maxCommandsPerRange()) {
-                            writeRange(dir, preState, commands, headers);
-                            preState = Snapshot.write(replica);
-                            commands.clear();
-                            headers.clear();
-                        }
+                    if (headers.isEmpty()) rangeStartedNanos = System.nanoTime();
+                    headers.add(recordedHeader(b));
+                    if (headers.size() >= props.blocksPerRange() || commands.size() >= props.maxCommandsPerRange()) {
+                        writeRange(dir, preState, commands, headers);
+                        preState = Snapshot.write(replica);
+                        commands.clear();
+                        headers.clear();
                     }
                 }
             }
@@ -152,7 +108,7 @@ final class RangeBuilder implements SmartLifecycle, Runnable {
 
     /** The header as the matcher published it; the replica's own must agree (two Java engines, one log). */
     private Witness.Header recordedHeader(BlockSealed mine) {
-        for (int i = 0; i < 600 && running; i++) {
+        for (int i = 0; i < 600 && running(); i++) {
             var recorded = jdbc.sql("SELECT height, first_seq, last_seq, state_root, commands_root, events_root FROM blocks WHERE height = ?")
                     .param(mine.height()).query((rs, n) -> new Witness.Header(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                             rs.getString(4), rs.getString(5), rs.getString(6))).optional();

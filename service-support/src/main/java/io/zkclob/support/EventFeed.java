@@ -13,11 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Follows the engine's event log (committed transactions only) and hands batches to a handler that applies
@@ -25,21 +20,18 @@ import org.springframework.context.SmartLifecycle;
  * transaction as its writes), so a redelivery changes nothing. Kafka offsets are committed after the handler
  * returns, only to shorten the re-read after a restart.
  */
-public final class EventFeed implements SmartLifecycle, Runnable {
+public final class EventFeed extends ConsumerWorker {
     public record Indexed(long seq, int index, Event event) {}
 
-    private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
     private static final TopicPartition EVENTS = new TopicPartition(Topics.EVENTS, 0);
     private final String bootstrap;
     private final String group;
     private final Consumer<List<Indexed>> handler;
     private final AtomicLong lastSeq = new AtomicLong(-1);
     private final AtomicLong lag = new AtomicLong();
-    private volatile boolean running;
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread thread;
 
     public EventFeed(String bootstrap, String group, Consumer<List<Indexed>> handler) {
+        super(group + "-events", 1_000);
         this.bootstrap = bootstrap;
         this.group = group;
         this.handler = handler;
@@ -54,65 +46,25 @@ public final class EventFeed implements SmartLifecycle, Runnable {
     }
 
     @Override
-    public void start() {
-        running = true;
-        thread = new Thread(this, group + "-events");
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) c.wakeup();
-        try {
-            if (thread != null) thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public void run() {
-        while (running) {
-            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props())) {
-                consumer = c;
-                c.subscribe(List.of(Topics.EVENTS));
-                while (running) {
-                    var records = c.poll(Duration.ofMillis(100));
-                    if (records.isEmpty()) {
-                        updateLag(c);
-                        continue;
-                    }
-                    List<Indexed> batch = new ArrayList<>(records.count());
-                    for (ConsumerRecord<String, String> r : records) {
-                        String key = r.key();
-                        int colon = key.indexOf(':');
-                        batch.add(new Indexed(Long.parseLong(key.substring(0, colon)),
-                                Integer.parseInt(key.substring(colon + 1)), MessageJson.readEvent(r.value())));
-                    }
-                    handler.accept(batch);
-                    lastSeq.set(batch.get(batch.size() - 1).seq());
-                    c.commitSync();
-                    updateLag(c);
-                }
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (!running) return;
-                log.error("{}: event feed failed, retrying in 1 s", group, e);
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+    protected void work(KafkaConsumer<String, String> c) {
+        c.subscribe(List.of(Topics.EVENTS));
+        while (running()) {
+            var records = c.poll(Duration.ofMillis(100));
+            if (records.isEmpty()) {
+                updateLag(c);
+                continue;
             }
+            List<Indexed> batch = new ArrayList<>(records.count());
+            for (ConsumerRecord<String, String> r : records) {
+                String key = r.key();
+                int colon = key.indexOf(':');
+                batch.add(new Indexed(Long.parseLong(key.substring(0, colon)),
+                        Integer.parseInt(key.substring(colon + 1)), MessageJson.readEvent(r.value())));
+            }
+            handler.accept(batch);
+            lastSeq.set(batch.get(batch.size() - 1).seq());
+            c.commitSync();
+            updateLag(c);
         }
     }
 
@@ -123,16 +75,13 @@ public final class EventFeed implements SmartLifecycle, Runnable {
         }
     }
 
-    private Properties props() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    @Override
+    protected Properties consumerProps() {
+        Properties p = ConsumerWorker.consumerProps(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         return p;
     }
 }

@@ -1,0 +1,94 @@
+package io.zkclob.support;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A Kafka consumer loop on its own thread, started and stopped with the application: {@link #work} runs with a
+ * fresh consumer until the application stops (stop() wakes the consumer up); after a failure the loop starts
+ * over with a new consumer after {@code retryMs}.
+ */
+public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ConsumerWorker.class);
+    private final String name;
+    private final long retryMs;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread thread;
+
+    protected ConsumerWorker(String name, long retryMs) {
+        this.name = name;
+        this.retryMs = retryMs;
+    }
+
+    /** Bootstrap servers, String keys and values, manual commits: what every consumer here starts from. */
+    public static Properties consumerProps(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return p;
+    }
+
+    /** The configuration of the consumer each attempt creates. */
+    protected abstract Properties consumerProps();
+
+    /** Consumes until {@link #running()} turns false; throwing starts a new attempt. */
+    protected abstract void work(KafkaConsumer<String, String> consumer) throws Exception;
+
+    protected final boolean running() {
+        return running;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this, name);
+        thread.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) c.wakeup();
+        try {
+            if (thread != null) thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public final void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps())) {
+                consumer = c;
+                work(c);
+            } catch (WakeupException e) {
+                if (!running) return;
+            } catch (Exception e) {
+                if (!running) return;
+                log.error("{} failed; starting over in {} ms", name, retryMs, e);
+                try {
+                    Thread.sleep(retryMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
