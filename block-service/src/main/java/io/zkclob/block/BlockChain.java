@@ -1,56 +1,108 @@
 package io.zkclob.block;
 
 import io.zkclob.contracts.Event.BlockSealed;
-import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.engine.BlockHash;
+import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Turns BlockSealed events into hash-chained blocks: stores them (and every event) in one transaction per
- * batch, then publishes the headers on exchange.blocks (key = height; at least once, consumers keep the first
- * per height). Block hashes are a pure function of the log (BlockHash), so a replay rebuilds the same chain.
+ * Turns BlockSealed events into hash-chained blocks: stores them, every event, the header to publish (the
+ * outbox) and the feed's next offset in one transaction per batch; then {@link #relay} publishes the unsent
+ * headers on exchange.blocks (key = height; at least once, oldest first, consumers keep the first per height).
+ * A crash between the commit and the send leaves the header in the outbox, and the relay sends it after the
+ * restart. Block hashes are a pure function of the log (BlockHash), so a replay rebuilds the same chain.
  */
-final class BlockChain implements AutoCloseable {
-    private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
-    private final KafkaProducer<String, String> producer;
-
-    BlockChain(JdbcClient jdbc, TransactionTemplate tx, String bootstrap) {
-        this.jdbc = jdbc;
-        this.tx = tx;
-        producer = io.zkclob.support.KafkaClients.producer(bootstrap);
+final class BlockChain implements EventFeed.Projection {
+    /** Sends one header and returns once the broker acknowledged it (acks=all, idempotent producer). */
+    @FunctionalInterface
+    interface Publisher {
+        void send(String key, String value) throws Exception;
     }
 
-    void onEvents(List<Indexed> batch) {
-        List<Map<String, Object>> sealed = new ArrayList<>();
+    private static final Logger log = LoggerFactory.getLogger(BlockChain.class);
+    private static final int RELAY_BATCH = 100;
+    private static final int RELAY_BATCHES_PER_CALL = 10; // the next call (at most a second later) continues
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Publisher publisher;
+
+    BlockChain(JdbcClient jdbc, TransactionTemplate tx, Publisher publisher) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public long nextOffset() {
+        return jdbc.sql("SELECT next_offset FROM feed_position WHERE feed = 'events'").query(Long.class).single();
+    }
+
+    @Override
+    public void apply(List<Indexed> batch, long nextOffset) {
         tx.executeWithoutResult(s -> {
             for (Indexed e : batch) {
                 jdbc.sql("INSERT INTO events VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
                         .params(e.seq(), e.index(), e.event().getClass().getSimpleName(), MessageJson.write(e.event())).update();
-                if (e.event() instanceof BlockSealed b) {
-                    String prev = b.height() == 1 ? BlockHash.GENESIS
-                            : jdbc.sql("SELECT hash FROM blocks WHERE height = ?").param(b.height() - 1).query(String.class).optional()
-                                    .orElseThrow(() -> new IllegalStateException("block " + (b.height() - 1) + " missing before " + b.height()));
-                    String hash = BlockHash.of(b, prev);
-                    int inserted = jdbc.sql("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                            .params(b.height(), b.firstSeq(), b.lastSeq(), b.commandCount(), b.eventCount(), b.stateRoot(),
-                                    b.commandsRoot(), b.eventsRoot(), prev, hash, b.timestampMs()).update();
-                    if (inserted == 1) sealed.add(header(b, prev, hash));
-                }
+                if (e.event() instanceof BlockSealed b) seal(b);
             }
+            jdbc.sql("UPDATE feed_position SET next_offset = GREATEST(next_offset, ?) WHERE feed = 'events'").param(nextOffset).update();
         });
-        for (Map<String, Object> h : sealed) {
-            producer.send(new ProducerRecord<>(Topics.BLOCKS, String.valueOf(h.get("height")), MessageJson.write(h)));
+        relayTick();
+    }
+
+    /** The relay after each batch and every second (so also at start); a failure waits for the next tick. */
+    @Scheduled(fixedDelay = 1_000)
+    void relayTick() {
+        try {
+            relay();
+        } catch (RuntimeException e) {
+            log.warn("relaying block headers failed; the outbox keeps them for the next attempt: {}", e.getMessage());
         }
+    }
+
+    private void seal(BlockSealed b) {
+        String prev = b.height() == 1 ? BlockHash.GENESIS
+                : jdbc.sql("SELECT hash FROM blocks WHERE height = ?").param(b.height() - 1).query(String.class).optional()
+                        .orElseThrow(() -> new IllegalStateException("block " + (b.height() - 1) + " missing before " + b.height()));
+        String hash = BlockHash.of(b, prev);
+        int inserted = jdbc.sql("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(b.height(), b.firstSeq(), b.lastSeq(), b.commandCount(), b.eventCount(), b.stateRoot(),
+                        b.commandsRoot(), b.eventsRoot(), prev, hash, b.timestampMs()).update();
+        if (inserted == 1) {
+            jdbc.sql("INSERT INTO outbox (height, body) VALUES (?, ?)").params(b.height(), MessageJson.write(header(b, prev, hash))).update();
+        }
+    }
+
+    /**
+     * Publishes unsent headers oldest first and marks each once the broker acknowledged it; stops at the first
+     * failure (the order on the topic follows the chain).
+     */
+    synchronized int relay() {
+        int sent = 0;
+        for (int round = 0; round < RELAY_BATCHES_PER_CALL; round++) {
+            List<Map.Entry<Long, String>> unsent = jdbc.sql("SELECT height, body FROM outbox WHERE sent_at IS NULL ORDER BY height LIMIT ?")
+                    .param(RELAY_BATCH).query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
+            if (unsent.isEmpty()) break;
+            for (Map.Entry<Long, String> h : unsent) {
+                try {
+                    publisher.send(String.valueOf(h.getKey()), h.getValue());
+                } catch (Exception e) {
+                    throw new IllegalStateException("publishing block " + h.getKey() + " failed", e);
+                }
+                jdbc.sql("UPDATE outbox SET sent_at = now() WHERE height = ?").param(h.getKey()).update();
+                sent++;
+            }
+        }
+        return sent;
     }
 
     static Map<String, Object> header(BlockSealed b, String prev, String hash) {
@@ -67,10 +119,5 @@ final class BlockChain implements AutoCloseable {
         m.put("hash", hash);
         m.put("timestampMs", b.timestampMs());
         return m;
-    }
-
-    @Override
-    public void close() {
-        producer.close();
     }
 }

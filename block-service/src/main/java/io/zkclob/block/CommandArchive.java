@@ -9,18 +9,28 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Keeps every sequenced command (seq, type, JSON with its seq and timestamp) so a block lists its commands. */
+/**
+ * Keeps every sequenced command (seq, type, JSON with its seq and timestamp) so a block lists its commands.
+ * Each poll is stored in one transaction with the offset after it, and a restart seeks there: the database,
+ * not Kafka's group offset, says how far the archive got.
+ */
 final class CommandArchive extends ConsumerWorker {
+    private static final TopicPartition LOG = new TopicPartition(Topics.COMMANDS, 0);
     private final String bootstrap;
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
 
-    CommandArchive(String bootstrap, JdbcClient jdbc) {
+    CommandArchive(String bootstrap, JdbcClient jdbc, TransactionTemplate tx) {
         super("blocks-commands", 1_000);
         this.bootstrap = bootstrap;
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     @Override
@@ -28,14 +38,28 @@ final class CommandArchive extends ConsumerWorker {
         Properties p = ConsumerWorker.consumerProps(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "blocks-commands");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
         return p;
+    }
+
+    long nextOffset() {
+        return jdbc.sql("SELECT next_offset FROM feed_position WHERE feed = 'commands'").query(Long.class).single();
     }
 
     @Override
     protected void work(KafkaConsumer<String, String> c) {
-        c.subscribe(List.of(Topics.COMMANDS));
+        c.assign(List.of(LOG));
+        c.seek(LOG, nextOffset());
         while (running()) {
             var records = c.poll(Duration.ofMillis(200));
+            if (records.isEmpty()) continue;
+            store(records, c.position(LOG));
+            c.commitAsync(); // a hint for lag tools only
+        }
+    }
+
+    void store(ConsumerRecords<String, String> records, long nextOffset) {
+        tx.executeWithoutResult(s -> {
             for (ConsumerRecord<String, String> r : records) {
                 String type;
                 String body;
@@ -49,7 +73,7 @@ final class CommandArchive extends ConsumerWorker {
                 }
                 jdbc.sql("INSERT INTO commands VALUES (?, ?, ?) ON CONFLICT DO NOTHING").params(r.offset(), type, body).update();
             }
-            if (!records.isEmpty()) c.commitSync();
-        }
+            jdbc.sql("UPDATE feed_position SET next_offset = GREATEST(next_offset, ?) WHERE feed = 'commands'").param(nextOffset).update();
+        });
     }
 }

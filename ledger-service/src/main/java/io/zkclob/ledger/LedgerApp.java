@@ -25,7 +25,7 @@ public class LedgerApp {
     EventFeed ledgerFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
                          @Value("${kafka.replication:1}") short replication, LedgerWriter writer, MeterRegistry meters) {
         KafkaTopics.ensure(bootstrap, replication);
-        EventFeed feed = new EventFeed(bootstrap, "ledger", writer::apply);
+        EventFeed feed = new EventFeed(bootstrap, "ledger", writer);
         meters.gauge("ledger.consumer.lag", feed.lag());
         return feed;
     }

@@ -3,6 +3,7 @@ package io.zkclob.ledger;
 import io.zkclob.contracts.Event;
 import io.zkclob.contracts.Event.*;
 import io.zkclob.contracts.Side;
+import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +16,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Applies engine events to the ledger, one database transaction per batch: journal legs, balance deltas
- * summed per (account, asset) and upserted once, totals, and the watermark. Balance effects follow
+ * summed per (account, asset) and upserted once, totals, the watermark and the feed's next offset (where a
+ * restart resumes, whatever Kafka's group offset says). Balance effects follow
  * docs/engine-spec.md §8; account 0 is the exchange's fee account.
  */
 @Component
-class LedgerWriter {
+class LedgerWriter implements EventFeed.Projection {
     static final long FEE_ACCOUNT = 0;
 
     record Leg(long seq, int index, int leg, long accountId, int assetId, long available, long locked, String kind) {}
@@ -34,8 +36,15 @@ class LedgerWriter {
         this.tx = tx;
     }
 
-    void apply(List<Indexed> batch) {
+    @Override
+    public long nextOffset() {
+        return client.sql("SELECT next_offset FROM watermark WHERE id = 1").query(Long.class).single();
+    }
+
+    @Override
+    public void apply(List<Indexed> batch, long nextOffset) {
         tx.executeWithoutResult(status -> {
+            client.sql("UPDATE watermark SET next_offset = GREATEST(next_offset, ?) WHERE id = 1").param(nextOffset).update();
             long[] mark = client.sql("SELECT seq, event_index FROM watermark WHERE id = 1 FOR UPDATE")
                     .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
             List<Leg> legs = new ArrayList<>();

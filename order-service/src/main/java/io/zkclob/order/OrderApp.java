@@ -21,11 +21,16 @@ public class OrderApp {
         app.run(args);
     }
 
+    @Bean(destroyMethod = "close")
+    CommandLogReader placedOrders(@Value("${spring.kafka.bootstrap-servers}") String bootstrap) {
+        return new CommandLogReader(bootstrap);
+    }
+
     @Bean
     EventFeed orderFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
                          @Value("${kafka.replication:1}") short replication, OrderProjector writer, MeterRegistry meters) {
         KafkaTopics.ensure(bootstrap, replication);
-        EventFeed feed = new EventFeed(bootstrap, "orders", writer::apply);
+        EventFeed feed = new EventFeed(bootstrap, "orders", writer);
         meters.gauge("orders.consumer.lag", feed.lag());
         return feed;
     }

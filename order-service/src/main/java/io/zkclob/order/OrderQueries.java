@@ -17,8 +17,9 @@ import io.zkclob.support.ApiException;
 @RestController
 @RequestMapping("/internal")
 class OrderQueries {
+    /** price, qty and quoteQty are null where unknown (a rejected order whose command could not be read). */
     record OrderView(long orderId, long accountId, int marketId, long clientOrderId, String side, String orderType,
-                     String tif, long price, long qty, long quoteQty, long filledQty, long filledQuote, long feesPaid,
+                     String tif, Long price, Long qty, Long quoteQty, long filledQty, long filledQuote, long feesPaid,
                      String status, String rejectCode, String cancelReason, long updatedSeq) {}
 
     record FillView(long seq, long orderId, int marketId, String role, String side, long price, long qty,
@@ -38,7 +39,7 @@ class OrderQueries {
 
     private static OrderView order(ResultSet rs, int n) throws SQLException {
         return new OrderView(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getObject(10, Long.class), rs.getLong(11), rs.getLong(12),
                 rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getLong(17));
     }
 

@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -81,5 +82,29 @@ class ProofsApi {
         m.put("cliAvailable", cli.available());
         jdbc.sql("SELECT status, COUNT(*) FROM blocks GROUP BY status").query((rs, n) -> m.put("blocks" + rs.getString(1), rs.getLong(2))).list();
         return m;
+    }
+
+    /**
+     * The operator's action after a divergence between the engine and the guest: the alert is durable and stops
+     * proof publication across restarts until cleared here (internal; the gateway does not route it).
+     */
+    @RestController
+    @RequestMapping("/internal/divergence")
+    static class DivergenceAdmin {
+        private final ZkPipeline pipeline;
+
+        DivergenceAdmin(ZkPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @GetMapping
+        Map<String, Object> status() {
+            return Map.of("divergence", pipeline.diverged());
+        }
+
+        @PostMapping("/clear")
+        Map<String, Object> clear() {
+            return Map.of("cleared", pipeline.clearDivergence(), "divergence", pipeline.diverged());
+        }
     }
 }

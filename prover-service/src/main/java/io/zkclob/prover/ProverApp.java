@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** prover-service: cuts the log into block ranges, executes each in the SP1 guest, proves and publishes. */
 @SpringBootApplication
@@ -34,14 +35,16 @@ public class ProverApp {
     @Bean(destroyMethod = "close")
     ZkPipeline zkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc,
                           @Value("${spring.kafka.bootstrap-servers}") String bootstrap,
-                          @Value("${kafka.replication:1}") short replication, MeterRegistry meters) {
+                          @Value("${kafka.replication:1}") short replication, MeterRegistry meters, TransactionTemplate tx) {
         KafkaTopics.ensure(bootstrap, replication);
-        return new ZkPipeline(props, cli, jdbc, bootstrap, meters);
+        ZkPipeline pipeline = new ZkPipeline(props, cli, jdbc, tx, bootstrap, meters);
+        pipeline.recover(); // before any scheduled step runs: nothing is proving yet
+        return pipeline;
     }
 
     @Bean
     EventFeed proverHeaders(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, ZkPipeline pipeline) {
-        return new EventFeed(bootstrap, "prover", pipeline::onEvents);
+        return new EventFeed(bootstrap, "prover", pipeline);
     }
 
     @Bean

@@ -25,23 +25,39 @@ final class ProverCli {
     JsonNode run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(props.cli()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putIfAbsent("SP1_WORKER_NUM_CORE_WORKERS", "1");
-        pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "1");
-        pb.environment().putIfAbsent("MEMORY_LIMIT", "6000000000");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("zk-prover " + args[0] + " timed out after " + timeoutSeconds + " s");
-        }
-        String text = new String(out, StandardCharsets.UTF_8).trim();
-        String last = text.substring(text.lastIndexOf('\n') + 1);
+        // stdout goes to a file, not a pipe: reading a pipe to its end would block past the time limit.
+        Path out = Files.createTempFile("zk-prover-" + args[0] + "-", ".out");
         try {
-            return MessageJson.MAPPER.readTree(last);
-        } catch (RuntimeException e) {
-            throw new IOException("zk-prover printed no JSON (exit " + p.exitValue() + "): " + last);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile());
+            pb.environment().putIfAbsent("SP1_WORKER_NUM_CORE_WORKERS", "1");
+            pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "1");
+            pb.environment().putIfAbsent("MEMORY_LIMIT", "6000000000");
+            Process p = pb.start();
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    throw new IOException("zk-prover " + args[0] + " timed out after " + timeoutSeconds + " s");
+                }
+            } finally {
+                if (p.isAlive()) destroyTree(p); // timed out, or this thread was interrupted
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8).trim();
+            String last = text.substring(text.lastIndexOf('\n') + 1);
+            try {
+                return MessageJson.MAPPER.readTree(last);
+            } catch (RuntimeException e) {
+                throw new IOException("zk-prover printed no JSON (exit " + p.exitValue() + "): " + last);
+            }
+        } finally {
+            Files.deleteIfExists(out);
         }
+    }
+
+    /** The prover forks workers: kill them too, children first, and wait (bounded) for the process to go. */
+    private static void destroyTree(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
     }
 
     JsonNode execute(Path witness) throws IOException, InterruptedException {

@@ -2,6 +2,10 @@ package io.zkclob.prover;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+/**
+ * The prover's settings. {@code maxPendingProofs}: at most this many executed ranges keep their witness and wait
+ * to be proven; further ranges are still executed, but marked UNPROVEN and their witness deleted.
+ */
 @ConfigurationProperties("prover")
 record ProverProperties(String cli, String elf, String workDir, int blocksPerRange, int maxCommandsPerRange, long maxRangeMs,
                         boolean executeEnabled, boolean proveEnabled, String mode, int maxPendingProofs) {}

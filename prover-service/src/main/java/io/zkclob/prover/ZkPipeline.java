@@ -2,6 +2,7 @@ package io.zkclob.prover;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zkclob.contracts.Topics;
+import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
 import io.zkclob.contracts.Event.BlockSealed;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import io.zkclob.contracts.json.MessageJson;
 
@@ -24,41 +26,80 @@ import io.zkclob.contracts.json.MessageJson;
  * the {@code prover.divergence} gauge goes to 1, and no further proof is published. Proving (opt-in; minutes
  * per range here) takes executed ranges oldest first, one at a time; each proof is verified again by a
  * separate `verify` before it is stored and published. Lag is a metric and in the API.
+ *
+ * <p>Crash safety: each status transition is one transaction; a range left PROVING by a crash is put back to
+ * EXECUTED at start ({@link #recover}); a divergence is a row in the database that survives restarts and is
+ * cleared only by an operator ({@link #clearDivergence}). At most {@code maxPendingProofs} executed ranges keep
+ * their witness for proving; the others are still executed (every range is), marked UNPROVEN, and their witness
+ * deleted, so witnesses on disk stay bounded. One prover-service instance owns the pipeline.
  */
-final class ZkPipeline implements AutoCloseable {
+final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkPipeline.class);
     private final ProverProperties props;
     private final ProverCli cli;
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
     private final KafkaProducer<String, String> producer;
     private final AtomicLong divergence = new AtomicLong();
     private final AtomicLong lagBlocks = new AtomicLong();
     private final AtomicLong lagSeconds = new AtomicLong();
 
-    ZkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc, String bootstrap, MeterRegistry meters) {
+    ZkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc, TransactionTemplate tx, String bootstrap, MeterRegistry meters) {
         this.props = props;
         this.cli = cli;
         this.jdbc = jdbc;
+        this.tx = tx;
         this.producer = io.zkclob.support.KafkaClients.producer(bootstrap);
         meters.gauge("prover.divergence", divergence);
         meters.gauge("prover.lag.blocks", lagBlocks);
         meters.gauge("prover.lag.seconds", lagSeconds);
     }
 
-    boolean diverged() {
-        return divergence.get() != 0;
+    /** At start: a range a crash left PROVING goes back to EXECUTED (its proof is redone); the alert is reloaded. */
+    void recover() {
+        tx.executeWithoutResult(s -> {
+            int ranges = jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE status = 'PROVING'").update();
+            jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE status = 'PROVING'").update();
+            if (ranges > 0) log.warn("{} range(s) were PROVING when the service stopped: back to EXECUTED", ranges);
+        });
+        if (diverged()) log.error("a divergence is recorded: proof publication stays stopped until an operator clears it");
     }
 
-    /** Recorded headers from the event log (idempotent). */
-    void onEvents(List<Indexed> batch) {
-        for (Indexed e : batch) {
-            if (e.event() instanceof BlockSealed b) {
-                jdbc.sql("INSERT INTO blocks (height, first_seq, last_seq, state_root, commands_root, events_root, sealed_at_ms, status)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 'SEALED') ON CONFLICT DO NOTHING")
-                        .params(b.height(), b.firstSeq(), b.lastSeq(), b.stateRoot(), b.commandsRoot(), b.eventsRoot(), b.timestampMs())
-                        .update();
+    /** Durable: read from the database, so it survives a restart. */
+    boolean diverged() {
+        boolean d = jdbc.sql("SELECT EXISTS (SELECT 1 FROM divergence)").query(Boolean.class).single();
+        divergence.set(d ? 1 : 0);
+        return d;
+    }
+
+    /** The operator's decision that the divergence is understood: publication resumes. Returns what was cleared. */
+    Map<String, Object> clearDivergence() {
+        var cleared = jdbc.sql("DELETE FROM divergence RETURNING range_id, detail")
+                .query((rs, n) -> Map.<String, Object>of("rangeId", rs.getLong(1), "detail", rs.getString(2))).optional();
+        diverged();
+        cleared.ifPresent(c -> log.warn("divergence cleared by an operator: {}", c));
+        return cleared.orElse(Map.of());
+    }
+
+    @Override
+    public long nextOffset() {
+        return jdbc.sql("SELECT next_offset FROM feed_position WHERE feed = 'events'").query(Long.class).single();
+    }
+
+    /** Recorded headers from the event log (idempotent), with the feed's position, in one transaction. */
+    @Override
+    public void apply(List<Indexed> batch, long nextOffset) {
+        tx.executeWithoutResult(s -> {
+            for (Indexed e : batch) {
+                if (e.event() instanceof BlockSealed b) {
+                    jdbc.sql("INSERT INTO blocks (height, first_seq, last_seq, state_root, commands_root, events_root, sealed_at_ms, status)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, 'SEALED') ON CONFLICT DO NOTHING")
+                            .params(b.height(), b.firstSeq(), b.lastSeq(), b.stateRoot(), b.commandsRoot(), b.eventsRoot(), b.timestampMs())
+                            .update();
+                }
             }
-        }
+            jdbc.sql("UPDATE feed_position SET next_offset = GREATEST(next_offset, ?) WHERE feed = 'events'").param(nextOffset).update();
+        });
     }
 
     @Scheduled(fixedDelay = 500)
@@ -73,9 +114,7 @@ final class ZkPipeline implements AutoCloseable {
             try {
                 JsonNode r = cli.execute(Path.of((String) range.get()[1]));
                 if (r.path("ok").asBoolean(false)) {
-                    jdbc.sql("UPDATE ranges SET status = 'EXECUTED', cycles = ? WHERE range_id = ?").params(r.get("cycles").asLong(), id).update();
-                    jdbc.sql("UPDATE blocks SET status = 'EXECUTED', detail = 'executed in the SP1 guest (not proven)' WHERE range_id = ? AND status = 'SEALED'")
-                            .param(id).update();
+                    executed(id, Path.of((String) range.get()[1]), r.get("cycles").asLong());
                 } else {
                     fail(id, "guest execution failed: " + r.path("error").asString());
                 }
@@ -86,11 +125,29 @@ final class ZkPipeline implements AutoCloseable {
         }
     }
 
+    /** Queues the range for proving while fewer than maxPendingProofs wait; else drops its witness. */
+    private void executed(long id, Path witness, long cycles) throws java.io.IOException {
+        boolean queued = tx.execute(s -> {
+            long waiting = jdbc.sql("SELECT COUNT(*) FROM ranges WHERE status IN ('EXECUTED', 'PROVING')").query(Long.class).single();
+            boolean prove = props.proveEnabled() && waiting < props.maxPendingProofs();
+            jdbc.sql("UPDATE ranges SET status = ?, cycles = ?, detail = ? WHERE range_id = ?")
+                    .params(prove ? "EXECUTED" : "UNPROVEN", cycles, prove ? null
+                            : "executed; not proven (proving off or " + waiting + " ranges already waiting)", id).update();
+            jdbc.sql("UPDATE blocks SET status = 'EXECUTED', detail = 'executed in the SP1 guest (not proven)' WHERE range_id = ? AND status = 'SEALED'")
+                    .param(id).update();
+            return prove;
+        });
+        if (!queued) Files.deleteIfExists(witness); // after the commit: a crash before it leaves a file, never a dangling row
+    }
+
     private void fail(long rangeId, String why) {
-        divergence.set(1);
         log.error("range {}: {} -- proof publication stopped (prover.divergence=1)", rangeId, why);
-        jdbc.sql("UPDATE ranges SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
-        jdbc.sql("UPDATE blocks SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("UPDATE ranges SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+            jdbc.sql("UPDATE blocks SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+            jdbc.sql("INSERT INTO divergence (id, range_id, detail) VALUES (1, ?, ?) ON CONFLICT DO NOTHING").params(rangeId, why).update();
+        });
+        divergence.set(1);
     }
 
     @Scheduled(fixedDelay = 2_000)
@@ -103,8 +160,10 @@ final class ZkPipeline implements AutoCloseable {
         long id = (long) range.get()[0];
         Path witness = Path.of((String) range.get()[1]);
         Path proof = witness.resolveSibling("range-" + range.get()[2] + "-" + range.get()[3] + "." + props.mode() + ".proof");
-        jdbc.sql("UPDATE ranges SET status = 'PROVING' WHERE range_id = ?").param(id).update();
-        jdbc.sql("UPDATE blocks SET status = 'PROVING' WHERE range_id = ?").param(id).update();
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("UPDATE ranges SET status = 'PROVING' WHERE range_id = ?").param(id).update();
+            jdbc.sql("UPDATE blocks SET status = 'PROVING' WHERE range_id = ?").param(id).update();
+        });
         try {
             JsonNode proved = cli.prove(witness, proof);
             JsonNode verified = proved.path("ok").asBoolean(false) ? cli.verify(proof) : proved;
@@ -112,22 +171,28 @@ final class ZkPipeline implements AutoCloseable {
                 fail(id, "proof failed or did not verify: " + verified.path("error").asString());
                 return;
             }
-            long proofId = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, path, size_bytes, prove_ms, vkey, public_values)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING proof_id")
-                    .params(id, range.get()[2], range.get()[3], props.mode(), proof.toString(), Files.size(proof),
-                            proved.get("prove_ms").asLong(), proved.get("vkey").asString(), proved.get("public_values").asString())
-                    .query(Long.class).single();
-            jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id = ?").param(id).update();
-            jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE range_id = ?")
-                    .params(proofId, "proven by SP1 (" + props.mode() + "), verified", id).update();
+            long sizeBytes = Files.size(proof);
+            long proofId = tx.execute(s -> {
+                long pid = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, path, size_bytes, prove_ms, vkey, public_values)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING proof_id")
+                        .params(id, range.get()[2], range.get()[3], props.mode(), proof.toString(), sizeBytes,
+                                proved.get("prove_ms").asLong(), proved.get("vkey").asString(), proved.get("public_values").asString())
+                        .query(Long.class).single();
+                jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id = ?").param(id).update();
+                jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE range_id = ?")
+                        .params(pid, "proven by SP1 (" + props.mode() + "), verified", id).update();
+                return pid;
+            });
             producer.send(new ProducerRecord<>(Topics.PROOFS, String.valueOf(proofId), MessageJson.write(Map.of("proofId", proofId,
                     "firstHeight", range.get()[2], "lastHeight", range.get()[3], "mode", props.mode(), "vkey", proved.get("vkey").asString(),
                     "publicValues", proved.get("public_values").asString(), "sizeBytes", Files.size(proof), "proveMs", proved.get("prove_ms").asLong()))));
             log.info("range {}: proven and verified ({} ms)", id, proved.get("prove_ms").asLong());
         } catch (Exception e) {
             log.warn("range {}: proving interrupted: {}", id, e.getMessage());
-            jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
-            jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
+            tx.executeWithoutResult(s -> {
+                jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
+                jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
+            });
         }
     }
 

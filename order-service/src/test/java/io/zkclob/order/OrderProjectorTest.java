@@ -1,0 +1,129 @@
+package io.zkclob.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.zkclob.contracts.CancelReason;
+import io.zkclob.contracts.Command.PlaceOrder;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.*;
+import io.zkclob.contracts.OrderType;
+import io.zkclob.contracts.RejectCode;
+import io.zkclob.contracts.Side;
+import io.zkclob.contracts.TimeInForce;
+import io.zkclob.support.EventFeed.Indexed;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The order store's adapter on a real PostgreSQL with the real migrations: what a user reads back. */
+class OrderProjectorTest {
+    private static EmbeddedPostgres pg;
+    private static DataSource ds;
+    private static JdbcClient jdbc;
+    private final Map<Long, PlaceOrder> log = new HashMap<>();
+    private OrderProjector projector;
+    private OrderQueries queries;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        pg = EmbeddedPostgres.start();
+        ds = pg.getPostgresDatabase();
+        jdbc = JdbcClient.create(ds);
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        pg.close();
+    }
+
+    @BeforeEach
+    void freshSchema() {
+        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration/order").cleanDisabled(false).load();
+        flyway.clean();
+        flyway.migrate();
+        PlacedOrders placed = seqs -> {
+            Map<Long, PlaceOrder> m = new HashMap<>();
+            seqs.forEach(s -> { if (log.containsKey(s)) m.put(s, log.get(s)); });
+            return m;
+        };
+        projector = new OrderProjector(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)), placed);
+        queries = new OrderQueries(jdbc);
+    }
+
+    private static Indexed at(long seq, int index, Event e) {
+        return new Indexed(seq, index, e);
+    }
+
+    @Test
+    void aRejectedOrderReadsBackWhatItsCommandAsked() {
+        log.put(7L, new PlaceOrder(7, 0, 42, 1, 99, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 3_000_000_000L, 50_000_000L, 0));
+        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS))), 8);
+        OrderQueries.OrderView o = queries.byId(7);
+        assertEquals("REJECTED", o.status());
+        assertEquals("SELL", o.side());
+        assertEquals("LIMIT", o.orderType());
+        assertEquals(3_000_000_000L, o.price());
+        assertEquals(50_000_000L, o.qty());
+        assertEquals(0L, o.quoteQty());
+    }
+
+    @Test
+    void aRejectedOrderWhoseCommandIsUnknownHasNoMadeUpAmounts() {
+        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS))), 8);
+        OrderQueries.OrderView o = queries.byId(7);
+        assertNull(o.side());
+        assertNull(o.price());
+        assertNull(o.qty());
+        assertNull(o.quoteQty());
+    }
+
+    @Test
+    void aCompletedMarketBuyByQuoteIsFilledWithoutACancelReason() {
+        // a market buy for 100 USDT of ETH, matched in full against a resting sell; the engine then cancels the
+        // "IOC remainder" with nothing left (remainingQty 0 for orders by quote) and releases the dust
+        projector.apply(List.of(
+                at(10, 0, new OrderAccepted(10, 10, 42, 1, 5, Side.BUY, OrderType.MARKET, TimeInForce.IOC, 0, 0,
+                        100_000_000L, 2, 100_200_000L)),
+                at(10, 1, new TradeExecuted(10, 1, 3, 41, 10, 42, Side.BUY, 3_000_000_000L, 3_330_000L, 99_900_000L,
+                        0, 199_800L, 0, 0)),
+                at(10, 2, new OrderCanceled(10, 10, 42, 1, CancelReason.IOC_REMAINDER, 0, 2, 100_200L))), 11);
+        OrderQueries.OrderView o = queries.byId(10);
+        assertEquals("FILLED", o.status());
+        assertNull(o.cancelReason());
+    }
+
+    @Test
+    void aPartlyFilledIocRemainderIsCanceledWithItsReason() {
+        projector.apply(List.of(
+                at(10, 0, new OrderAccepted(10, 10, 42, 1, 5, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,
+                        20_000L, 0, 2, 600_000_000L)),
+                at(10, 1, new TradeExecuted(10, 1, 3, 41, 10, 42, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                        0, 600_000L, 0, 0)),
+                at(10, 2, new OrderCanceled(10, 10, 42, 1, CancelReason.IOC_REMAINDER, 10_000L, 2, 300_000_000L))), 11);
+        OrderQueries.OrderView o = queries.byId(10);
+        assertEquals("CANCELED", o.status());
+        assertEquals("IOC_REMAINDER", o.cancelReason());
+    }
+
+    @Test
+    void theResumeOffsetIsCommittedWithTheWritesAndNeverMovesBack() {
+        assertEquals(0, projector.nextOffset());
+        projector.apply(List.of(at(1, 0, new AssetAdded(1, 1, "ETH", 8))), 5);
+        assertEquals(5, projector.nextOffset());
+        // a redelivery from an older position changes nothing, the stored position included
+        projector.apply(List.of(at(1, 0, new AssetAdded(1, 1, "ETH", 8))), 2);
+        assertEquals(5, projector.nextOffset());
+        assertEquals(1, jdbc.sql("SELECT COUNT(*) FROM assets").query(Long.class).single());
+    }
+}
