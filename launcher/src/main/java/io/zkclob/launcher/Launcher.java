@@ -94,6 +94,7 @@ public final class Launcher implements AutoCloseable {
         return external != null ? external.kafkaBootstrap() : "127.0.0.1:" + ports.kafka();
     }
 
+    /** Starts the fleet; after a crash (kill -9) of a previous launcher on the same data it stops that one's PostgreSQL. */
     public void start() throws Exception {
         if (external == null) {
             startPostgres();
@@ -105,11 +106,16 @@ public final class Launcher implements AutoCloseable {
         bootstrapMarkets();
     }
 
-    private void startPostgres() throws IOException {
+    private void startPostgres() throws IOException, InterruptedException {
         Path pg = dataDir.resolve("pg");
         Files.createDirectories(pg);
+        StalePostgres.stopIfOrphaned(dataDir, pg);
+        StalePostgres.claim(dataDir);
+        // Durability is explicit (zonky's defaults favour test speed): a commit the services acknowledged, and
+        // that their Kafka offsets may already count, must survive a crash of the machine.
         postgres = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
-                .setPGStartupWait(Duration.ofSeconds(60)).start();
+                .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on").setPGStartupWait(Duration.ofSeconds(60)).start();
         try {
             createDatabases(postgres.getPostgresDatabase().getConnection());
         } catch (java.sql.SQLException e) {
@@ -285,6 +291,7 @@ public final class Launcher implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             postgres = null;
+            StalePostgres.release(dataDir);
         }
     }
 }

@@ -1,0 +1,78 @@
+package io.zkclob.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run killed with kill -9 leaves its PostgreSQL behind; the next start must get past it. */
+class StalePostgresTest {
+    @TempDir
+    Path data;
+
+    /**
+     * A stand-in postmaster: its command line says postgres and it exits on SIGINT, as a postmaster's fast
+     * shutdown does (Python installs its handler even where the parent shell left SIGINT ignored).
+     */
+    private static Process fakePostmaster() throws Exception {
+        return new ProcessBuilder("python3", "-c",
+                "import signal, sys, time; signal.signal(signal.SIGINT, lambda *a: sys.exit(0)); time.sleep(120)  # postgres").start();
+    }
+
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return p.pid();
+    }
+
+    private void write(String file, long pid) throws Exception {
+        Files.createDirectories(data.resolve("pg"));
+        Files.writeString(data.resolve(file), pid + "\n/some/dir\n");
+    }
+
+    @Test
+    void aPostmasterWhoseLauncherDiedIsStopped() throws Exception {
+        Process postmaster = fakePostmaster();
+        try {
+            write("launcher.pid", deadPid());
+            write("pg/postmaster.pid", postmaster.pid());
+            StalePostgres.stopIfOrphaned(data, data.resolve("pg"));
+            assertTrue(postmaster.waitFor(10, TimeUnit.SECONDS), "the stale postmaster still runs");
+        } finally {
+            postmaster.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPostmasterWhoseLauncherStillRunsIsLeftAloneAndTheStartRefused() throws Exception {
+        Process postmaster = fakePostmaster();
+        Process otherLauncher = new ProcessBuilder("python3", "-c", "import time; time.sleep(120)  # java").start();
+        try {
+            write("launcher.pid", otherLauncher.pid());
+            write("pg/postmaster.pid", postmaster.pid());
+            assertThrows(IllegalStateException.class, () -> StalePostgres.stopIfOrphaned(data, data.resolve("pg")));
+            assertTrue(postmaster.isAlive());
+        } finally {
+            postmaster.destroyForcibly();
+            otherLauncher.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPidFileOfAProcessThatIsNotPostgresIsIgnored() throws Exception {
+        Process unrelated = new ProcessBuilder("sleep", "120").start(); // the pid was reused after a reboot
+        try {
+            write("pg/postmaster.pid", unrelated.pid());
+            StalePostgres.stopIfOrphaned(data, data.resolve("pg"));
+            assertTrue(unrelated.isAlive());
+            assertFalse(StalePostgres.running(unrelated.pid(), "postgres"));
+        } finally {
+            unrelated.destroyForcibly();
+        }
+    }
+}
