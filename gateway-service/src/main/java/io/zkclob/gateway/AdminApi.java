@@ -5,7 +5,6 @@ import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.AddAsset;
 import io.zkclob.contracts.Command.AddMarket;
 import io.zkclob.contracts.Command.Deposit;
-import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.ApiException;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +22,18 @@ import org.springframework.web.bind.annotation.*;
 class AdminApi {
     record DepositRequest(Long accountId, String asset, String amount, Long externalId) {}
 
+    /** The engine's account ids (the gateway's sequence account_ids is bounded the same way). */
+    static final long MAX_ACCOUNT_ID = (1L << 32) - 1;
     private final GatewayProperties props;
     private final Backends backends;
     private final CommandLog log;
+    private final Signatures accounts;
 
-    AdminApi(GatewayProperties props, Backends backends, CommandLog log) {
+    AdminApi(GatewayProperties props, Backends backends, CommandLog log, Signatures accounts) {
         this.props = props;
         this.backends = backends;
         this.log = log;
+        this.accounts = accounts;
     }
 
     private void operator(String key) {
@@ -48,6 +51,10 @@ class AdminApi {
         if (r.accountId() == null || r.asset() == null || r.amount() == null || r.externalId() == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "accountId, asset, amount and externalId are required");
         }
+        // A credit to an id nobody registered is funds nobody can ever spend or withdraw: refused before the log.
+        if (r.accountId() < 1 || r.accountId() > MAX_ACCOUNT_ID || accounts.publicKey(r.accountId()).isEmpty()) {
+            throw TradingApi.reject("INVALID_ACCOUNT", "no registered account " + r.accountId());
+        }
         Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
                 .orElseThrow(() -> TradingApi.reject("UNKNOWN_ASSET", "no asset " + r.asset()));
         long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
@@ -64,7 +71,7 @@ class AdminApi {
         operator(key);
         Command c;
         try {
-            c = MessageJson.MAPPER.readValue(body, Command.class);
+            c = RequestJson.STRICT.readValue(RequestJson.utf8(body), Command.class);
         } catch (RuntimeException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "not a command: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package io.zkclob.gateway;
 import io.zkclob.support.ApiException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -41,8 +42,22 @@ class Backends {
     }
 
     Market market(String symbol) {
-        return markets().stream().filter(m -> m.symbol().equalsIgnoreCase(symbol)).findFirst()
+        // Exact match only: case folding maps "eth-usdt" and "ETH-UſDT" (long s) to ETH-USDT, more than one
+        // spelling for one market.
+        return markets().stream().filter(m -> m.symbol().equals(symbol)).findFirst()
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "UNKNOWN_MARKET", "no market " + symbol));
+    }
+
+    /** One order as order-service stores it, or empty when there is none. */
+    Optional<Map<String, Object>> order(long orderId) {
+        try {
+            return Optional.ofNullable(orders.get().uri("/internal/orders/{id}", orderId).retrieve()
+                    .body(new ParameterizedTypeReference<Map<String, Object>>() {}));
+        } catch (HttpClientErrorException.NotFound e) {
+            return Optional.empty();
+        } catch (RestClientException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BACKEND_UNAVAILABLE", "a backend service is unavailable; retry");
+        }
     }
 
     List<Map<String, Object>> assets() {

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpStatus;
@@ -20,14 +21,23 @@ import org.springframework.http.HttpStatus;
  * retries with the same clientOrderId and the gateway answers with the original order if it did land.
  */
 final class CommandLog implements AutoCloseable {
-    private final KafkaProducer<String, String> producer;
+    private final Producer<String, String> producer;
 
     CommandLog(String bootstrap) {
+        this(new KafkaProducer<>(props(bootstrap)));
+    }
+
+    /** Tests pass Kafka's MockProducer, to see what reached the log. */
+    CommandLog(Producer<String, String> producer) {
+        this.producer = producer;
+    }
+
+    private static Properties props(String bootstrap) {
         Properties p = io.zkclob.support.KafkaClients.producerProps(bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        producer = new KafkaProducer<>(p);
+        return p;
     }
 
     long append(String key, Command command) {

@@ -45,6 +45,12 @@ final class MarketStream {
     private final Map<Long, Resting> resting = new HashMap<>();
     private final Map<Long, long[]> pending = new HashMap<>(); // accepted this command: orderId -> {market, side, price, qty, account, rests}
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    /**
+     * The last event applied, as (seq, index in its command). The feed redelivers after a rebalance or a failed
+     * offset commit; a book that counted those events twice would cross, so anything at or below is skipped.
+     */
+    private long appliedSeq = -1;
+    private int appliedIndex = -1;
 
     record Subscriber(SseEmitter emitter, Integer marketId, Long accountId) {}
 
@@ -85,6 +91,10 @@ final class MarketStream {
             long currentSeq = -1;
             Map<Integer, Map<String, Object>> changes = new LinkedHashMap<>();
             for (Indexed x : batch) {
+                boolean applied = x.seq() < appliedSeq || (x.seq() == appliedSeq && x.index() <= appliedIndex);
+                if (applied) continue;
+                appliedSeq = x.seq();
+                appliedIndex = x.index();
                 if (x.seq() != currentSeq) {
                     flush(currentSeq, changes, out);
                     currentSeq = x.seq();
@@ -106,13 +116,10 @@ final class MarketStream {
             case TradeExecuted t -> {
                 long[] p = pending.get(t.takerOrderId());
                 if (p != null) p[3] -= t.qty();
-                Resting maker = resting.get(t.makerOrderId());
-                if (maker != null) {
-                    change(maker.marketId(), maker.side(), maker.price(), -t.qty(), changes);
-                    long left = maker.remaining() - t.qty();
-                    if (left == 0) resting.remove(t.makerOrderId());
-                    else resting.put(t.makerOrderId(), new Resting(maker.marketId(), maker.side(), maker.price(), left, maker.accountId()));
-                }
+                // A command's events can span two batches: a taker already rested at the end of the first is
+                // reduced like a maker, or it would stay on the book at its full quantity.
+                else fill(t.takerOrderId(), t.qty(), changes);
+                fill(t.makerOrderId(), t.qty(), changes);
                 out.add(new Object[] {t.marketId(), null, "trade", Map.of("seq", t.seq(), "price", t.price(), "qty", t.qty(),
                         "takerSide", t.takerSide().name())});
                 out.add(new Object[] {null, t.makerAccountId(), "fill", e});
@@ -131,6 +138,15 @@ final class MarketStream {
             case WithdrawalRejected w -> out.add(new Object[] {null, w.accountId(), "funds", e});
             default -> { }
         }
+    }
+
+    private void fill(long orderId, long qty, Map<Integer, Map<String, Object>> changes) {
+        Resting r = resting.get(orderId);
+        if (r == null) return;
+        change(r.marketId(), r.side(), r.price(), -qty, changes);
+        long left = r.remaining() - qty;
+        if (left <= 0) resting.remove(orderId);
+        else resting.put(orderId, new Resting(r.marketId(), r.side(), r.price(), left, r.accountId()));
     }
 
     private void change(int marketId, Side side, long price, long delta, Map<Integer, Map<String, Object>> changes) {

@@ -3,11 +3,14 @@ package io.zkclob.gateway;
 import io.zkclob.support.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -16,12 +19,14 @@ import org.springframework.stereotype.Component;
 /**
  * Ed25519 request signatures (docs/api.md). The signed message is
  * {@code timestamp + "\n" + METHOD + "\n" + path?query + "\n" + body}; a request more than the window away
- * from our clock, or whose signature was already used, is refused.
+ * from our clock, or whose signed message was already used, is refused. The signature header has one spelling
+ * only (canonical base64), and replays are recognised by what was signed, not by how the header was written.
  */
 @Component
 class Signatures {
     /** DER prefix of an X.509 SubjectPublicKeyInfo for a raw 32-byte Ed25519 key. */
     private static final byte[] X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+    private static final int SIGNATURE_BYTES = 64;
     private final JdbcClient jdbc;
     private final GatewayProperties props;
 
@@ -70,8 +75,9 @@ class Signatures {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "STALE_REQUEST",
                     "X-Timestamp is " + (now - ts) + " ms away from the server clock; the window is " + props.signatureWindowMs() + " ms");
         }
-        String key = jdbc.sql("SELECT public_key FROM accounts WHERE account_id = ?").param(accountId).query(String.class)
-                .optional().orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNKNOWN_ACCOUNT", "no account " + accountId));
+        String key = publicKey(accountId)
+                .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "UNKNOWN_ACCOUNT", "no account " + accountId));
+        byte[] signature = canonicalSignature(signatureHeader);
         byte[] message = (ts + "\n" + method + "\n" + pathAndQuery + "\n").getBytes(StandardCharsets.UTF_8);
         boolean ok;
         try {
@@ -79,14 +85,56 @@ class Signatures {
             v.initVerify(parseKey(key));
             v.update(message);
             v.update(body);
-            ok = v.verify(Base64.getDecoder().decode(signatureHeader));
+            ok = v.verify(signature);
         } catch (Exception e) {
             ok = false;
         }
         if (!ok) throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_SIGNATURE", "the signature does not verify for this account");
-        int fresh = jdbc.sql("INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT DO NOTHING").params(signatureHeader, now).update();
-        if (fresh == 0) throw new ApiException(HttpStatus.UNAUTHORIZED, "REPLAYED_REQUEST", "this signed request was already used");
+        // Keyed on what was signed (account, message, body), not on the header's text: a second spelling of the same
+        // signature (base64 without padding, other unused low bits) or of the timestamp ("+1", "01") is the same request.
+        if (!firstUse(replayKey(accountId, message, body), now)) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "REPLAYED_REQUEST", "this signed request was already used");
+        }
         return accountId;
+    }
+
+    /**
+     * The 64 signature bytes, only from their one canonical base64 spelling (padded, unused bits zero): decode,
+     * re-encode, compare. Anything else is refused, so no header text maps to the bytes of another.
+     */
+    static byte[] canonicalSignature(String header) {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(header);
+        } catch (IllegalArgumentException e) {
+            raw = null;
+        }
+        if (raw == null || raw.length != SIGNATURE_BYTES || !Base64.getEncoder().encodeToString(raw).equals(header)) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "NON_CANONICAL_SIGNATURE",
+                    "X-Signature must be the 64-byte Ed25519 signature in canonical, padded base64 (88 characters)");
+        }
+        return raw;
+    }
+
+    static String replayKey(long accountId, byte[] message, byte[] body) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((accountId + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update(message);
+            sha.update(body);
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    Optional<String> publicKey(long accountId) {
+        return jdbc.sql("SELECT public_key FROM accounts WHERE account_id = ?").param(accountId).query(String.class).optional();
+    }
+
+    /** Records a request's replay key; false when it was already recorded inside the window. */
+    boolean firstUse(String replayKey, long nowMs) {
+        return jdbc.sql("INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT DO NOTHING").params(replayKey, nowMs).update() == 1;
     }
 
     @Scheduled(fixedDelay = 60_000)

@@ -6,7 +6,6 @@ import io.zkclob.contracts.Command.*;
 import io.zkclob.contracts.OrderType;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
-import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.engine.Fees;
 import io.zkclob.support.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -50,13 +49,9 @@ class TradingApi {
         return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
     }
 
-    /** A request body as a record, or 400 MALFORMED_REQUEST. */
+    /** A request body as a record, or 400 MALFORMED_REQUEST (see {@link RequestJson}). */
     static <T> T parse(byte[] body, Class<T> type) {
-        try {
-            return MessageJson.MAPPER.readValue(body, type);
-        } catch (RuntimeException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "the body is not valid JSON for this request");
-        }
+        return RequestJson.read(body, type);
     }
 
     private long auth(HttpServletRequest req, byte[] body) {
@@ -228,8 +223,9 @@ class TradingApi {
 
     static <E extends Enum<E>> E parseEnum(Class<E> type, String value, String field) {
         try {
-            return Enum.valueOf(type, value.trim().toUpperCase());
-        } catch (IllegalArgumentException e) {
+            // Exact names only: toUpperCase would also map "ſell" (long s) to SELL, a second spelling of one value.
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " must be one of "
                     + java.util.Arrays.toString(type.getEnumConstants()));
         }
@@ -239,12 +235,10 @@ class TradingApi {
     @GetMapping("/orders/{orderId}")
     Map<String, Object> order(@PathVariable long orderId, HttpServletRequest req) {
         long accountId = auth(req, null);
-        Map<String, Object> o = Backends.call(() -> backends.orders().get().uri("/internal/orders/{id}", orderId).retrieve()
-                .body(new ParameterizedTypeReference<Map<String, Object>>() {}));
-        // Another account's order is reported exactly like a missing one: ids reveal nothing.
-        if (((Number) o.get("accountId")).longValue() != accountId) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId);
-        }
+        // Another account's order is reported exactly like a missing one (same status, code and detail): ids
+        // reveal nothing.
+        Map<String, Object> o = backends.order(orderId).filter(x -> ((Number) x.get("accountId")).longValue() == accountId)
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId));
         return present(o);
     }
 
@@ -280,6 +274,8 @@ class TradingApi {
     @DeleteMapping("/orders/{orderId}")
     ResponseEntity<Map<String, Object>> cancel(@PathVariable long orderId, HttpServletRequest req) {
         long accountId = auth(req, null);
+        // Order ids are log offsets: a negative one can name no order, so it never reaches the log.
+        if (orderId < 0) throw new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId);
         long seq = log.append(String.valueOf(accountId), new CancelOrder(Command.UNSEQUENCED, 0, accountId, orderId, 0));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", orderId, "seq", seq, "status", "CANCEL_SEQUENCED"));
     }

@@ -11,16 +11,33 @@ import org.springframework.http.HttpStatus;
  */
 final class Units {
     private static final BigInteger MAX = BigInteger.valueOf(Long.MAX_VALUE);
+    /** Longer than any amount that fits in 63 bits at any scale we list (19 digits, a point, 18 decimals). */
+    static final int MAX_CHARS = 40;
+    /**
+     * Bounds on the magnitude (integer digits) and the decimals of a parsed value. BigDecimal keeps "1e3000000" as
+     * (1, scale -3000000) cheaply, but moving the point or building the integer costs time in the exponent, so
+     * both are checked before any arithmetic.
+     */
+    private static final int MAX_EXPONENT = 40;
 
     private Units() {}
 
     static long parse(String value, int scale, String field, String precisionCode) {
         if (value == null || value.isBlank()) return 0;
+        String text = value.trim();
+        if (text.length() > MAX_CHARS) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " has more than " + MAX_CHARS + " characters");
+        }
         BigDecimal d;
         try {
-            d = new BigDecimal(value.trim());
+            d = new BigDecimal(text);
         } catch (NumberFormatException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " must be a decimal string, e.g. \"0.5\"");
+        }
+        // precision - scale is the number of digits left of the point (<= 0 for a fraction): bounded, as is the scale.
+        long integerDigits = (long) d.precision() - d.scale();
+        if (integerDigits > MAX_EXPONENT || d.scale() > MAX_EXPONENT) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " is out of range (exponent beyond ±" + MAX_EXPONENT + ")");
         }
         if (d.signum() < 0) throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "INVALID_AMOUNT", field + " must be positive");
         BigDecimal scaled = d.movePointRight(scale);

@@ -61,7 +61,10 @@ class DeploymentConfigTest {
             List<String> health = (List<String>) map(s.get("healthcheck")).get("test");
             assertTrue(health.get(1).contains("http://localhost:" + port + "/actuator/health/readiness"), name + " healthcheck");
             assertNotNull(s.get("mem_limit"), name + " memory limit");
-            assertTrue(prometheus.contains(name + ":" + port), name + " scraped by Prometheus");
+            // A service with a management port (the gateway's actuator is not on its public port) is scraped there.
+            Object management = env.get(portVar(name).replace("_PORT", "_MANAGEMENT_PORT"));
+            int metricsPort = management == null ? port : Integer.parseInt(String.valueOf(management));
+            assertTrue(prometheus.contains(name + ":" + metricsPort), name + " scraped by Prometheus");
         }
         assertTrue(Files.exists(ROOT.resolve("deploy/grafana/dashboards/zkclob.json")));
     }

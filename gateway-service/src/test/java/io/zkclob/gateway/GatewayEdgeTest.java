@@ -1,0 +1,180 @@
+package io.zkclob.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import io.zkclob.support.ApiException;
+import io.zkclob.support.ProblemHandler;
+import jakarta.servlet.RequestDispatcher;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+
+/**
+ * The gateway's HTTP edge (issue 11 #7, #8, #10) over in-memory collaborators: what is refused, with which status
+ * and code, and that nothing refused reaches the command log.
+ */
+class GatewayEdgeTest {
+    static final GatewayProperties PROPS = new GatewayProperties("http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1",
+            "http://127.0.0.1:1", "op", 10_000);
+    static final Backends.Market ETH_USDT = new Backends.Market(1, "ETH-USDT", 1, "ETH", 8, 2, "USDT", 6, 10_000, 100_000, 10_000_000,
+            1_000, 2_000, "ACTIVE");
+
+    /** Accounts 1 and 2 are registered; any X-Account-Id header authenticates (signatures have their own test). */
+    static final class Accounts extends Signatures {
+        Accounts() {
+            super(null, PROPS);
+        }
+
+        @Override
+        long authenticate(String account, String ts, String signature, String method, String path, byte[] body) {
+            if (account == null) throw new ApiException(HttpStatus.UNAUTHORIZED, "MISSING_SIGNATURE", "no account");
+            return Long.parseLong(account);
+        }
+
+        @Override
+        Optional<String> publicKey(long accountId) {
+            return accountId == 1 || accountId == 2 ? Optional.of("key" + accountId) : Optional.empty();
+        }
+    }
+
+    static final class FakeBackends extends Backends {
+        FakeBackends() {
+            super(PROPS);
+        }
+
+        @Override
+        List<Market> markets() {
+            return List.of(ETH_USDT);
+        }
+
+        @Override
+        List<Map<String, Object>> assets() {
+            return List.of(Map.of("assetId", 1, "symbol", "ETH", "scale", 8), Map.of("assetId", 2, "symbol", "USDT", "scale", 6));
+        }
+
+        @Override
+        long available(long accountId, int assetId) {
+            return Long.MAX_VALUE / 4;
+        }
+
+        @Override
+        Optional<Map<String, Object>> order(long orderId) {
+            return orderId == 77 ? Optional.of(Map.of("orderId", 77, "accountId", 2, "marketId", 1)) : Optional.empty();
+        }
+    }
+
+    final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    final CommandLog log = new CommandLog(producer);
+    final Accounts accounts = new Accounts();
+    final MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null),
+                    new AdminApi(PROPS, new FakeBackends(), log, accounts), new ErrorApi())
+            .setControllerAdvice(new ProblemHandler()).addFilters(new BodyLimit()).build();
+
+    MockHttpServletResponse send(MockHttpServletRequestBuilder request) throws Exception {
+        return mvc.perform(request).andReturn().getResponse();
+    }
+
+    static MockHttpServletRequestBuilder json(MockHttpServletRequestBuilder b, String body) {
+        return b.contentType(MediaType.APPLICATION_JSON).content(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void refused(int status, String code, MockHttpServletResponse r) throws Exception {
+        String body = r.getContentAsString(StandardCharsets.UTF_8);
+        assertEquals(status, r.getStatus(), body);
+        assertTrue(body.contains("\"code\":\"" + code + "\""), body);
+    }
+
+    @Test
+    void theJsonLiteralNullIsA400NotA503() throws Exception {
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/accounts"), "null")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"), "null").header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/withdrawals"), "null").header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/admin/deposits"), "null").header("X-Operator-Key", "op")));
+        assertTrue(producer.history().isEmpty());
+    }
+
+    @Test
+    void depositsOnlyCreditRegisteredAccounts() throws Exception {
+        for (String account : List.of("0", "4294967296", "99", "-1")) {
+            refused(422, "INVALID_ACCOUNT", send(json(post("/api/v1/admin/deposits"),
+                    "{\"accountId\":" + account + ",\"asset\":\"USDT\",\"amount\":\"100\",\"externalId\":1}").header("X-Operator-Key", "op")));
+        }
+        assertTrue(producer.history().isEmpty(), "nothing refused reaches the log");
+        MockHttpServletResponse ok = send(json(post("/api/v1/admin/deposits"),
+                "{\"accountId\":1,\"asset\":\"USDT\",\"amount\":\"100\",\"externalId\":1}").header("X-Operator-Key", "op"));
+        assertEquals(202, ok.getStatus(), ok.getContentAsString());
+        assertEquals(1, producer.history().size());
+    }
+
+    @Test
+    void aNegativeOrderIdIsNeverSequenced() throws Exception {
+        refused(404, "ORDER_NOT_FOUND", send(delete("/api/v1/orders/-1").header("X-Account-Id", "1")));
+        assertTrue(producer.history().isEmpty());
+    }
+
+    @Test
+    void aMissingOrderAndAnotherAccountsOrderReadTheSame() throws Exception {
+        MockHttpServletResponse missing = send(get("/api/v1/orders/78").header("X-Account-Id", "1"));
+        MockHttpServletResponse others = send(get("/api/v1/orders/77").header("X-Account-Id", "1"));
+        refused(404, "ORDER_NOT_FOUND", missing);
+        refused(404, "ORDER_NOT_FOUND", others);
+        assertEquals(missing.getContentAsString().replace("78", "#"), others.getContentAsString().replace("77", "#"));
+    }
+
+    @Test
+    void marketSymbolsMatchExactly() throws Exception {
+        for (String symbol : List.of("eth-usdt", "ETH-U\u017fDT", "Eth-Usdt")) {
+            refused(404, "UNKNOWN_MARKET", send(json(post("/api/v1/orders"),
+                    "{\"market\":\"" + symbol + "\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}")
+                    .header("X-Account-Id", "1")));
+        }
+        assertTrue(producer.history().isEmpty());
+        MockHttpServletResponse ok = send(json(post("/api/v1/orders"),
+                "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}").header("X-Account-Id", "1"));
+        assertEquals(202, ok.getStatus(), ok.getContentAsString());
+    }
+
+    @Test
+    void ambiguousOrderBodiesAreRefused() throws Exception {
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"),
+                "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}")
+                .header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"),
+                "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\",\"clientOrderId\":1.5}")
+                .header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"),
+                "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"1e3000000\",\"qty\":\"0.01\"}")
+                .header("X-Account-Id", "1")));
+        assertTrue(producer.history().isEmpty());
+    }
+
+    @Test
+    void theContainersErrorPathAnswersProblemDetails() throws Exception {
+        MockHttpServletResponse r = send(get("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 400).accept(MediaType.TEXT_HTML));
+        refused(400, "MALFORMED_REQUEST", r);
+        assertEquals("application/problem+json", r.getContentType());
+        refused(503, "UNAVAILABLE", send(get("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 500)));
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413() throws Exception {
+        String big = "{\"publicKey\":\"" + "A".repeat(BodyLimit.MAX_BYTES) + "\"}";
+        MockHttpServletResponse r = send(json(post("/api/v1/accounts"), big));
+        refused(413, "PAYLOAD_TOO_LARGE", r);
+        assertEquals("application/problem+json", r.getContentType());
+    }
+}

@@ -1,0 +1,113 @@
+package io.zkclob.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.zkclob.support.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SignaturesTest {
+    static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /** Signatures with the accounts and seen_signatures tables in memory. */
+    static final class InMemory extends Signatures {
+        final Map<Long, String> keys;
+        final Set<String> seen = new HashSet<>();
+
+        InMemory(Map<Long, String> keys) {
+            super(null, new GatewayProperties("http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1",
+                    "op", 10_000));
+            this.keys = keys;
+        }
+
+        @Override
+        Optional<String> publicKey(long accountId) {
+            return Optional.ofNullable(keys.get(accountId));
+        }
+
+        @Override
+        boolean firstUse(String replayKey, long nowMs) {
+            return seen.add(replayKey);
+        }
+    }
+
+    KeyPair pair;
+    InMemory signatures;
+    long ts;
+    byte[] body = "{\"asset\":\"USDT\",\"amount\":\"100\"}".getBytes(StandardCharsets.UTF_8);
+    String signature;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] x509 = pair.getPublic().getEncoded();
+        String raw = Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
+        signatures = new InMemory(Map.of(7L, raw));
+        ts = System.currentTimeMillis();
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(pair.getPrivate());
+        s.update((ts + "\nPOST\n/api/v1/withdrawals\n").getBytes(StandardCharsets.UTF_8));
+        s.update(body);
+        signature = Base64.getEncoder().encodeToString(s.sign());
+    }
+
+    ApiException refused(String signatureHeader) {
+        return assertThrows(ApiException.class, () -> authenticate(signatureHeader));
+    }
+
+    long authenticate(String signatureHeader) {
+        return signatures.authenticate("7", String.valueOf(ts), signatureHeader, "POST", "/api/v1/withdrawals", body);
+    }
+
+    @Test
+    void aSignedRequestIsAcceptedOnceThenRefusedAsAReplay() {
+        assertEquals(7, authenticate(signature));
+        assertEquals("REPLAYED_REQUEST", refused(signature).code());
+    }
+
+    /** Issue 11 #1: the same bytes without padding were a "fresh" signature, a second withdrawal. */
+    @Test
+    void theSameSignatureWithoutPaddingIsNotASecondRequest() {
+        assertEquals(7, authenticate(signature));
+        String unpadded = signature.replace("=", "");
+        assertEquals("NON_CANONICAL_SIGNATURE", refused(unpadded).code());
+    }
+
+    /** Issue 11 #1: the last character carries 4 unused bits; 15 other characters decode to the same bytes. */
+    @Test
+    void otherUnusedLowBitsInTheLastCharacterAreRefused() {
+        int last = signature.length() - 3; // 64 bytes: 86 characters, then "=="
+        char c = signature.charAt(last);
+        String variant = signature.substring(0, last) + ALPHABET.charAt(ALPHABET.indexOf(c) ^ 1) + "==";
+        assertEquals(Arrays.toString(Base64.getDecoder().decode(signature)), Arrays.toString(Base64.getDecoder().decode(variant)),
+                "the variant decodes to the same signature bytes");
+        assertEquals("NON_CANONICAL_SIGNATURE", refused(variant).code(), "refused even on its first use");
+        assertEquals(7, authenticate(signature));
+    }
+
+    @Test
+    void anotherSpellingOfTheTimestampIsTheSameSignedRequest() {
+        assertEquals(7, authenticate(signature));
+        ApiException e = assertThrows(ApiException.class, () ->
+                signatures.authenticate("7", "+" + ts, signature, "POST", "/api/v1/withdrawals", body));
+        assertEquals("REPLAYED_REQUEST", e.code());
+    }
+
+    @Test
+    void aSignatureThatDoesNotVerifyIsRefused() {
+        byte[] other = Base64.getDecoder().decode(signature);
+        other[0] ^= 1;
+        assertEquals("BAD_SIGNATURE", refused(Base64.getEncoder().encodeToString(other)).code());
+    }
+}

@@ -1,0 +1,40 @@
+package io.zkclob.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.zkclob.support.ApiException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+
+class UnitsTest {
+    @Test
+    void parsesDecimalStringsToUnits() {
+        assertEquals(3_000_500_000L, Units.parse("3000.5", 6, "price", "INVALID_TICK"));
+        assertEquals(1_000_000L, Units.parse("1e0", 6, "price", "INVALID_TICK"));
+        assertEquals(Long.MAX_VALUE, Units.parse("9223372036854775807", 0, "qty", "INVALID_LOT"));
+        assertEquals(0, Units.parse(null, 6, "qty", "INVALID_LOT"));
+    }
+
+    /** Issue 11 #6: "1e3000000" built a 3,000,000-digit integer (seconds of CPU) before the size check. */
+    @Test
+    void hugeExponentsAndDigitCountsAreRefusedBeforeAnyArithmetic() {
+        for (String hostile : new String[] {"1e3000000", "1E999999999", "1".repeat(1_000_000), "0." + "0".repeat(100_000) + "1", "1e-3000000"}) {
+            ApiException e = assertTimeoutPreemptively(Duration.ofMillis(200),
+                    () -> assertThrows(ApiException.class, () -> Units.parse(hostile, 6, "price", "INVALID_TICK")));
+            assertEquals(HttpStatus.BAD_REQUEST, e.status(), hostile.substring(0, Math.min(12, hostile.length())));
+            assertEquals("MALFORMED_REQUEST", e.code());
+        }
+    }
+
+    @Test
+    void exponentsBeyondFortyAreRefusedEvenInShortStrings() {
+        assertEquals("MALFORMED_REQUEST", assertThrows(ApiException.class, () -> Units.parse("1e41", 0, "qty", "INVALID_LOT")).code());
+        assertEquals("MALFORMED_REQUEST", assertThrows(ApiException.class, () -> Units.parse("1e-41", 0, "qty", "INVALID_LOT")).code());
+        // Inside the bounds, the usual codes still decide.
+        assertEquals("AMOUNT_OVERFLOW", assertThrows(ApiException.class, () -> Units.parse("1e30", 0, "qty", "INVALID_LOT")).code());
+        assertEquals("INVALID_LOT", assertThrows(ApiException.class, () -> Units.parse("1e-30", 6, "qty", "INVALID_LOT")).code());
+    }
+}
