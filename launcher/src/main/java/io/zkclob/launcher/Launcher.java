@@ -159,6 +159,11 @@ public final class Launcher implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.flush.interval.messages", "1"); // one machine, one replica: acks=all means on disk
+        // After a kill -9 the controller (this same process) still holds the dead broker's registration and
+        // refuses the new one (DUPLICATE_BROKER_REGISTRATION) until that session expires: 9 s by default, most
+        // of a restart. Broker and controller live and die together here, so a short session loses nothing.
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "1500");
         if (!Files.exists(dir.resolve("meta.properties"))) {
             Path cfg = dataDir.resolve("kafka-server.properties");
             try (var w = Files.newBufferedWriter(cfg)) {
