@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -75,6 +76,19 @@ public class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
+        // Spring's own refusals (not acceptable, missing parameter, ...) carry their 4xx status: a client error
+        // is never "retry later".
+        if (e instanceof ErrorResponse r && r.getStatusCode().is4xxClientError()) {
+            HttpStatus status = HttpStatus.valueOf(r.getStatusCode().value());
+            String code = switch (status) {
+                case NOT_FOUND -> "NOT_FOUND";
+                case METHOD_NOT_ALLOWED -> "METHOD_NOT_ALLOWED";
+                case NOT_ACCEPTABLE -> "NOT_ACCEPTABLE";
+                case UNSUPPORTED_MEDIA_TYPE -> "UNSUPPORTED_MEDIA_TYPE";
+                default -> "MALFORMED_REQUEST";
+            };
+            return problem(status, code, status.getReasonPhrase());
+        }
         log.error("unexpected failure", e);
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "temporarily unavailable, retry later");
     }
