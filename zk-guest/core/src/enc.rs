@@ -2,7 +2,7 @@
 
 use crate::types::*;
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Enc {
     pub buf: Vec<u8>,
 }
@@ -58,6 +58,18 @@ fn status(v: &Option<MarketStatus>) -> u8 {
 
 pub fn encode_command(c: &Command) -> Vec<u8> {
     let mut e = Enc::new();
+    write_command(&mut e, c);
+    e.buf
+}
+
+pub fn encode_event(ev: &Event) -> Vec<u8> {
+    let mut e = Enc::new();
+    write_event(&mut e, ev);
+    e.buf
+}
+
+/// Appends the command's encoding (a block's commitment hashes the concatenation in one pass).
+pub fn write_command(e: &mut Enc, c: &Command) {
     match c {
         Command::AddAsset { seq, timestamp_ms, asset_id, symbol, scale } => {
             e.u8(0x01).u64(*seq).u64(*timestamp_ms).u32(*asset_id).str(symbol).u8(*scale as u8);
@@ -96,11 +108,10 @@ pub fn encode_command(c: &Command) -> Vec<u8> {
             e.u8(0x09).u64(*seq).u64(*timestamp_ms);
         }
     }
-    e.buf
 }
 
-pub fn encode_event(ev: &Event) -> Vec<u8> {
-    let mut e = Enc::new();
+/// Appends the event's encoding.
+pub fn write_event(e: &mut Enc, ev: &Event) {
     match ev {
         Event::AssetAdded { seq, asset_id, symbol, scale } => {
             e.u8(0x21).u64(*seq).u32(*asset_id).str(symbol).u8(*scale as u8);
@@ -167,5 +178,4 @@ pub fn encode_event(ev: &Event) -> Vec<u8> {
                 .bytes(&crate::unhex(commands_root)).bytes(&crate::unhex(events_root));
         }
     }
-    e.buf
 }

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::enc::{encode_command, encode_event, Enc};
-use crate::smt::{Smt, Z};
+use crate::enc::{write_command, write_event, Enc};
+use crate::smt::{Smt, Tree, Z};
 use crate::types::*;
 
 pub const MAX_ACCOUNT_ID: i64 = 0xFFFF_FFFF;
@@ -136,6 +136,8 @@ pub struct Account {
     pub balances: BTreeMap<i32, (i64, i64)>,
     pub open_orders: BTreeMap<i64, i32>, // orderId -> marketId
     pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
+    /// Changed since the last root (its id is then in `State::dirty_accounts`).
+    pub dirty: bool,
 }
 
 impl Account {
@@ -172,43 +174,23 @@ pub struct State {
     pub accounts: BTreeMap<i64, Account>,
     /// orderId -> (marketId, side, priceTicks, accountId)
     pub order_index: BTreeMap<i64, (i32, Side, i64, i64)>,
-    pub account_tree: Option<Smt>,
-    pub deposit_tree: Option<Smt>,
-    pub dirty_accounts: BTreeSet<i64>,
-    pub block_commands: Vec<[u8; 32]>,
-    pub block_events: Vec<[u8; 32]>,
+    pub account_tree: Option<Tree>,
+    pub deposit_tree: Option<Tree>,
+    /// Deposit leaves credited in the open block, written into the tree at the next root (one rehash of
+    /// the shared paths instead of one per deposit).
+    pub pending_deposits: BTreeMap<u64, [u8; 32]>,
+    pub dirty_accounts: Vec<i64>,
+    /// The open block's commands and events: their concatenated encodings (hashed once at seal) and counts.
+    pub block_commands: Enc,
+    pub block_events: Enc,
+    pub block_command_count: i32,
+    pub block_event_count: i32,
     /// In a guest, touching an account or deposit id the witness did not prove is fatal.
     pub partial: bool,
-    pub known_accounts: BTreeSet<i64>,
     pub known_deposits: BTreeSet<i64>,
-}
-
-fn merkle_leaf(enc: &[u8]) -> [u8; 32] {
-    let mut v = Vec::with_capacity(enc.len() + 1);
-    v.push(0u8);
-    v.extend_from_slice(enc);
-    crate::sha::sha256(&v)
-}
-
-pub fn merkle_root(leaves: &[[u8; 32]]) -> [u8; 32] {
-    if leaves.is_empty() {
-        return crate::sha::sha256(&[]);
-    }
-    if leaves.len() == 1 {
-        return leaves[0];
-    }
-    let n = leaves.len();
-    let mut k = 1usize;
-    while k * 2 < n {
-        k *= 2;
-    }
-    let l = merkle_root(&leaves[..k]);
-    let r = merkle_root(&leaves[k..]);
-    let mut buf = [0u8; 65];
-    buf[0] = 1;
-    buf[1..33].copy_from_slice(&l);
-    buf[33..].copy_from_slice(&r);
-    crate::sha::sha256(&buf)
+    /// Leaf hashes of known markets as of the last root; `market_mut` drops a market's entry. A range of
+    /// many blocks hashes an untouched book once, not once per block.
+    pub market_leaves: BTreeMap<i32, [u8; 32]>,
 }
 
 fn valid_symbol(s: &Option<String>) -> bool {
@@ -242,32 +224,53 @@ impl State {
         State {
             last_seq: -1,
             block_first_seq: -1,
-            account_tree: Some(Smt::new(32)),
-            deposit_tree: Some(Smt::new(64)),
+            account_tree: Some(Tree::Full(Smt::new(32))),
+            deposit_tree: Some(Tree::Full(Smt::new(64))),
             ..Default::default()
         }
     }
 
+    /// One map lookup per access (the zkVM pays for every one): a witness holds every account it may touch
+    /// (empty ones too), so in a guest an absent account is one the witness did not prove.
     fn account(&mut self, id: i64) -> &mut Account {
-        if self.partial && !self.known_accounts.contains(&id) {
-            panic!("account {id} is not in the witness");
+        let a = match self.accounts.entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                if self.partial {
+                    panic!("account {id} is not in the witness");
+                }
+                v.insert(Account::default())
+            }
+        };
+        if !a.dirty {
+            a.dirty = true;
+            self.dirty_accounts.push(id);
         }
-        self.dirty_accounts.insert(id);
-        self.accounts.entry(id).or_default()
+        a
     }
 
     fn account_ro(&self, id: i64) -> Option<&Account> {
-        if self.partial && !self.known_accounts.contains(&id) {
+        let a = self.accounts.get(&id);
+        if self.partial && a.is_none() {
             panic!("account {id} is not in the witness");
         }
-        self.accounts.get(&id)
+        a
     }
 
+    /// Every change to a market goes through here, so its cached leaf is recomputed at the next root.
     fn market_mut(&mut self, id: i32) -> Option<&mut Market> {
         if self.opaque_markets.contains_key(&id) {
             panic!("market {id} is not in the witness");
         }
+        self.market_leaves.remove(&id);
         self.markets.get_mut(&id)
+    }
+
+    fn market_ro(&self, id: i32) -> Option<&Market> {
+        if self.opaque_markets.contains_key(&id) {
+            panic!("market {id} is not in the witness");
+        }
+        self.markets.get(&id)
     }
 
     fn market_exists(&self, id: i32) -> bool {
@@ -275,6 +278,12 @@ impl State {
     }
 
     pub fn apply(&mut self, c: &Command, out: &mut Vec<Event>) {
+        self.apply_encoded(c, None, out)
+    }
+
+    /// `encoding`, when the caller has it (a witness), is the command's canonical encoding: appended as is
+    /// instead of encoding the command again. The guest's header check covers it either way.
+    pub fn apply_encoded(&mut self, c: &Command, encoding: Option<&[u8]>, out: &mut Vec<Event>) {
         if c.seq() <= self.last_seq {
             return;
         }
@@ -282,7 +291,13 @@ impl State {
         if self.block_first_seq < 0 {
             self.block_first_seq = c.seq();
         }
-        self.block_commands.push(merkle_leaf(&encode_command(c)));
+        match encoding {
+            Some(b) => {
+                self.block_commands.bytes(b);
+            }
+            None => write_command(&mut self.block_commands, c),
+        }
+        self.block_command_count += 1;
         let from = out.len();
         match c {
             Command::AddAsset { seq, asset_id, symbol, scale, .. } => self.add_asset(*seq, *asset_id, symbol, *scale, out),
@@ -312,8 +327,9 @@ impl State {
         }
         if !matches!(c, Command::SealBlock { .. }) {
             for e in &out[from..] {
-                self.block_events.push(merkle_leaf(&encode_event(e)));
+                write_event(&mut self.block_events, e);
             }
+            self.block_event_count += (out.len() - from) as i32;
         }
     }
 
@@ -408,7 +424,8 @@ impl State {
         if self.partial && !self.known_deposits.contains(&external_id) {
             panic!("deposit id {external_id} is not in the witness");
         }
-        self.deposit_tree.as_ref().unwrap().leaf(external_id as u64) != Z
+        self.pending_deposits.contains_key(&(external_id as u64))
+            || self.deposit_tree.as_ref().unwrap().leaf(external_id as u64) != Z
     }
 
     fn deposit(&mut self, seq: i64, account_id: i64, asset_id: i32, amount: i64, external_id: i64, out: &mut Vec<Event>) {
@@ -437,7 +454,7 @@ impl State {
         let mut e = Enc::new();
         e.u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount);
         let leaf = e.sha256();
-        self.deposit_tree.as_mut().unwrap().put(external_id as u64, leaf);
+        self.pending_deposits.insert(external_id as u64, leaf);
         out.push(Event::Deposited { seq, account_id, asset_id, amount, external_id });
     }
 
@@ -524,7 +541,7 @@ impl State {
         };
         let code = if !self.market_exists(market_id) {
             Some(RejectCode::UNKNOWN_MARKET)
-        } else if self.market_mut(market_id).unwrap().status != MarketStatus::ACTIVE {
+        } else if self.market_ro(market_id).unwrap().status != MarketStatus::ACTIVE {
             Some(RejectCode::MARKET_HALTED)
         } else if !valid_account(account_id) {
             Some(RejectCode::INVALID_ACCOUNT)
@@ -663,7 +680,7 @@ impl State {
                 remaining_lots: t.remaining,
                 hold: t.hold,
             };
-            let m = self.markets.get_mut(&market_id).unwrap();
+            let m = self.market_mut(market_id).unwrap();
             m.side_mut(side).insert(Market::key(side, price_ticks, seq), o);
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
@@ -792,7 +809,7 @@ impl State {
             maker_hold_released: maker_released,
             taker_hold_released: taker_released,
         });
-        let m = self.markets.get_mut(&market_id).unwrap();
+        let m = self.market_mut(market_id).unwrap();
         if new_remaining == 0 {
             m.side_mut(maker.side).remove(&key);
             self.order_index.remove(&maker.order_id);
@@ -892,23 +909,30 @@ impl State {
 
     fn seal(&mut self, seq: i64, timestamp_ms: i64, out: &mut Vec<Event>) {
         self.height += 1;
+        crate::witness::phase_start("seal_state_root");
         let state_root = self.state_root();
-        let commands_root = merkle_root(&self.block_commands);
-        let events_root = merkle_root(&self.block_events);
+        crate::witness::phase_end("seal_state_root");
+        // One pass over each block's bytes (docs/engine-spec.md §4).
+        crate::witness::phase_start("seal_block_digests");
+        let commands_root = self.block_commands.sha256();
+        let events_root = self.block_events.sha256();
+        crate::witness::phase_end("seal_block_digests");
         out.push(Event::BlockSealed {
             seq,
             height: self.height,
             first_seq: self.block_first_seq,
             last_seq: seq,
             timestamp_ms,
-            command_count: self.block_commands.len() as i32,
-            event_count: self.block_events.len() as i32,
+            command_count: self.block_command_count,
+            event_count: self.block_event_count,
             state_root: crate::hex(&state_root),
             commands_root: crate::hex(&commands_root),
             events_root: crate::hex(&events_root),
         });
-        self.block_commands.clear();
-        self.block_events.clear();
+        self.block_commands.buf.clear();
+        self.block_events.buf.clear();
+        self.block_command_count = 0;
+        self.block_event_count = 0;
         self.block_first_seq = -1;
     }
 
@@ -922,10 +946,15 @@ impl State {
         e.sha256()
     }
 
-    pub fn markets_root(&self) -> [u8; 32] {
-        let mut leaves: BTreeMap<i32, [u8; 32]> = self.opaque_markets.clone();
+    pub fn markets_root(&mut self) -> [u8; 32] {
         for (id, m) in &self.markets {
-            leaves.insert(*id, m.leaf());
+            if !self.market_leaves.contains_key(id) {
+                self.market_leaves.insert(*id, m.leaf());
+            }
+        }
+        let mut leaves: BTreeMap<i32, [u8; 32]> = self.opaque_markets.clone();
+        for (id, l) in &self.market_leaves {
+            leaves.insert(*id, *l);
         }
         let mut e = Enc::new();
         e.u8(0x15).u32(leaves.len() as i32);
@@ -936,13 +965,22 @@ impl State {
     }
 
     pub fn state_root(&mut self) -> [u8; 32] {
-        let dirty: Vec<i64> = std::mem::take(&mut self.dirty_accounts).into_iter().collect();
-        let leaves: Vec<(u64, [u8; 32])> =
-            dirty.iter().map(|id| (*id as u64, self.accounts.get(id).map_or(Z, |a| a.leaf(*id)))).collect();
+        let mut dirty = std::mem::take(&mut self.dirty_accounts);
+        dirty.sort_unstable();
+        let mut leaves: Vec<(u64, [u8; 32])> = Vec::with_capacity(dirty.len());
+        for id in dirty {
+            let a = self.accounts.get_mut(&id).unwrap();
+            a.dirty = false;
+            leaves.push((id as u64, a.leaf(id)));
+        }
         self.account_tree.as_mut().unwrap().put_many(&leaves);
+        let deposits: Vec<(u64, [u8; 32])> = std::mem::take(&mut self.pending_deposits).into_iter().collect();
+        self.deposit_tree.as_mut().unwrap().put_many(&deposits);
+        let accounts_root = self.account_tree.as_mut().unwrap().root();
+        let deposits_root = self.deposit_tree.as_mut().unwrap().root();
         let mut e = Enc::new();
         e.u8(0x17).u64(self.height).u64(self.last_seq).bytes(&self.assets_hash()).bytes(&self.markets_root())
-            .bytes(&self.account_tree.as_ref().unwrap().root()).bytes(&self.deposit_tree.as_ref().unwrap().root());
+            .bytes(&accounts_root).bytes(&deposits_root);
         e.sha256()
     }
 }

@@ -14,29 +14,45 @@ extern "C" {
 }
 
 #[cfg(target_os = "zkvm")]
+const H0: [u64; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+/// One 64-byte block into the state. Only the first 16 schedule words are written: the extend precompile
+/// fills the other 48, so the 512-byte schedule is never zeroed (that memset cost as much as the packing).
+#[cfg(target_os = "zkvm")]
+#[inline(always)]
+fn compress_block(state: &mut [u64; 8], block: &[u8; 64]) {
+    let mut w = core::mem::MaybeUninit::<[u64; 64]>::uninit();
+    let p = w.as_mut_ptr() as *mut u64;
+    for i in 0..16 {
+        let b = &block[4 * i..4 * i + 4];
+        let word = (b[0] as u64) << 24 | (b[1] as u64) << 16 | (b[2] as u64) << 8 | b[3] as u64;
+        unsafe { p.add(i).write(word) };
+    }
+    unsafe {
+        syscall_sha256_extend(w.as_mut_ptr());
+        syscall_sha256_compress(w.as_mut_ptr(), state);
+    }
+}
+
+#[cfg(target_os = "zkvm")]
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    const H0: [u64; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-    ];
     let mut state = H0;
     let bit_len = (data.len() as u64) * 8;
     // Whole blocks straight from the input; only the tail (one or two blocks) is copied and padded.
-    let full = data.len() / 64 * 64;
+    let (blocks, rest) = data.as_chunks::<64>();
+    for block in blocks {
+        compress_block(&mut state, block);
+    }
     let mut tail = [0u8; 128];
-    let rest = data.len() - full;
-    tail[..rest].copy_from_slice(&data[full..]);
-    tail[rest] = 0x80;
-    let tail_len = if rest < 56 { 64 } else { 128 };
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let tail_len = if rest.len() < 56 { 64 } else { 128 };
     tail[tail_len - 8..tail_len].copy_from_slice(&bit_len.to_be_bytes());
-    for block in data[..full].chunks_exact(64).chain(tail[..tail_len].chunks_exact(64)) {
-        let mut w = [0u64; 64];
-        for i in 0..16 {
-            w[i] = u32::from_be_bytes([block[4 * i], block[4 * i + 1], block[4 * i + 2], block[4 * i + 3]]) as u64;
-        }
-        unsafe {
-            syscall_sha256_extend(&mut w);
-            syscall_sha256_compress(&mut w, &mut state);
-        }
+    let (tail_blocks, _) = tail[..tail_len].as_chunks::<64>();
+    for block in tail_blocks {
+        compress_block(&mut state, block);
     }
     let mut out = [0u8; 32];
     for i in 0..8 {

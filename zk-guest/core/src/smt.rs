@@ -137,3 +137,176 @@ impl Smt {
         }
     }
 }
+
+/// A sparse Merkle tree known through a multiproof (docs/zk.md §Witness): the leaves of a fixed, sorted set
+/// of keys plus the sibling hashes their paths need that no other key of the set provides, level by level
+/// in ascending index. Every inner node on those paths is hashed once to check the pre-state root, and
+/// afterwards only the paths of changed leaves are rehashed. Sorted vectors and positions replace map
+/// lookups, which cost more than the hashes in the zkVM.
+#[derive(Clone, Debug)]
+pub struct MultiProof {
+    depth: u32,
+    keys: Vec<u64>,
+    /// levels[h][p]: the p-th known node at height h (levels[0] are the leaves), ascending index.
+    levels: Vec<Vec<[u8; 32]>>,
+    /// kids[h][q]: where node q of height h+1 gets its (left, right) children: a position in levels[h], or
+    /// SIB | an index into `sibs`.
+    kids: Vec<Vec<(u32, u32)>>,
+    /// parent[h][p]: the position in levels[h+1] of node p's parent.
+    parent: Vec<Vec<u32>>,
+    sibs: Vec<[u8; 32]>,
+    dirty: Vec<u32>,
+    /// The root when no key is known (nothing can change, so the trusted root stands).
+    empty_root: [u8; 32],
+}
+
+const SIB: u32 = 1 << 31;
+
+impl MultiProof {
+    /// Builds the tree and returns it with the root it implies, which the caller compares to the trusted
+    /// root (with no keys, the trusted root itself). `keys` must be strictly ascending; `sibs` is consumed
+    /// entirely, in the order described above.
+    pub fn new(
+        depth: u32,
+        keys: Vec<u64>,
+        leaves: Vec<[u8; 32]>,
+        sibs: Vec<[u8; 32]>,
+        trusted_root: [u8; 32],
+    ) -> (Self, [u8; 32]) {
+        assert_eq!(keys.len(), leaves.len());
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "multiproof keys are not strictly ascending");
+        if depth < 64 {
+            assert!(keys.iter().all(|k| k >> depth == 0), "multiproof key out of range");
+        }
+        let mut t = MultiProof {
+            depth,
+            keys,
+            levels: Vec::with_capacity(depth as usize + 1),
+            kids: Vec::with_capacity(depth as usize),
+            parent: Vec::with_capacity(depth as usize),
+            sibs,
+            dirty: Vec::new(),
+            empty_root: trusted_root,
+        };
+        if t.keys.is_empty() {
+            assert!(t.sibs.is_empty(), "siblings without keys");
+            return (t, trusted_root);
+        }
+        let mut idx: Vec<u64> = t.keys.clone();
+        let mut hashes = leaves;
+        let mut si = 0usize;
+        for _ in 0..depth {
+            let mut next_idx = Vec::with_capacity(idx.len() / 2 + 1);
+            let mut next = Vec::with_capacity(idx.len() / 2 + 1);
+            let mut kids = Vec::with_capacity(idx.len() / 2 + 1);
+            let mut parent = Vec::with_capacity(idx.len());
+            let mut j = 0usize;
+            while j < idx.len() {
+                let i = idx[j];
+                let q = next.len() as u32;
+                if i & 1 == 0 && j + 1 < idx.len() && idx[j + 1] == i + 1 {
+                    next.push(node(&hashes[j], &hashes[j + 1]));
+                    kids.push((j as u32, j as u32 + 1));
+                    parent.push(q);
+                    parent.push(q);
+                    j += 2;
+                } else {
+                    let s = *t.sibs.get(si).expect("multiproof: too few siblings");
+                    let (l, r, k) = if i & 1 == 0 {
+                        (&hashes[j], &s, (j as u32, SIB | si as u32))
+                    } else {
+                        (&s, &hashes[j], (SIB | si as u32, j as u32))
+                    };
+                    next.push(node(l, r));
+                    kids.push(k);
+                    parent.push(q);
+                    si += 1;
+                    j += 1;
+                }
+                next_idx.push(i >> 1);
+            }
+            t.levels.push(std::mem::replace(&mut hashes, next));
+            t.kids.push(kids);
+            t.parent.push(parent);
+            idx = next_idx;
+        }
+        assert_eq!(si, t.sibs.len(), "multiproof: unused siblings");
+        let root = hashes[0];
+        t.levels.push(hashes);
+        (t, root)
+    }
+
+    fn position(&self, key: u64) -> usize {
+        self.keys.binary_search(&key).unwrap_or_else(|_| panic!("key {key} is not in the multiproof"))
+    }
+
+    pub fn contains(&self, key: u64) -> bool {
+        self.keys.binary_search(&key).is_ok()
+    }
+
+    pub fn leaf(&self, key: u64) -> [u8; 32] {
+        self.levels[0][self.position(key)]
+    }
+
+    pub fn put(&mut self, key: u64, leaf: [u8; 32]) {
+        let p = self.position(key);
+        if self.levels[0][p] != leaf {
+            self.levels[0][p] = leaf;
+            self.dirty.push(p as u32);
+        }
+    }
+
+    /// The root after the changes: rehashes each ancestor of a changed leaf once.
+    pub fn root(&mut self) -> [u8; 32] {
+        if self.keys.is_empty() {
+            return self.empty_root;
+        }
+        let mut dirty = std::mem::take(&mut self.dirty);
+        for h in 0..self.depth as usize {
+            if dirty.is_empty() {
+                break;
+            }
+            let mut parents: Vec<u32> = dirty.iter().map(|p| self.parent[h][*p as usize]).collect();
+            parents.sort_unstable();
+            parents.dedup();
+            for q in &parents {
+                let (l, r) = self.kids[h][*q as usize];
+                let pick = |c: u32| if c & SIB != 0 { self.sibs[(c & !SIB) as usize] } else { self.levels[h][c as usize] };
+                let v = node(&pick(l), &pick(r));
+                self.levels[h + 1][*q as usize] = v;
+            }
+            dirty = parents;
+        }
+        self.levels[self.depth as usize][0]
+    }
+}
+
+/// The tree as the state holds it: every node (native replays) or a witness's multiproof (the guest).
+#[derive(Clone, Debug)]
+pub enum Tree {
+    Full(Smt),
+    Proof(MultiProof),
+}
+
+impl Tree {
+    pub fn leaf(&self, key: u64) -> [u8; 32] {
+        match self {
+            Tree::Full(t) => t.leaf(key),
+            Tree::Proof(t) => t.leaf(key),
+        }
+    }
+
+    pub fn put_many(&mut self, leaves: &[(u64, [u8; 32])]) {
+        match self {
+            Tree::Full(t) => t.put_many(leaves),
+            Tree::Proof(t) => leaves.iter().for_each(|(k, v)| t.put(*k, *v)),
+        }
+    }
+
+    pub fn root(&mut self) -> [u8; 32] {
+        match self {
+            Tree::Full(t) => t.root(),
+            Tree::Proof(t) => t.root(),
+        }
+    }
+}

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{Account, Asset, Market, Order, State};
-use crate::smt::Smt;
+use crate::smt::{MultiProof, Tree, Z};
 use crate::types::*;
 
-const MAGIC: u32 = 0x5A4B5731;
+const MAGIC: u32 = 0x5A4B5732; // "ZKW2"
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -35,6 +35,19 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> String {
         let n = self.u8() as usize;
         String::from_utf8(self.take(n).to_vec()).expect("utf-8 symbol")
+    }
+    /// A multiproof's siblings: a count, then each as a flag (0: the empty hash, 1: 32 bytes follow).
+    fn siblings(&mut self) -> Vec<[u8; 32]> {
+        let n = self.count(MAX_ITEMS);
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(match self.u8() {
+                0 => Z,
+                1 => self.h(),
+                f => panic!("sibling flag {f}"),
+            });
+        }
+        v
     }
     fn count(&mut self, max: usize) -> usize {
         let n = self.i32();
@@ -128,11 +141,27 @@ pub struct Header {
     pub events_root: [u8; 32],
 }
 
-pub struct Witness {
+/// A decoded witness; each command keeps its encoding, a slice of the witness bytes (not copied), which is
+/// what the block's command commitment hashes.
+pub struct Witness<'a> {
     pub pre_root: [u8; 32],
     pub state: State,
-    pub commands: Vec<Command>,
+    pub commands: Vec<(Command, &'a [u8])>,
     pub headers: Vec<Header>,
+}
+
+/// Marks a phase for SP1's cycle tracker (`cycle-tracker-report-*` sums every entry of a name); nothing
+/// natively.
+#[inline(always)]
+pub fn phase_start(_name: &str) {
+    #[cfg(target_os = "zkvm")]
+    println!("cycle-tracker-report-start: {_name}");
+}
+
+#[inline(always)]
+pub fn phase_end(_name: &str) {
+    #[cfg(target_os = "zkvm")]
+    println!("cycle-tracker-report-end: {_name}");
 }
 
 /// Public values committed by the guest: 32+32+8+8+32 = 112 bytes.
@@ -161,9 +190,10 @@ const MAX_ITEMS: usize = 1 << 24;
 
 /// Decodes a witness and checks every part of it against its pre-state root. Panics on any mismatch:
 /// in the guest a panic means no proof can exist.
-pub fn load(bytes: &[u8]) -> Witness {
+pub fn load(bytes: &[u8]) -> Witness<'_> {
+    phase_start("load");
     let mut r = Reader { b: bytes, at: 0 };
-    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW1 witness");
+    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW2 witness");
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
@@ -229,8 +259,10 @@ pub fn load(bytes: &[u8]) -> Witness {
         }
         st.markets.insert(market_id, m);
     }
-    let mut tree = Smt::with_root(32, accounts_root);
-    for _ in 0..r.count(MAX_ITEMS) {
+    // Accounts: the touched accounts (ascending id) with their balances, then the multiproof's siblings.
+    let n = r.count(MAX_ITEMS);
+    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
         let id = r.i64();
         let mut a = Account::default();
         for _ in 0..r.count(256) {
@@ -243,25 +275,32 @@ pub fn load(bytes: &[u8]) -> Witness {
                 a.client_ids.insert(*coid, *oid);
             }
         }
-        let sibs: Vec<[u8; 32]> = (0..32).map(|_| r.h()).collect();
-        tree.insert_proven(id as u64, a.leaf(id), &sibs, &accounts_root);
-        st.known_accounts.insert(id);
+        keys.push(id as u64);
+        leaves.push(a.leaf(id));
         st.accounts.insert(id, a);
     }
-    let mut deposits = Smt::with_root(64, deposits_root);
-    for _ in 0..r.count(MAX_ITEMS) {
+    let sibs = r.siblings();
+    let (tree, root) = MultiProof::new(32, keys, leaves, sibs, accounts_root);
+    assert_eq!(root, accounts_root, "the accounts do not match the accounts root");
+    // Deposits: the external ids the range presents (ascending), each with its leaf (zero if not credited).
+    let n = r.count(MAX_ITEMS);
+    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
         let id = r.i64();
-        let leaf = r.h();
-        let sibs: Vec<[u8; 32]> = (0..64).map(|_| r.h()).collect();
-        deposits.insert_proven(id as u64, leaf, &sibs, &deposits_root);
+        keys.push(id as u64);
+        leaves.push(r.h());
         st.known_deposits.insert(id);
     }
-    st.account_tree = Some(tree);
-    st.deposit_tree = Some(deposits);
+    let sibs = r.siblings();
+    let (deposits, root) = MultiProof::new(64, keys, leaves, sibs, deposits_root);
+    assert_eq!(root, deposits_root, "the deposits do not match the deposits root");
+    st.account_tree = Some(Tree::Proof(tree));
+    st.deposit_tree = Some(Tree::Proof(deposits));
     let mut commands = Vec::new();
     for _ in 0..r.count(MAX_ITEMS) {
         let n = r.count(1 << 16);
-        commands.push(decode_command(r.take(n)));
+        let encoding = r.take(n);
+        commands.push((decode_command(encoding), encoding));
     }
     let mut headers = Vec::new();
     for _ in 0..r.count(MAX_ITEMS) {
@@ -275,8 +314,11 @@ pub fn load(bytes: &[u8]) -> Witness {
         });
     }
     assert_eq!(r.at, bytes.len(), "trailing bytes in witness");
+    phase_end("load");
+    phase_start("pre_root");
     let computed = st.state_root();
     assert_eq!(computed, pre_root, "the witness does not match its pre-state root");
+    phase_end("pre_root");
     Witness { pre_root, state: st, commands, headers }
 }
 
@@ -288,9 +330,10 @@ pub fn execute(w: Witness) -> PublicValues {
     let mut next_header = 0usize;
     let mut blocks = Vec::with_capacity(headers.len() * 112);
     let mut post_root = pre_root;
-    for c in &commands {
+    phase_start("execute");
+    for (c, encoding) in &commands {
         events.clear();
-        state.apply(c, &mut events);
+        state.apply_encoded(c, Some(encoding), &mut events);
         for e in &events {
             if let Event::BlockSealed { height, first_seq, last_seq, state_root, commands_root, events_root, .. } = e {
                 let h = headers.get(next_header).expect("more blocks sealed than headers");
@@ -311,8 +354,9 @@ pub fn execute(w: Witness) -> PublicValues {
             }
         }
     }
+    phase_end("execute");
     assert_eq!(next_header, headers.len(), "headers without a sealed block");
-    assert!(matches!(commands.last(), Some(Command::SealBlock { .. })), "a range ends with a SealBlock");
+    assert!(matches!(commands.last(), Some((Command::SealBlock { .. }, _))), "a range ends with a SealBlock");
     PublicValues {
         pre_state_root: pre_root,
         post_state_root: post_root,

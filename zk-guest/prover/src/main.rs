@@ -109,10 +109,16 @@ async fn run() -> Result<serde_json::Value> {
             if report.exit_code != 0 {
                 bail!("guest rejected the block range (exit code {}): a recorded root or a witness proof does not hold", report.exit_code);
             }
+            // Phases the guest marks with cycle-tracker-report-start/end (docs/benchmarks.md), sorted by name.
+            let phases: std::collections::BTreeMap<String, u64> =
+                report.cycle_tracker.iter().map(|(k, v)| (k.clone(), *v)).collect();
             Ok(json!({
                 "ok": true, "command": "execute", "proven": false,
                 "cycles": report.total_instruction_count(),
                 "syscalls": report.total_syscall_count(),
+                // SP1's gas prices precompile work too, which the cycle count leaves out.
+                "gas": report.gas(),
+                "phases": phases,
                 "public_values": hex(public_values.as_slice()),
                 "wall_ms": started.elapsed().as_millis() as u64,
                 "peak_rss_bytes": peak_rss_bytes(),

@@ -18,10 +18,11 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a witness for one block of {@code orders} limit orders (random, about a third of them crossing) on
- * an exchange with {@code accounts} funded accounts and a resting book of about 500 orders, for measuring the
- * guest: {@code WitnessTool OUT orders accounts [activeAccounts]}. The block's orders come from
- * {@code activeAccounts} accounts (default 100), so the number of accounts in the exchange can grow while
- * the block stays the same.
+ * an exchange with {@code accounts} funded accounts and a resting book of about {@code resting} orders, for
+ * measuring the guest: {@code WitnessTool OUT orders accounts [activeAccounts [resting]]}. The block's orders
+ * come from {@code activeAccounts} accounts (default 100), so the number of accounts in the exchange can grow
+ * while the block stays the same. The resting book (default 500 orders) is placed first by the same active
+ * accounts; a deeper book spreads over more price levels (about 12 orders per level), as real books do.
  */
 public final class WitnessTool {
     public static void main(String[] args) throws Exception {
@@ -29,6 +30,7 @@ public final class WitnessTool {
         int orders = Integer.parseInt(args[1]);
         int accounts = Integer.parseInt(args[2]);
         int active = args.length > 3 ? Integer.parseInt(args[3]) : Math.min(100, accounts);
+        int resting = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         SplittableRandom rnd = new SplittableRandom(42);
         Exchange ex = new Exchange(LevelBook::new);
         long[] seq = {0};
@@ -42,7 +44,13 @@ public final class WitnessTool {
             apply.accept(new Deposit(-1, 0, a, 2, 1_000_000_000_000L, 2L * a + 1));
             if (a % 1_000 == 0) apply.accept(new SealBlock(-1, 0));
         }
-        for (int i = 0; i < 500; i++) apply.accept(order(rnd, 1 + rnd.nextInt(active), 40));
+        // The book: outside the block's price band (12 ticks) it rests on both sides, 40 ticks wide for 500
+        // orders and proportionally wider for more, so that the levels keep their depth.
+        int width = Math.max(40, resting * 2 / 25); // 40 ticks for the default 500, as before
+        for (int i = 0; i < resting; i++) {
+            apply.accept(order(rnd, 1 + rnd.nextInt(active), width));
+            if (i % 10_000 == 9_999) apply.accept(new SealBlock(-1, 0));
+        }
         apply.accept(new SealBlock(-1, 0));
 
         Exchange pre = Snapshot.read(Snapshot.write(ex), LevelBook::new);
@@ -56,8 +64,8 @@ public final class WitnessTool {
         for (Event e : events) if (e instanceof Event.BlockSealed b) headers.add(Witness.Header.of(b));
         byte[] w = Witness.build(pre, block, headers);
         Files.write(out, w);
-        System.out.printf("{\"orders\":%d,\"accounts\":%d,\"activeAccounts\":%d,\"trades\":%d,\"witnessBytes\":%d}%n",
-                orders, accounts, active, trades, w.length);
+        System.out.printf("{\"orders\":%d,\"accounts\":%d,\"activeAccounts\":%d,\"resting\":%d,\"trades\":%d,"
+                + "\"witnessBytes\":%d}%n", orders, accounts, active, ex.openOrderCount(), trades, w.length);
     }
 
     /** A limit order within {@code spread} ticks of 3000.00 on a random side: buys and sells overlap. */

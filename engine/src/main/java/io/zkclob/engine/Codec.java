@@ -9,7 +9,8 @@ import java.util.HexFormat;
 /**
  * The canonical binary encoding of commands and events (docs/engine-spec.md §Encoding), whose hashes form a
  * block's command and event roots. Enums encode as their code, a null enum as 0, so a malformed command still
- * has exactly one encoding.
+ * has exactly one encoding. Encodings are self-delimiting (the tag fixes the layout; strings carry their
+ * length), so a concatenation of them parses back unambiguously.
  */
 public final class Codec {
     private Codec() {}
@@ -24,6 +25,18 @@ public final class Codec {
 
     public static byte[] encode(Command command) {
         Enc e = new Enc(96);
+        write(e, command);
+        return e.toBytes();
+    }
+
+    public static byte[] encode(Event event) {
+        Enc e = new Enc(128);
+        write(e, event);
+        return e.toBytes();
+    }
+
+    /** Appends the command's encoding: a block's commitment hashes the concatenation in one pass. */
+    public static void write(Enc e, Command command) {
         switch (command) {
             case AddAsset c -> e.u8(0x01).u64(c.seq()).u64(c.timestampMs()).u32(c.assetId()).str(c.symbol()).u8(c.scale());
             case AddMarket c -> e.u8(0x02).u64(c.seq()).u64(c.timestampMs()).u32(c.marketId()).str(c.symbol())
@@ -42,11 +55,10 @@ public final class Codec {
             case CancelAll c -> e.u8(0x08).u64(c.seq()).u64(c.timestampMs()).u64(c.accountId()).u32(c.marketId());
             case SealBlock c -> e.u8(0x09).u64(c.seq()).u64(c.timestampMs());
         }
-        return e.toBytes();
     }
 
-    public static byte[] encode(Event event) {
-        Enc e = new Enc(128);
+    /** Appends the event's encoding. */
+    public static void write(Enc e, Event event) {
         switch (event) {
             case AssetAdded v -> e.u8(0x21).u64(v.seq()).u32(v.assetId()).str(v.symbol()).u8(v.scale());
             case MarketAdded v -> e.u8(0x22).u64(v.seq()).u32(v.marketId()).str(v.symbol()).u32(v.baseAssetId())
@@ -79,6 +91,5 @@ public final class Codec {
                     .bytes(HexFormat.of().parseHex(v.stateRoot())).bytes(HexFormat.of().parseHex(v.commandsRoot()))
                     .bytes(HexFormat.of().parseHex(v.eventsRoot()));
         }
-        return e.toBytes();
     }
 }

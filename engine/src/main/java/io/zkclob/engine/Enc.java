@@ -68,6 +68,12 @@ public final class Enc {
         return Arrays.copyOf(buf, len);
     }
 
+    /** Forgets the content, keeps the buffer (one encoder serves every block). */
+    public Enc clear() {
+        len = 0;
+        return this;
+    }
+
     public byte[] sha256() {
         var md = Sha256.digest();
         md.update(buf, 0, len);

@@ -42,10 +42,14 @@ public final class Exchange {
 
     long lastSeq = -1;
     long height;
-    /** The open block: its first seq (-1 before any command) and its commands and events, hashed at seal. */
+    /**
+     * The open block: its first seq (-1 before any command) and its commands and events (records, or their
+     * encodings after a snapshot restore), encoded and hashed only at seal so the matching path stays short.
+     */
     long blockFirstSeq = -1;
     final List<Object> blockCommands = new ArrayList<>();
     final List<Object> blockEvents = new ArrayList<>();
+    private final Enc blockBytes = new Enc(1 << 16);
 
     public Exchange(Supplier<OrderBook> bookFactory) {
         this.bookFactory = bookFactory;
@@ -519,14 +523,11 @@ public final class Exchange {
 
     private void seal(SealBlock c, List<Event> out) {
         height++;
-        List<byte[]> commandLeaves = new ArrayList<>(blockCommands.size());
-        for (Object o : blockCommands) commandLeaves.add(o instanceof byte[] b ? b : BlockMerkle.leaf(Codec.encode((Command) o)));
-        List<byte[]> eventLeaves = new ArrayList<>(blockEvents.size());
-        for (Object o : blockEvents) eventLeaves.add(o instanceof byte[] b ? b : BlockMerkle.leaf(Codec.encode((Event) o)));
+        byte[] commandsRoot = BlockDigest.commands(blockCommands, blockBytes);
+        byte[] eventsRoot = BlockDigest.events(blockEvents, blockBytes);
         byte[] stateRoot = stateRoot();
-        out.add(new BlockSealed(c.seq(), height, blockFirstSeq, c.seq(), c.timestampMs(), commandLeaves.size(),
-                eventLeaves.size(), Sha256.hex(stateRoot), Sha256.hex(BlockMerkle.root(commandLeaves)),
-                Sha256.hex(BlockMerkle.root(eventLeaves))));
+        out.add(new BlockSealed(c.seq(), height, blockFirstSeq, c.seq(), c.timestampMs(), blockCommands.size(),
+                blockEvents.size(), Sha256.hex(stateRoot), Sha256.hex(commandsRoot), Sha256.hex(eventsRoot)));
         blockCommands.clear();
         blockEvents.clear();
         blockFirstSeq = -1;

@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 /**
  * The whole engine state as bytes, and back: what the matcher writes periodically so a restart replays only
  * the log's tail. Everything is written in key order, so equal states give equal snapshots. The open block's
- * commands and events are kept as their leaf hashes, which is all its roots need.
+ * commands and events are kept as their encodings, which is all its commitments need.
  */
 public final class Snapshot {
-    private static final long MAGIC = 0x5A4B434C4F425331L; // "ZKCLOBS1"
+    private static final long MAGIC = 0x5A4B434C4F425332L; // "ZKCLOBS2": v2 keeps the open block's encodings
 
     private Snapshot() {}
 
@@ -81,21 +81,31 @@ public final class Snapshot {
                 out.writeLong(key);
                 out.write(ex.depositTree.leaf(key));
             }
-            writeLeaves(out, ex.blockCommands, true);
-            writeLeaves(out, ex.blockEvents, false);
+            writeEncodings(out, ex.blockCommands, true);
+            writeEncodings(out, ex.blockEvents, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    private static void writeLeaves(DataOutputStream out, List<Object> items, boolean commands) throws IOException {
+    private static void writeEncodings(DataOutputStream out, List<Object> items, boolean commands) throws IOException {
         out.writeInt(items.size());
         for (Object o : items) {
-            byte[] leaf = o instanceof byte[] b ? b
-                    : BlockMerkle.leaf(commands ? Codec.encode((io.zkclob.contracts.Command) o)
-                    : Codec.encode((io.zkclob.contracts.Event) o));
-            out.write(leaf);
+            byte[] encoding = o instanceof byte[] b ? b
+                    : commands ? Codec.encode((io.zkclob.contracts.Command) o) : Codec.encode((io.zkclob.contracts.Event) o);
+            out.writeInt(encoding.length);
+            out.write(encoding);
+        }
+    }
+
+    private static void readEncodings(DataInputStream in, List<Object> into) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 24) throw new IllegalArgumentException("snapshot: " + n + " open-block items");
+        for (int i = 0; i < n; i++) {
+            int len = in.readInt();
+            if (len <= 0 || len > 1 << 16) throw new IllegalArgumentException("snapshot: encoding of " + len + " bytes");
+            into.add(in.readNBytes(len));
         }
     }
 
@@ -162,8 +172,8 @@ public final class Snapshot {
                 long key = in.readLong();
                 ex.depositTree.put(key, in.readNBytes(32));
             }
-            for (int i = in.readInt(); i > 0; i--) ex.blockCommands.add(in.readNBytes(32));
-            for (int i = in.readInt(); i > 0; i--) ex.blockEvents.add(in.readNBytes(32));
+            readEncodings(in, ex.blockCommands);
+            readEncodings(in, ex.blockEvents);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * block headers. Its size grows with what the blocks touch, never with the number of accounts.
  */
 public final class Witness {
-    private static final int MAGIC = 0x5A4B5731; // "ZKW1"
+    private static final int MAGIC = 0x5A4B5732; // "ZKW2": v2 proves accounts and deposits by multiproofs
 
     /** A recorded block header, as the block-service stored it from BlockSealed. */
     public record Header(long height, long firstSeq, long lastSeq, String stateRoot, String commandsRoot,
@@ -115,14 +115,14 @@ public final class Witness {
             }
             e.u64(id).u32(nonZero.size());
             for (Asset s : nonZero) e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
-            for (byte[] sib : preState.accountTree.siblings(id)) e.bytes(sib);
         }
+        multiproof(e, preState.accountTree, accounts);
         e.u32(deposits.size());
         for (long id : deposits) {
             byte[] leaf = preState.depositTree.leaf(id);
             e.u64(id).bytes(leaf == null ? Sha256.ZERO : leaf);
-            for (byte[] sib : preState.depositTree.siblings(id)) e.bytes(sib);
         }
+        multiproof(e, preState.depositTree, deposits);
         e.u32(commands.size());
         for (Command c : commands) {
             byte[] enc = Codec.encode(c);
@@ -135,6 +135,37 @@ public final class Witness {
                     .bytes(hex.parseHex(h.commandsRoot())).bytes(hex.parseHex(h.eventsRoot()));
         }
         return e.toBytes();
+    }
+
+    /**
+     * The siblings that prove a sorted set of keys together (docs/zk.md §Witness): level by level from the
+     * leaves, in ascending index, the sibling of each known node whose sibling is not itself known. Each is
+     * written as a flag (0: the empty hash, 1: 32 bytes follow). Shared upper paths cost nothing extra.
+     */
+    static void multiproof(Enc e, SparseMerkleTree tree, TreeSet<Long> keys) {
+        long[] idx = new long[keys.size()];
+        int n = 0;
+        for (long k : keys) idx[n++] = k;
+        List<byte[]> siblings = new ArrayList<>();
+        for (int h = 0; h < tree.depth() && n > 0; h++) {
+            int m = 0;
+            for (int j = 0; j < n; ) {
+                long i = idx[j];
+                if ((i & 1) == 0 && j + 1 < n && idx[j + 1] == i + 1) {
+                    j += 2;
+                } else {
+                    siblings.add(tree.nodeAt(h, i ^ 1));
+                    j += 1;
+                }
+                idx[m++] = i >>> 1;
+            }
+            n = m;
+        }
+        e.u32(siblings.size());
+        for (byte[] s : siblings) {
+            if (Sha256.isZero(s)) e.u8(0);
+            else e.u8(1).bytes(s);
+        }
     }
 
     private static void addAccount(TreeSet<Long> accounts, long id) {
