@@ -24,6 +24,7 @@ class SignaturesTest {
     static final class InMemory extends Signatures {
         final Map<Long, String> keys;
         final Set<String> seen = new HashSet<>();
+        int keyLookups;
 
         InMemory(Map<Long, String> keys) {
             super(null, new GatewayProperties("http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1",
@@ -33,6 +34,7 @@ class SignaturesTest {
 
         @Override
         Optional<String> publicKey(long accountId) {
+            keyLookups++;
             return Optional.ofNullable(keys.get(accountId));
         }
 
@@ -109,5 +111,26 @@ class SignaturesTest {
         byte[] other = Base64.getDecoder().decode(signature);
         other[0] ^= 1;
         assertEquals("BAD_SIGNATURE", refused(Base64.getEncoder().encodeToString(other)).code());
+    }
+
+    @Test
+    void theAccountsKeyIsReadAndDecodedOnce() throws Exception {
+        assertEquals(7, authenticate(signature));
+        ts += 1;
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(pair.getPrivate());
+        s.update((ts + "\nPOST\n/api/v1/withdrawals\n").getBytes(StandardCharsets.UTF_8));
+        s.update(body);
+        assertEquals(7, authenticate(Base64.getEncoder().encodeToString(s.sign())));
+        assertEquals(1, signatures.keyLookups);
+    }
+
+    @Test
+    void anUnknownAccountIsRefusedAndNotCached() {
+        ApiException e = assertThrows(ApiException.class, () ->
+                signatures.authenticate("8", String.valueOf(ts), signature, "POST", "/api/v1/withdrawals", body));
+        assertEquals("UNKNOWN_ACCOUNT", e.code());
+        assertThrows(ApiException.class, () -> signatures.authenticate("8", String.valueOf(ts), signature, "POST", "/api/v1/withdrawals", body));
+        assertEquals(2, signatures.keyLookups);
     }
 }
