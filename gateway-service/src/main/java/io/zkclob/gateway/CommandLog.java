@@ -5,6 +5,8 @@ import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.ApiException;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,8 +21,14 @@ import org.springframework.http.HttpStatus;
  * PlaceOrder also its order id). Idempotent producer, acks=all: an acknowledged command is durable and never
  * duplicated by producer retries. A command that could not be acknowledged is reported as 503: the client
  * retries with the same clientOrderId and the gateway answers with the original order if it did land.
+ *
+ * <p>Appends are asynchronous: the producer gathers what arrives within {@link #LINGER_MS} into one batch (one
+ * request, one replication round for many orders) and each append completes from its own callback, so no
+ * thread waits per order. Callbacks run on the producer's I/O thread: whoever continues a returned future with
+ * blocking work (a database write) must continue it on another executor.
  */
 final class CommandLog implements AutoCloseable {
+    static final int LINGER_MS = 1;
     private final Producer<String, String> producer;
 
     CommandLog(String bootstrap) {
@@ -33,24 +41,59 @@ final class CommandLog implements AutoCloseable {
     }
 
     private static Properties props(String bootstrap) {
-        Properties p = io.zkclob.support.KafkaClients.producerProps(bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        Properties p = io.zkclob.support.KafkaClients.producerProps(bootstrap); // acks=all, idempotent
+        p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Idempotence keeps order and exactly-once with up to 5 requests in flight per partition (the default).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        // A full buffer (the broker is down) fails the send after 1 s instead of blocking the request thread.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
         return p;
     }
 
+    /**
+     * Sends the command; the future completes with its offset, or exceptionally with 503 LOG_UNAVAILABLE when
+     * the log did not acknowledge it (within delivery.timeout.ms).
+     */
+    CompletableFuture<Long> appendAsync(String key, Command command) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, key, MessageJson.write(command)), (metadata, error) -> {
+                if (error == null) done.complete(metadata.offset());
+                else done.completeExceptionally(unavailable());
+            });
+        } catch (RuntimeException e) { // buffer full past max.block.ms, producer closed, serialization
+            done.completeExceptionally(unavailable());
+        }
+        return done;
+    }
+
+    /** Blocking form, for the operator's and the rarer private endpoints (cancel, withdraw, deposit). */
     long append(String key, Command command) {
         try {
-            return producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, key, MessageJson.write(command)))
-                    .get(15, TimeUnit.SECONDS).offset();
+            return appendAsync(key, command).get(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "LOG_UNAVAILABLE", "interrupted; retry");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "LOG_UNAVAILABLE",
-                    "the command log did not acknowledge the command; retry (with the same clientOrderId for orders)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ApiException a ? a : unavailable();
+        } catch (TimeoutException e) {
+            throw unavailable();
         }
+    }
+
+    static ApiException unavailable() {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "LOG_UNAVAILABLE",
+                "the command log did not acknowledge the command; retry (with the same clientOrderId for orders)");
+    }
+
+    /** The ApiException inside a failed future's exception, or 503 LOG_UNAVAILABLE for anything else. */
+    static ApiException cause(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t instanceof ApiException a ? a : unavailable();
     }
 
     @Override

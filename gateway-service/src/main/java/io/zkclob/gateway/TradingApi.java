@@ -12,6 +12,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -33,6 +36,8 @@ class TradingApi {
 
     record WithdrawRequest(String asset, String amount) {}
 
+    /** Continuations that write to the database; bounded in practice by the connection pool they wait for. */
+    private static final Executor BLOCKING_WORK = Executors.newVirtualThreadPerTaskExecutor();
     private final Signatures signatures;
     private final Backends backends;
     private final CommandLog log;
@@ -134,7 +139,7 @@ class TradingApi {
 
     @Operation(summary = "Place an order (signed). Returns the order id = its position in the command log")
     @PostMapping("/orders")
-    ResponseEntity<Map<String, Object>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         OrderRequest r = parse(body, OrderRequest.class);
         PlaceOrder cmd = validate(accountId, r);
@@ -147,25 +152,28 @@ class TradingApi {
                         .params(accountId, clientOrderId).query(Long.class).single();
                 if (orderId < 0) throw new ApiException(HttpStatus.CONFLICT, "REQUEST_IN_PROGRESS", "this clientOrderId is being placed");
                 // A retry: the order is already in the log; answer with it instead of placing it twice.
-                return ResponseEntity.ok(Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true));
+                return CompletableFuture.completedFuture(ResponseEntity.ok(
+                        Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true)));
             }
         }
-        long seq;
-        try {
-            seq = log.append(String.valueOf(accountId), cmd);
-        } catch (ApiException e) {
-            if (clientOrderId != 0) {
+        // No thread waits for the append: the request completes from the producer's callback (Spring MVC async).
+        CompletableFuture<Long> appended = log.appendAsync(String.valueOf(accountId), cmd);
+        if (clientOrderId == 0) return appended.thenApply(seq -> sequenced(seq, 0));
+        // Recording or releasing the reservation is a database write: off the producer's I/O thread.
+        return appended.handleAsync((seq, error) -> {
+            if (error != null) {
                 jdbc.sql("DELETE FROM client_orders WHERE account_id = ? AND client_order_id = ? AND order_id = -1")
                         .params(accountId, clientOrderId).update();
+                throw CommandLog.cause(error);
             }
-            throw e;
-        }
-        if (clientOrderId != 0) {
             jdbc.sql("UPDATE client_orders SET order_id = ? WHERE account_id = ? AND client_order_id = ?")
                     .params(seq, accountId, clientOrderId).update();
-        }
-        return ResponseEntity.status(HttpStatus.ACCEPTED)
-                .body(Map.of("orderId", seq, "clientOrderId", clientOrderId, "status", "SEQUENCED"));
+            return sequenced(seq, clientOrderId);
+        }, BLOCKING_WORK);
+    }
+
+    private static ResponseEntity<Map<String, Object>> sequenced(long seq, long clientOrderId) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", seq, "clientOrderId", clientOrderId, "status", "SEQUENCED"));
     }
 
     /** The engine's checks that need no engine state, plus the available balance from the ledger. */

@@ -2,6 +2,7 @@ package io.zkclob.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -20,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
@@ -84,8 +86,11 @@ class GatewayEdgeTest {
                     new AdminApi(PROPS, new FakeBackends(), log, accounts), new ErrorApi())
             .setControllerAdvice(new ProblemHandler()).addFilters(new BodyLimit()).build();
 
+    /** The response, also of an endpoint that answers asynchronously (a CompletableFuture). */
     MockHttpServletResponse send(MockHttpServletRequestBuilder request) throws Exception {
-        return mvc.perform(request).andReturn().getResponse();
+        MvcResult result = mvc.perform(request).andReturn();
+        if (result.getRequest().isAsyncStarted()) return mvc.perform(asyncDispatch(result)).andReturn().getResponse();
+        return result.getResponse();
     }
 
     static MockHttpServletRequestBuilder json(MockHttpServletRequestBuilder b, String body) {
@@ -176,5 +181,24 @@ class GatewayEdgeTest {
         MockHttpServletResponse r = send(json(post("/api/v1/accounts"), big));
         refused(413, "PAYLOAD_TOO_LARGE", r);
         assertEquals("application/problem+json", r.getContentType());
+    }
+
+    /** No thread waits for the log: each order is answered from its own append's callback, in any order. */
+    @Test
+    void anOrderIsAnsweredFromItsOwnAppendCallback() throws Exception {
+        MockProducer<String, String> manual = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), new CommandLog(manual), null))
+                .setControllerAdvice(new ProblemHandler()).build();
+        String order = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
+        MvcResult first = gateway.perform(json(post("/api/v1/orders"), order).header("X-Account-Id", "1")).andReturn();
+        MvcResult second = gateway.perform(json(post("/api/v1/orders"), order).header("X-Account-Id", "2")).andReturn();
+        assertTrue(first.getRequest().isAsyncStarted() && second.getRequest().isAsyncStarted(), "both wait for their append");
+        assertEquals(2, manual.history().size(), "both are in the producer's batch");
+        manual.completeNext();
+        manual.errorNext(new org.apache.kafka.common.errors.TimeoutException("not acknowledged"));
+        MockHttpServletResponse accepted = gateway.perform(asyncDispatch(first)).andReturn().getResponse();
+        assertEquals(202, accepted.getStatus(), accepted.getContentAsString());
+        assertTrue(accepted.getContentAsString().contains("\"orderId\":0"), accepted.getContentAsString());
+        refused(503, "LOG_UNAVAILABLE", gateway.perform(asyncDispatch(second)).andReturn().getResponse());
     }
 }
