@@ -81,6 +81,12 @@ pub struct Market {
     pub status: MarketStatus,
     pub bids: BTreeMap<Key, Order>,
     pub asks: BTreeMap<Key, Order>,
+    /// The book's commitment (docs/engine-spec.md §6): per side, a tree of price levels keyed by priceTicks.
+    /// In a guest it knows only the witness's levels; `bids`/`asks` then hold only their orders.
+    pub bid_levels: Tree,
+    pub ask_levels: Tree,
+    /// Levels changed since the last root: (side code, priceTicks).
+    pub dirty_levels: BTreeSet<(u8, i64)>,
 }
 
 impl Market {
@@ -105,27 +111,85 @@ impl Market {
             Side::SELL => (price_ticks, order_id),
         }
     }
+    /// For the witness loader, which fills the books of known levels.
+    pub fn side_mut_pub(&mut self, s: Side) -> &mut BTreeMap<Key, Order> {
+        self.side_mut(s)
+    }
+
+    pub fn level_leaf_pub(&self, side: Side, price_ticks: i64) -> [u8; 32] {
+        self.level_leaf(side, price_ticks)
+    }
+
+    fn touch(&mut self, side: Side, price_ticks: i64) {
+        self.dirty_levels.insert((side.code(), price_ticks));
+    }
+
+    /// The guest may take a known level as the best of its side only if no level it was not given could
+    /// be better (docs/zk.md §Witness); a witness without that level cannot be proven.
+    fn check_best(&self, side: Side, price_ticks: i64) {
+        let ok = match side {
+            Side::SELL => self.ask_levels.hidden().0.is_none_or(|lo| (price_ticks as u64) < lo),
+            Side::BUY => self.bid_levels.hidden().1.is_none_or(|hi| (price_ticks as u64) > hi),
+        };
+        assert!(ok, "market {}: the witness lacks a level better than {price_ticks}", self.market_id);
+    }
+
+    /// No known order is left on `side`: then no unknown level may exist that the order (limit `limit`,
+    /// None for a market order) would have reached.
+    fn check_exhausted(&self, side: Side, limit: Option<i64>) {
+        let ok = match side {
+            Side::SELL => self.ask_levels.hidden().0.is_none_or(|lo| limit.is_some_and(|l| lo > l as u64)),
+            Side::BUY => self.bid_levels.hidden().1.is_none_or(|hi| limit.is_some_and(|l| hi < l as u64)),
+        };
+        assert!(ok, "market {}: the witness lacks a level of side {:?} the order could reach", self.market_id, side);
+    }
+
+    fn level_leaf(&self, side: Side, price_ticks: i64) -> [u8; 32] {
+        let k = match side {
+            Side::BUY => -price_ticks,
+            Side::SELL => price_ticks,
+        };
+        let mut e = Enc::new();
+        e.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(0);
+        let mut n = 0i32;
+        for o in self.side(side).range((k, i64::MIN)..=(k, i64::MAX)).map(|(_, o)| o) {
+            e.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
+            n += 1;
+        }
+        if n == 0 {
+            return Z;
+        }
+        e.buf[14..18].copy_from_slice(&n.to_be_bytes());
+        e.sha256()
+    }
+
+    fn flush_levels(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty_levels);
+        let (mut bids, mut asks) = (Vec::new(), Vec::new());
+        for (code, price) in dirty {
+            if code == Side::BUY.code() {
+                bids.push((price as u64, self.level_leaf(Side::BUY, price)));
+            } else {
+                asks.push((price as u64, self.level_leaf(Side::SELL, price)));
+            }
+        }
+        self.bid_levels.put_many(&bids);
+        self.ask_levels.put_many(&asks);
+    }
+
     fn crosses(maker: &Order, limit: i64) -> bool {
         match maker.side {
             Side::SELL => maker.price_ticks <= limit,
             Side::BUY => maker.price_ticks >= limit,
         }
     }
-    pub fn leaf(&self) -> [u8; 32] {
-        let mut b = Enc::new();
-        b.u8(0x13).u32(self.market_id);
-        for side in [&self.bids, &self.asks] {
-            b.u32(side.len() as i32);
-            for o in side.values() {
-                b.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u8(o.side.code())
-                    .u64(o.price_ticks * self.tick_size).u64(o.remaining_lots * self.lot_size).u64(o.hold);
-            }
-        }
-        let book = b.sha256();
+    pub fn leaf(&mut self) -> [u8; 32] {
+        self.flush_levels();
+        let (bids_root, asks_root) = (self.bid_levels.root(), self.ask_levels.root());
         let mut e = Enc::new();
         e.u8(0x14).u32(self.market_id).str(&Some(self.symbol.clone())).u32(self.base).u32(self.quote)
             .u64(self.tick_size).u64(self.lot_size).u64(self.min_notional).u32(self.maker_fee_ppm)
-            .u32(self.taker_fee_ppm).u8(self.status.code()).bytes(&book);
+            .u32(self.taker_fee_ppm).u8(self.status.code()).bytes(&bids_root).bytes(&asks_root);
         e.sha256()
     }
 }
@@ -413,6 +477,9 @@ impl State {
             status: MarketStatus::ACTIVE,
             bids: BTreeMap::new(),
             asks: BTreeMap::new(),
+            bid_levels: Tree::Full(Smt::new(64)),
+            ask_levels: Tree::Full(Smt::new(64)),
+            dirty_levels: BTreeSet::new(),
         });
         out.push(Event::MarketAdded {
             seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional, maker_fee_ppm,
@@ -619,10 +686,14 @@ impl State {
         }
         let m = self.markets.get(&market_id).unwrap();
         if tif == TimeInForce::POST_ONLY {
-            if let Some(best) = m.side(side.opposite()).values().next() {
-                if Market::crosses(best, price_ticks) {
-                    return Some(RejectCode::POST_ONLY_WOULD_CROSS);
+            match m.side(side.opposite()).values().next() {
+                Some(best) => {
+                    m.check_best(best.side, best.price_ticks);
+                    if Market::crosses(best, price_ticks) {
+                        return Some(RejectCode::POST_ONLY_WOULD_CROSS);
+                    }
                 }
+                None => m.check_exhausted(side.opposite(), Some(price_ticks)),
             }
         }
         let lot_size = m.lot_size;
@@ -681,6 +752,7 @@ impl State {
                 hold: t.hold,
             };
             let m = self.market_mut(market_id).unwrap();
+            m.touch(side, price_ticks);
             m.side_mut(side).insert(Market::key(side, price_ticks, seq), o);
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
@@ -709,16 +781,18 @@ impl State {
         let m = &self.markets[&market_id];
         let mut sum = 0i64;
         for o in m.side(t.side.opposite()).values() {
+            m.check_best(o.side, o.price_ticks);
             if !t.market && !Market::crosses(o, t.limit) {
-                break;
+                return sum;
             }
             if o.account_id != t.account_id {
                 sum += o.remaining_lots;
             }
             if sum >= t.remaining {
-                break;
+                return sum;
             }
         }
+        m.check_exhausted(t.side.opposite(), if t.market { None } else { Some(t.limit) });
         sum
     }
 
@@ -726,8 +800,12 @@ impl State {
         let maker_side = t.side.opposite();
         while t.remaining > 0 {
             let m = &self.markets[&market_id];
-            let Some((key, maker)) = m.side(maker_side).iter().next() else { return };
+            let Some((key, maker)) = m.side(maker_side).iter().next() else {
+                m.check_exhausted(maker_side, if t.market { None } else { Some(t.limit) });
+                return;
+            };
             let (key, maker) = (*key, maker.clone());
+            m.check_best(maker.side, maker.price_ticks);
             if !t.market && !Market::crosses(&maker, t.limit) {
                 return;
             }
@@ -810,6 +888,7 @@ impl State {
             taker_hold_released: taker_released,
         });
         let m = self.market_mut(market_id).unwrap();
+        m.touch(maker.side, maker.price_ticks);
         if new_remaining == 0 {
             m.side_mut(maker.side).remove(&key);
             self.order_index.remove(&maker.order_id);
@@ -828,6 +907,7 @@ impl State {
     fn close_resting(&mut self, seq: i64, market_id: i32, order_id: i64, reason: CancelReason, out: &mut Vec<Event>) {
         let (_, side, price_ticks, _) = self.order_index.remove(&order_id).unwrap();
         let m = self.market_mut(market_id).unwrap();
+        m.touch(side, price_ticks);
         let o = m.side_mut(side).remove(&Market::key(side, price_ticks, order_id)).unwrap();
         let asset = if side == Side::BUY { m.quote } else { m.base };
         let lot_size = m.lot_size;
@@ -947,7 +1027,7 @@ impl State {
     }
 
     pub fn markets_root(&mut self) -> [u8; 32] {
-        for (id, m) in &self.markets {
+        for (id, m) in self.markets.iter_mut() {
             if !self.market_leaves.contains_key(id) {
                 self.market_leaves.insert(*id, m.leaf());
             }

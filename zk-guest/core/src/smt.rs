@@ -158,6 +158,10 @@ pub struct MultiProof {
     dirty: Vec<u32>,
     /// The root when no key is known (nothing can change, so the trusted root stands).
     empty_root: [u8; 32],
+    /// The lowest and highest key a leaf the proof does not reveal could have: the extent of the non-empty
+    /// siblings (or of everything, with no keys and a non-empty root). None: every leaf is revealed.
+    pub hidden_min: Option<u64>,
+    pub hidden_max: Option<u64>,
 }
 
 const SIB: u32 = 1 << 31;
@@ -187,9 +191,15 @@ impl MultiProof {
             sibs,
             dirty: Vec::new(),
             empty_root: trusted_root,
+            hidden_min: None,
+            hidden_max: None,
         };
         if t.keys.is_empty() {
             assert!(t.sibs.is_empty(), "siblings without keys");
+            if trusted_root != Z {
+                t.hidden_min = Some(0);
+                t.hidden_max = Some(if depth >= 64 { u64::MAX } else { (1u64 << depth) - 1 });
+            }
             return (t, trusted_root);
         }
         let mut idx: Vec<u64> = t.keys.clone();
@@ -212,6 +222,14 @@ impl MultiProof {
                     j += 2;
                 } else {
                     let s = *t.sibs.get(si).expect("multiproof: too few siblings");
+                    if s != Z {
+                        // Sibling index i^1 at this height covers keys [lo, hi].
+                        let h = t.levels.len() as u32;
+                        let lo = ((i ^ 1) as u128) << h;
+                        let hi = ((((i ^ 1) as u128) + 1) << h) - 1;
+                        t.hidden_min = Some(t.hidden_min.map_or(lo as u64, |m| m.min(lo as u64)));
+                        t.hidden_max = Some(t.hidden_max.map_or(hi as u64, |m| m.max(hi as u64)));
+                    }
                     let (l, r, k) = if i & 1 == 0 {
                         (&hashes[j], &s, (j as u32, SIB | si as u32))
                     } else {
@@ -289,6 +307,14 @@ pub enum Tree {
 }
 
 impl Tree {
+    /// Extent of the leaves this tree does not know (a full tree knows them all).
+    pub fn hidden(&self) -> (Option<u64>, Option<u64>) {
+        match self {
+            Tree::Full(_) => (None, None),
+            Tree::Proof(t) => (t.hidden_min, t.hidden_max),
+        }
+    }
+
     pub fn leaf(&self, key: u64) -> [u8; 32] {
         match self {
             Tree::Full(t) => t.leaf(key),
@@ -308,5 +334,66 @@ impl Tree {
             Tree::Full(t) => t.root(),
             Tree::Proof(t) => t.root(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(v: u8) -> [u8; 32] {
+        [v; 32]
+    }
+
+    /// The multiproof of a subset of a tree's keys rebuilds the tree's root, changes like the full tree, and
+    /// reports where the leaves it does not reveal could be (what the guest's best-price checks rely on).
+    #[test]
+    fn multiproof_matches_the_full_tree_and_bounds_what_it_hides() {
+        let mut full = Smt::new(64);
+        let all: Vec<(u64, [u8; 32])> = vec![(5, leaf(1)), (9, leaf(2)), (300, leaf(3)), (301, leaf(4))];
+        full.put_many(&all);
+        let root = full.root();
+        // Reveal keys 9 and 300 (and 12, an empty position): siblings as the Java builder emits them.
+        let keys = vec![9u64, 12, 300];
+        let mut idx = keys.clone();
+        let mut sibs = Vec::new();
+        for h in 0..64 {
+            let mut next = Vec::new();
+            let mut j = 0;
+            while j < idx.len() {
+                let i = idx[j];
+                if i & 1 == 0 && j + 1 < idx.len() && idx[j + 1] == i + 1 {
+                    j += 2;
+                } else {
+                    sibs.push(full.get(h, i ^ 1));
+                    j += 1;
+                }
+                if next.last() != Some(&(i >> 1)) {
+                    next.push(i >> 1);
+                }
+            }
+            idx = next;
+        }
+        let leaves = keys.iter().map(|k| full.leaf(*k)).collect();
+        let (mut proof, proven) = MultiProof::new(64, keys, leaves, sibs, root);
+        assert_eq!(proven, root);
+        // Keys 5 and 301 are hidden: the bounds (whole hidden subtrees: 0..=7 and 301's pair) cover both.
+        assert_eq!(proof.hidden_min, Some(0));
+        assert!(proof.hidden_max.unwrap() >= 301 && proof.hidden_max.unwrap() < 512);
+        proof.put(12, leaf(7));
+        full.put(12, leaf(7));
+        proof.put(300, Z);
+        full.put(300, Z);
+        assert_eq!(proof.root(), full.root());
+    }
+
+    #[test]
+    #[should_panic(expected = "does not reach")]
+    fn a_wrong_sibling_does_not_reach_the_root() {
+        let mut full = Smt::new(8);
+        full.put_many(&[(1, leaf(1)), (2, leaf(2))]);
+        let sibs: Vec<[u8; 32]> = (0..8).map(|h| if h == 0 { leaf(9) } else { full.get(h, (2u64 >> h) ^ 1) }).collect();
+        let (_, proven) = MultiProof::new(8, vec![2], vec![leaf(2)], sibs, full.root());
+        assert_eq!(proven, full.root(), "does not reach the trusted root");
     }
 }

@@ -1,7 +1,7 @@
 //! Block-range witnesses (docs/zk.md): decode, check against the pre-state root, re-execute, check every
 //! recorded block header, and produce the public values the SP1 guest commits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::{Account, Asset, Market, Order, State};
 use crate::smt::{MultiProof, Tree, Z};
@@ -239,23 +239,47 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
             status,
             bids: BTreeMap::new(),
             asks: BTreeMap::new(),
+            bid_levels: Tree::Full(crate::smt::Smt::new(64)),
+            ask_levels: Tree::Full(crate::smt::Smt::new(64)),
+            dirty_levels: BTreeSet::new(),
         };
-        for _ in 0..r.count(MAX_ITEMS) {
-            let o = Order {
-                order_id: r.i64(),
-                account_id: r.i64(),
-                client_order_id: r.i64(),
-                side: side(r.u8()).expect("order side"),
-                price_ticks: r.i64(),
-                remaining_lots: r.i64(),
-                hold: r.i64(),
-            };
-            st.order_index.insert(o.order_id, (market_id, o.side, o.price_ticks, o.account_id));
-            orders_by_account.entry(o.account_id).or_default().push((o.order_id, market_id, o.client_order_id));
-            match o.side {
-                Side::BUY => m.bids.insert((-o.price_ticks, o.order_id), o),
-                Side::SELL => m.asks.insert((o.price_ticks, o.order_id), o),
-            };
+        // Each side: its root, the levels the range reads or changes (ascending price) with their orders in
+        // time priority, then the multiproof that ties those levels to the root.
+        for side in [Side::BUY, Side::SELL] {
+            let side_root = r.h();
+            let n = r.count(MAX_ITEMS);
+            let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for _ in 0..n {
+                let price_ticks = r.i64();
+                assert!(price_ticks > 0, "level price {price_ticks}");
+                for _ in 0..r.count(MAX_ITEMS) {
+                    let o = Order {
+                        order_id: r.i64(),
+                        account_id: r.i64(),
+                        client_order_id: r.i64(),
+                        side,
+                        price_ticks,
+                        remaining_lots: r.i64(),
+                        hold: r.i64(),
+                    };
+                    st.order_index.insert(o.order_id, (market_id, side, price_ticks, o.account_id));
+                    orders_by_account.entry(o.account_id).or_default().push((o.order_id, market_id, o.client_order_id));
+                    let key = match side {
+                        Side::BUY => (-price_ticks, o.order_id),
+                        Side::SELL => (price_ticks, o.order_id),
+                    };
+                    assert!(m.side_mut_pub(side).insert(key, o).is_none(), "order listed twice");
+                }
+                keys.push(price_ticks as u64);
+                leaves.push(m.level_leaf_pub(side, price_ticks));
+            }
+            let sibs = r.siblings();
+            let (tree, root) = MultiProof::new(64, keys, leaves, sibs, side_root);
+            assert_eq!(root, side_root, "market {market_id}: the levels do not match the side root");
+            match side {
+                Side::BUY => m.bid_levels = Tree::Proof(tree),
+                Side::SELL => m.ask_levels = Tree::Proof(tree),
+            }
         }
         st.markets.insert(market_id, m);
     }

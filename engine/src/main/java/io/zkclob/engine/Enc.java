@@ -68,6 +68,13 @@ public final class Enc {
         return Arrays.copyOf(buf, len);
     }
 
+    /** Overwrites 4 bytes written earlier (a count known only after its items). */
+    public Enc patchU32(int at, int v) {
+        if (at < 0 || at + 4 > len) throw new IndexOutOfBoundsException(at);
+        for (int i = 0; i < 4; i++) buf[at + i] = (byte) (v >>> (24 - 8 * i));
+        return this;
+    }
+
     /** Forgets the content, keeps the buffer (one encoder serves every block). */
     public Enc clear() {
         len = 0;

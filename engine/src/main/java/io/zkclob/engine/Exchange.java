@@ -330,7 +330,7 @@ public final class Exchange {
         if (!limit && buy && c.qty() > 0) hold = available; // market buy by quantity: its budget is all available quote
         if (hold == 0 || available < hold) return RejectCode.INSUFFICIENT_FUNDS;
         if (c.tif() == TimeInForce.POST_ONLY) {
-            Order best = m.book.best(c.side().opposite());
+            Order best = read(m, m.book.best(c.side().opposite()));
             if (best != null && best.crosses(priceTicks)) return RejectCode.POST_ONLY_WOULD_CROSS;
         }
 
@@ -363,7 +363,7 @@ public final class Exchange {
             Order o = new Order(t.orderId, a.accountId, m.marketId, c.clientOrderId(), c.side(), priceTicks,
                     t.remainingLots, t.hold);
             m.book.add(o);
-            m.leafHash = null;
+            changed(m, o);
             openOrders.put(o.orderId, o);
             a.link(o);
         } else {
@@ -380,6 +380,7 @@ public final class Exchange {
     private long fillableLots(Market m, Taker t) {
         long[] sum = {0};
         m.book.visit(t.side.opposite(), o -> {
+            read(m, o);
             if (!t.market && !o.crosses(t.limitTicks)) return false;
             if (o.accountId != t.account.accountId) sum[0] += o.remainingLots;
             return sum[0] < t.remainingLots;
@@ -391,7 +392,7 @@ public final class Exchange {
         Side makerSide = t.side.opposite();
         // Bounded: every iteration fills the taker or removes one resting order from a finite book.
         while (t.remainingLots > 0) {
-            Order maker = m.book.best(makerSide);
+            Order maker = read(m, m.book.best(makerSide));
             if (maker == null || (!t.market && !maker.crosses(t.limitTicks))) return;
             if (maker.accountId == t.account.accountId) {
                 // Self-trade prevention: the resting order expires, the incoming one goes on (as dYdX, Hyperliquid).
@@ -449,7 +450,7 @@ public final class Exchange {
             t.hold -= baseQty;
         }
         touch(makerAccount);
-        m.leafHash = null;
+        changed(m, maker);
         out.add(new TradeExecuted(seq, m.marketId, maker.orderId, maker.accountId, t.orderId, t.account.accountId,
                 t.side, maker.priceTicks * m.tickSize, baseQty, notional, makerFee, takerFee, makerReleased,
                 takerReleased));
@@ -461,7 +462,7 @@ public final class Exchange {
 
     private void removeResting(Market m, Order o, Account a) {
         m.book.remove(o);
-        m.leafHash = null;
+        changed(m, o);
         openOrders.remove(o.orderId);
         a.unlink(o);
     }
@@ -520,6 +521,25 @@ public final class Exchange {
     }
 
     // ---------------------------------------------------------------- blocks and roots
+
+    /** A price level of one market's side, as the witness builder records what a range reads or changes. */
+    public record LevelKey(int marketId, Side side, long priceTicks) {}
+
+    /**
+     * Set only on a witness builder's dry run: told of every level the commands read (a best price, a level
+     * walked by FOK) or change, which is exactly what the guest must be given (docs/zk.md §Witness).
+     */
+    java.util.function.Consumer<LevelKey> levelsTouched;
+
+    private void changed(Market m, Order o) {
+        read(m, o);
+        m.touchLevel(o.side, o.priceTicks);
+    }
+
+    private Order read(Market m, Order o) {
+        if (o != null && levelsTouched != null) levelsTouched.accept(new LevelKey(m.marketId, o.side, o.priceTicks));
+        return o;
+    }
 
     private void seal(SealBlock c, List<Event> out) {
         height++;

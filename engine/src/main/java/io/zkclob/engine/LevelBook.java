@@ -53,6 +53,16 @@ public final class LevelBook implements OrderBook {
     }
 
     @Override
+    public void visitLevel(Side s, long priceTicks, Visitor visitor) {
+        Levels l = side(s);
+        int i = l.find(priceTicks);
+        if (i < 0) return;
+        for (Order o = l.levels[i].head; o != null; o = o.next) {
+            if (!visitor.visit(o)) return;
+        }
+    }
+
+    @Override
     public void reduce(Order order, long lots) {
         order.level.totalLots -= lots;
     }

@@ -1,6 +1,7 @@
 package io.zkclob.engine;
 
 import io.zkclob.contracts.MarketStatus;
+import io.zkclob.contracts.Side;
 
 /**
  * A market's rules and its book. Prices travel as quote units per whole base unit and quantities as base units;
@@ -22,6 +23,14 @@ final class Market {
     MarketStatus status = MarketStatus.ACTIVE;
     /** Cached leaf hash; null when the market or its book changed since the last state root. */
     byte[] leafHash;
+    /**
+     * The book's commitment (docs/engine-spec.md §6): per side, a sparse Merkle tree of price levels keyed by
+     * priceTicks. Levels changed since the last root wait in the dirty sets, so a root rehashes only them.
+     */
+    final SparseMerkleTree bidLevels = new SparseMerkleTree(64);
+    final SparseMerkleTree askLevels = new SparseMerkleTree(64);
+    final LongMap<Boolean> dirtyBids = new LongMap<>(16);
+    final LongMap<Boolean> dirtyAsks = new LongMap<>(16);
 
     Market(int marketId, String symbol, Asset base, Asset quote, long tickSize, long lotSize, long minNotional,
            int makerFeePpm, int takerFeePpm, long quotePerTickLot, OrderBook book) {
@@ -36,6 +45,16 @@ final class Market {
         this.takerFeePpm = takerFeePpm;
         this.quotePerTickLot = quotePerTickLot;
         this.book = book;
+    }
+
+    /** Every change to a level (an order added, filled, reduced or removed) goes through here. */
+    void touchLevel(Side side, long priceTicks) {
+        (side == Side.BUY ? dirtyBids : dirtyAsks).put(priceTicks, Boolean.TRUE);
+        leafHash = null;
+    }
+
+    SparseMerkleTree levels(Side side) {
+        return side == Side.BUY ? bidLevels : askLevels;
     }
 
     /** A buy order holds for the larger of the two fees: it may end up maker or taker. */

@@ -46,6 +46,13 @@ public final class NaiveBook implements OrderBook {
     }
 
     @Override
+    public void visitLevel(Side s, long priceTicks, Visitor visitor) {
+        for (Order o : side(s)) {
+            if (o.priceTicks == priceTicks && !visitor.visit(o)) return;
+        }
+    }
+
+    @Override
     public void visit(Side s, Visitor visitor) {
         for (Order o : side(s)) {
             if (!visitor.visit(o)) return;

@@ -21,6 +21,9 @@ public interface OrderBook {
     /** Visits {@code side} in priority order until the visitor returns false. */
     void visit(Side side, Visitor visitor);
 
+    /** Visits the orders resting at one price on {@code side}, in time priority, until the visitor returns false. */
+    void visitLevel(Side side, long priceTicks, Visitor visitor);
+
     /** Aggregated levels, best first, at most {@code maxLevels}: pairs of (priceTicks, lots). */
     long[][] depth(Side side, int maxLevels);
 

@@ -150,6 +150,7 @@ public final class Snapshot {
                             in.readInt() == Side.BUY.code ? Side.BUY : Side.SELL, in.readLong(), in.readLong(),
                             in.readLong());
                     m.book.add(o);
+                    m.touchLevel(o.side, o.priceTicks);
                     ex.openOrders.put(o.orderId, o);
                     allOrders.add(o);
                 }

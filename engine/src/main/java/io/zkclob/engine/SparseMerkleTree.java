@@ -62,6 +62,33 @@ public final class SparseMerkleTree {
         }
     }
 
+    /**
+     * Sets many leaves (keys ascending, distinct), then rehashes each changed inner node once, level by level:
+     * keys that share upper paths (nearby prices, dense account ids) share the work.
+     */
+    public void putMany(long[] keys, byte[][] leaves) {
+        int n = keys.length;
+        long[] idx = keys.clone();
+        for (int j = 0; j < n; j++) {
+            if (depth < 64 && (keys[j] >>> depth) != 0) throw new IllegalArgumentException("key out of range: " + keys[j]);
+            if (j > 0 && Long.compareUnsigned(keys[j - 1], keys[j]) >= 0) throw new IllegalArgumentException("keys not ascending");
+            set(0, keys[j], leaves[j]);
+        }
+        for (int h = 0; h < depth && n > 0; h++) {
+            int m = 0;
+            for (int j = 0; j < n; j++) {
+                long parent = idx[j] >>> 1;
+                if (m > 0 && idx[m - 1] == parent) continue;
+                idx[m++] = parent;
+            }
+            for (int j = 0; j < m; j++) {
+                long p = idx[j];
+                set(h + 1, p, node(nodeAt(h, p << 1), nodeAt(h, (p << 1) | 1)));
+            }
+            n = m;
+        }
+    }
+
     /** Present leaf keys in ascending order (for snapshots and witnesses). */
     public long[] leafKeysSorted() {
         return levels[0].keysSorted();

@@ -11,7 +11,7 @@ import io.zkclob.contracts.Side;
 public final class StateHasher {
     static final int ACCOUNT_LEAF = 0x10;
     static final int DEPOSIT_LEAF = 0x12;
-    static final int BOOK = 0x13;
+    static final int LEVEL_LEAF = 0x1A;
     static final int MARKET_LEAF = 0x14;
     static final int MARKETS = 0x15;
     static final int ASSETS = 0x16;
@@ -40,30 +40,45 @@ public final class StateHasher {
         return new Enc(40).u8(DEPOSIT_LEAF).u64(externalId).u64(accountId).u32(assetId).u64(amount).sha256();
     }
 
-    static byte[] bookHash(Market m) {
-        Enc e = new Enc(64 + m.book.size() * 49);
-        e.u8(BOOK).u32(m.marketId);
-        for (Side side : new Side[] {Side.BUY, Side.SELL}) {
-            int[] count = {0};
-            m.book.visit(side, o -> {
-                count[0]++;
-                return true;
-            });
-            e.u32(count[0]);
-            m.book.visit(side, o -> {
-                e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u8(o.side.code)
-                        .u64(o.priceTicks * m.tickSize).u64(o.remainingLots * m.lotSize).u64(o.holdRemaining);
-                return true;
-            });
-        }
+    /**
+     * One price level: its orders in time priority. Zero when the level is empty, so an empty level is an
+     * absent leaf of its side's tree.
+     */
+    static byte[] levelLeaf(Market m, Side side, long priceTicks) {
+        Enc e = new Enc(64);
+        e.u8(LEVEL_LEAF).u32(m.marketId).u8(side.code).u64(priceTicks).u32(0);
+        int[] count = {0};
+        m.book.visitLevel(side, priceTicks, o -> {
+            count[0]++;
+            e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u64(o.remainingLots).u64(o.holdRemaining);
+            return true;
+        });
+        if (count[0] == 0) return Sha256.ZERO;
+        e.patchU32(1 + 4 + 1 + 8, count[0]);
         return e.sha256();
     }
 
+    /** Rehashes the levels changed since the last root into their side's tree (shared paths once). */
+    static void flushLevels(Market m) {
+        for (Side side : SIDES) {
+            LongMap<Boolean> dirty = side == Side.BUY ? m.dirtyBids : m.dirtyAsks;
+            if (dirty.size() == 0) continue;
+            long[] prices = dirty.keysSorted();
+            byte[][] leaves = new byte[prices.length][];
+            for (int i = 0; i < prices.length; i++) leaves[i] = levelLeaf(m, side, prices[i]);
+            m.levels(side).putMany(prices, leaves);
+            for (long p : prices) dirty.remove(p);
+        }
+    }
+
+    private static final Side[] SIDES = {Side.BUY, Side.SELL};
+
     static byte[] marketLeaf(Market m) {
         if (m.leafHash == null) {
-            m.leafHash = new Enc(128).u8(MARKET_LEAF).u32(m.marketId).str(m.symbol).u32(m.base.assetId)
+            flushLevels(m);
+            m.leafHash = new Enc(160).u8(MARKET_LEAF).u32(m.marketId).str(m.symbol).u32(m.base.assetId)
                     .u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize).u64(m.minNotional).u32(m.makerFeePpm)
-                    .u32(m.takerFeePpm).u8(m.status.code).bytes(bookHash(m)).sha256();
+                    .u32(m.takerFeePpm).u8(m.status.code).bytes(m.bidLevels.root()).bytes(m.askLevels.root()).sha256();
         }
         return m.leafHash;
     }

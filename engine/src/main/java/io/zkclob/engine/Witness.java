@@ -39,8 +39,11 @@ public final class Witness {
         byte[] preRoot = preState.stateRoot();
         // Dry-run a copy to learn what the range touches (maker accounts appear only while matching).
         Exchange dry = Snapshot.read(Snapshot.write(preState), LevelBook::new);
+        TreeSet<Exchange.LevelKey> levels = new TreeSet<>(LEVEL_ORDER);
+        dry.levelsTouched = levels::add;
         List<Event> events = new ArrayList<>();
         for (Command c : commands) dry.apply(c, events);
+        dry.levelsTouched = null;
 
         TreeSet<Long> accounts = new TreeSet<>();
         TreeSet<Integer> markets = new TreeSet<>();
@@ -58,8 +61,9 @@ public final class Witness {
                 }
                 case CancelOrder x -> {
                     addAccount(accounts, x.accountId());
+                    // Even a refused cancel (another owner's order) needs the order, to refuse it for that reason.
                     Order o = preState.openOrder(x.orderId());
-                    if (o != null) markets.add(o.marketId);
+                    if (o != null) levels.add(new Exchange.LevelKey(o.marketId, o.side, o.priceTicks));
                 }
                 case CancelAll x -> {
                     addAccount(accounts, x.accountId());
@@ -73,11 +77,28 @@ public final class Witness {
             if (e instanceof TradeExecuted t) addAccount(accounts, t.makerAccountId());
             if (e instanceof OrderCanceled x) addAccount(accounts, x.accountId());
         }
-        // An account's checks (client order ids, open-order count, cancel-all) read all its open orders.
+        // The guest knows an account's open orders only in the levels it is given. Two checks read all of them:
+        // a client order id already open (give the levels of open orders carrying an id the range reuses),
+        // and the open-order limit (give every level of an account the range could bring to the limit).
         for (long id : accounts) {
             Account a = preState.accounts.get(id);
-            for (Order o = a == null ? null : a.ordersHead; o != null; o = o.acctNext) markets.add(o.marketId);
+            if (a == null) continue;
+            TreeSet<Long> clientIds = new TreeSet<>();
+            int places = 0;
+            for (Command c : commands) {
+                if (c instanceof PlaceOrder p && p.accountId() == id) {
+                    places++;
+                    if (p.clientOrderId() != 0) clientIds.add(p.clientOrderId());
+                }
+            }
+            boolean nearLimit = a.openOrders + places >= Exchange.MAX_OPEN_ORDERS_PER_ACCOUNT;
+            for (Order o = a.ordersHead; o != null; o = o.acctNext) {
+                if (nearLimit || clientIds.contains(o.clientOrderId)) {
+                    levels.add(new Exchange.LevelKey(o.marketId, o.side, o.priceTicks));
+                }
+            }
         }
+        for (Exchange.LevelKey k : levels) markets.add(k.marketId());
 
         Enc e = new Enc(1 << 16);
         e.u32(MAGIC).bytes(preRoot).u64(preState.height).u64(preState.lastSeq)
@@ -95,13 +116,24 @@ public final class Witness {
             }
             e.u8(1).str(m.symbol).u32(m.base.assetId).u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize)
                     .u64(m.minNotional).u32(m.makerFeePpm).u32(m.takerFeePpm).u8(m.status.code);
-            e.u32(m.book.size());
             for (Side side : Side.values()) {
-                m.book.visit(side, o -> {
-                    e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u8(o.side.code).u64(o.priceTicks)
-                            .u64(o.remainingLots).u64(o.holdRemaining);
-                    return true;
-                });
+                TreeSet<Long> prices = new TreeSet<>();
+                for (Exchange.LevelKey k : levels) {
+                    if (k.marketId() == m.marketId && k.side() == side) prices.add(k.priceTicks());
+                }
+                e.bytes(m.levels(side).root()).u32(prices.size());
+                for (long price : prices) {
+                    int countAt = e.length() + 8;
+                    e.u64(price).u32(0);
+                    int[] n = {0};
+                    m.book.visitLevel(side, price, o -> {
+                        n[0]++;
+                        e.u64(o.orderId).u64(o.accountId).u64(o.clientOrderId).u64(o.remainingLots).u64(o.holdRemaining);
+                        return true;
+                    });
+                    e.patchU32(countAt, n[0]);
+                }
+                multiproof(e, m.levels(side), prices);
             }
         }
         e.u32(accounts.size());
@@ -167,6 +199,10 @@ public final class Witness {
             else e.u8(1).bytes(s);
         }
     }
+
+    private static final java.util.Comparator<Exchange.LevelKey> LEVEL_ORDER = java.util.Comparator
+            .comparingInt(Exchange.LevelKey::marketId).thenComparing(Exchange.LevelKey::side)
+            .thenComparingLong(Exchange.LevelKey::priceTicks);
 
     private static void addAccount(TreeSet<Long> accounts, long id) {
         if (id >= 1 && id <= Exchange.MAX_ACCOUNT_ID) accounts.add(id);
