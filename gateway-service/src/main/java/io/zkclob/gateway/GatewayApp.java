@@ -1,6 +1,14 @@
 package io.zkclob.gateway;
 
+import io.zkclob.contracts.Topics;
+import io.zkclob.support.ConsumerWorker;
 import io.zkclob.support.EventFeed;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
 import java.util.Map;
@@ -32,10 +40,39 @@ public class GatewayApp {
         return new MarketStream();
     }
 
-    /** Every gateway replays the whole event log into its stream books (its own consumer group each start). */
     @Bean
-    EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream) {
-        return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), stream::onEvents);
+    FundsView fundsView(@Value("${spring.kafka.bootstrap-servers}") String bootstrap) {
+        return new FundsView(() -> eventsEnd(bootstrap));
+    }
+
+    /**
+     * Every gateway replays the whole event log into its funds view and its stream books, from one consumer
+     * (each parses every event once); each keeps its own (seq, index) watermark.
+     */
+    @Bean
+    EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds) {
+        return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), new EventFeed.Projection() {
+            @Override
+            public long nextOffset() {
+                return funds.nextOffset();
+            }
+
+            @Override
+            public void apply(List<EventFeed.Indexed> batch, long nextOffset) {
+                funds.apply(batch, nextOffset);
+                stream.onEvents(batch);
+            }
+        });
+    }
+
+    /** The end of exchange.events now, as a read_committed consumer sees it. */
+    static long eventsEnd(String bootstrap) {
+        Properties p = ConsumerWorker.consumerProps(bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        TopicPartition events = new TopicPartition(Topics.EVENTS, 0);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            return c.endOffsets(List.of(events), Duration.ofSeconds(10)).get(events);
+        }
     }
 
     /** Tomcat's own refusals (malformed paths, oversized headers) as problem details, not its HTML page. */

@@ -42,13 +42,18 @@ class TradingApi {
     private final Backends backends;
     private final CommandLog log;
     private final JdbcClient jdbc;
+    private final FundsView funds;
 
-    TradingApi(Signatures signatures, Backends backends, CommandLog log, JdbcClient jdbc) {
+    TradingApi(Signatures signatures, Backends backends, CommandLog log, JdbcClient jdbc, FundsView funds) {
         this.signatures = signatures;
         this.backends = backends;
         this.log = log;
         this.jdbc = jdbc;
+        this.funds = funds;
     }
+
+    /** A valid order and what it will hold (the engine's formula), before the funds check. */
+    record Checked(PlaceOrder command, int holdAssetId, String holdAsset, long hold) {}
 
     static ApiException reject(String code, String message) {
         return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, code, message);
@@ -142,22 +147,36 @@ class TradingApi {
     CompletableFuture<ResponseEntity<Map<String, Object>>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         OrderRequest r = parse(body, OrderRequest.class);
-        PlaceOrder cmd = validate(accountId, r);
+        Checked checked = validate(accountId, r);
+        PlaceOrder cmd = checked.command();
         long clientOrderId = cmd.clientOrderId();
-        if (clientOrderId != 0) {
-            int reserved = jdbc.sql("INSERT INTO client_orders VALUES (?, ?, -1) ON CONFLICT DO NOTHING")
-                    .params(accountId, clientOrderId).update();
-            if (reserved == 0) {
-                long orderId = jdbc.sql("SELECT order_id FROM client_orders WHERE account_id = ? AND client_order_id = ?")
-                        .params(accountId, clientOrderId).query(Long.class).single();
-                if (orderId < 0) throw new ApiException(HttpStatus.CONFLICT, "REQUEST_IN_PROGRESS", "this clientOrderId is being placed");
-                // A retry: the order is already in the log; answer with it instead of placing it twice.
-                return CompletableFuture.completedFuture(ResponseEntity.ok(
-                        Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true)));
+        FundsView.Reservation held = reserveFunds(accountId, checked.holdAssetId(), checked.hold(), checked.holdAsset());
+        CompletableFuture<Long> appended;
+        try {
+            if (clientOrderId != 0) {
+                int reserved = jdbc.sql("INSERT INTO client_orders VALUES (?, ?, -1) ON CONFLICT DO NOTHING")
+                        .params(accountId, clientOrderId).update();
+                if (reserved == 0) {
+                    long orderId = jdbc.sql("SELECT order_id FROM client_orders WHERE account_id = ? AND client_order_id = ?")
+                            .params(accountId, clientOrderId).query(Long.class).single();
+                    if (orderId < 0) throw new ApiException(HttpStatus.CONFLICT, "REQUEST_IN_PROGRESS", "this clientOrderId is being placed");
+                    // A retry: the order is already in the log; answer with it instead of placing it twice.
+                    cancel(held);
+                    return CompletableFuture.completedFuture(ResponseEntity.ok(
+                            Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true)));
+                }
             }
+            // No thread waits for the append: the request completes from the producer's callback (Spring MVC async).
+            appended = log.appendAsync(String.valueOf(accountId), cmd);
+        } catch (RuntimeException e) {
+            cancel(held);
+            throw e;
         }
-        // No thread waits for the append: the request completes from the producer's callback (Spring MVC async).
-        CompletableFuture<Long> appended = log.appendAsync(String.valueOf(accountId), cmd);
+        appended.whenComplete((seq, error) -> {
+            if (held == null) return;
+            if (error == null) funds.sequenced(held, seq);
+            else funds.cancel(held);
+        });
         if (clientOrderId == 0) return appended.thenApply(seq -> sequenced(seq, 0));
         // Recording or releasing the reservation is a database write: off the producer's I/O thread.
         return appended.handleAsync((seq, error) -> {
@@ -172,12 +191,30 @@ class TradingApi {
         }, BLOCKING_WORK);
     }
 
+    /**
+     * The funds check: the gateway's in-memory view of available balances less its in-flight reservations
+     * ({@link FundsView}); the reservation returned is released when the engine's verdict reaches the view.
+     * Until the view has replayed the log as it was when the gateway started, the ledger answers instead (one
+     * HTTP call per request, as before, and no reservation): a restarted gateway serves at once rather than
+     * answering 503 for the replay's duration; the engine re-checks either way. Returns null in that case.
+     */
+    FundsView.Reservation reserveFunds(long accountId, int assetId, long amount, String asset) {
+        if (funds.caughtUp()) return funds.reserve(accountId, assetId, amount, asset);
+        long available = backends.available(accountId, assetId);
+        if (available <= 0 || available < amount) throw reject("INSUFFICIENT_FUNDS", "available " + asset + " does not cover the hold");
+        return null;
+    }
+
+    private void cancel(FundsView.Reservation held) {
+        if (held != null) funds.cancel(held);
+    }
+
     private static ResponseEntity<Map<String, Object>> sequenced(long seq, long clientOrderId) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", seq, "clientOrderId", clientOrderId, "status", "SEQUENCED"));
     }
 
-    /** The engine's checks that need no engine state, plus the available balance from the ledger. */
-    PlaceOrder validate(long accountId, OrderRequest r) {
+    /** The engine's checks that need no engine state; the funds check follows ({@link #reserveFunds}). */
+    Checked validate(long accountId, OrderRequest r) {
         if (r.market() == null || r.side() == null || r.type() == null) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "market, side and type are required");
         }
@@ -216,11 +253,8 @@ class TradingApi {
             if (quoteQty != 0 && quoteQty < m.minNotional()) throw reject("BELOW_MIN_NOTIONAL", "quoteQty is below the minimum notional");
             hold = side == Side.SELL ? qty : quoteQty; // a market buy by qty may spend up to all available quote
         }
-        long available = backends.available(accountId, side == Side.BUY ? m.quoteAssetId() : m.baseAssetId());
-        if (available == 0 || available < hold) {
-            throw reject("INSUFFICIENT_FUNDS", "available " + (side == Side.BUY ? m.quote() : m.base()) + " does not cover the hold");
-        }
-        return new PlaceOrder(Command.UNSEQUENCED, 0, accountId, m.marketId(), clientOrderId, side, type, tif, price, qty, quoteQty);
+        PlaceOrder command = new PlaceOrder(Command.UNSEQUENCED, 0, accountId, m.marketId(), clientOrderId, side, type, tif, price, qty, quoteQty);
+        return side == Side.BUY ? new Checked(command, m.quoteAssetId(), m.quote(), hold) : new Checked(command, m.baseAssetId(), m.base(), hold);
     }
 
     private static long pow10(int n) {
@@ -328,8 +362,15 @@ class TradingApi {
         int assetId = ((Number) asset.get("assetId")).intValue();
         long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
         if (amount <= 0) throw reject("INVALID_AMOUNT", "amount must be positive");
-        if (backends.available(accountId, assetId) < amount) throw reject("INSUFFICIENT_FUNDS", "available " + r.asset() + " is less than " + r.amount());
-        long seq = log.append(String.valueOf(accountId), new Withdraw(Command.UNSEQUENCED, 0, accountId, assetId, amount));
+        FundsView.Reservation held = reserveFunds(accountId, assetId, amount, r.asset());
+        long seq;
+        try {
+            seq = log.append(String.valueOf(accountId), new Withdraw(Command.UNSEQUENCED, 0, accountId, assetId, amount));
+        } catch (RuntimeException e) {
+            cancel(held);
+            throw e;
+        }
+        if (held != null) funds.sequenced(held, seq);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
     }
 }

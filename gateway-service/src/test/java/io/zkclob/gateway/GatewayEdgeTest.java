@@ -7,7 +7,10 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Topics;
 import io.zkclob.support.ApiException;
+import io.zkclob.support.EventFeed;
 import io.zkclob.support.ProblemHandler;
 import jakarta.servlet.RequestDispatcher;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -82,7 +86,7 @@ class GatewayEdgeTest {
     final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
     final CommandLog log = new CommandLog(producer);
     final Accounts accounts = new Accounts();
-    final MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null),
+    final MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, new FundsView(() -> 0)),
                     new AdminApi(PROPS, new FakeBackends(), log, accounts), new ErrorApi())
             .setControllerAdvice(new ProblemHandler()).addFilters(new BodyLimit()).build();
 
@@ -187,7 +191,7 @@ class GatewayEdgeTest {
     @Test
     void anOrderIsAnsweredFromItsOwnAppendCallback() throws Exception {
         MockProducer<String, String> manual = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
-        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), new CommandLog(manual), null))
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), new CommandLog(manual), null, new FundsView(() -> 0)))
                 .setControllerAdvice(new ProblemHandler()).build();
         String order = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
         MvcResult first = gateway.perform(json(post("/api/v1/orders"), order).header("X-Account-Id", "1")).andReturn();
@@ -200,5 +204,24 @@ class GatewayEdgeTest {
         assertEquals(202, accepted.getStatus(), accepted.getContentAsString());
         assertTrue(accepted.getContentAsString().contains("\"orderId\":0"), accepted.getContentAsString());
         refused(503, "LOG_UNAVAILABLE", gateway.perform(asyncDispatch(second)).andReturn().getResponse());
+    }
+
+    /** Once the funds view has caught up it alone decides; what it refuses never reaches the log. */
+    @Test
+    void anOrderTheFundsViewCannotCoverIsRefusedWithoutReachingTheLog() throws Exception {
+        FundsView funds = new FundsView(() -> 2);
+        funds.apply(List.of(new EventFeed.Indexed(0, 0, new Event.MarketAdded(0, 1, "ETH-USDT", 1, 2, 10_000, 100_000, 10_000_000, 1_000, 2_000)),
+                new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1))), 2); // 50 USDT
+        assertTrue(funds.caughtUp());
+        for (int i = 0; i < 2; i++) producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "x", "the commands at seq 0 and 1"));
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds))
+                .setControllerAdvice(new ProblemHandler()).build();
+        String thirty = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}"; // 30.06 held
+        MvcResult first = gateway.perform(json(post("/api/v1/orders"), thirty).header("X-Account-Id", "1")).andReturn();
+        assertEquals(202, gateway.perform(asyncDispatch(first)).andReturn().getResponse().getStatus());
+        assertEquals(50_000_000 - 30_060_000, funds.available(1, 2), "the first order's hold is reserved until its verdict");
+        refused(422, "INSUFFICIENT_FUNDS", gateway.perform(json(post("/api/v1/orders"), thirty).header("X-Account-Id", "1")).andReturn().getResponse());
+        refused(422, "INSUFFICIENT_FUNDS", gateway.perform(json(post("/api/v1/orders"), thirty).header("X-Account-Id", "2")).andReturn().getResponse());
+        assertEquals(3, producer.history().size(), "only the covered order reached the log");
     }
 }
