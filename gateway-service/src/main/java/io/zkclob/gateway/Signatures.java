@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
 /**
  * Ed25519 request signatures (docs/api.md). The signed message is
  * {@code timestamp + "\n" + METHOD + "\n" + path?query + "\n" + body}; a request more than the window away
- * from our clock, or whose signed message was already used, is refused. The signature header has one spelling
+ * from our clock, or whose signed message was already used, is refused (in memory, see {@link ReplayGuard}). The signature header has one spelling
  * only (canonical base64), and replays are recognised by what was signed, not by how the header was written.
  */
 @Component
@@ -33,6 +34,7 @@ class Signatures {
     static final int MAX_CACHED_KEYS = 100_000;
     private final JdbcClient jdbc;
     private final GatewayProperties props;
+    private final ReplayGuard replays;
     private final Map<Long, Ed25519.PublicPoint> keys = new LinkedHashMap<>(1_024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Ed25519.PublicPoint> eldest) {
@@ -40,9 +42,31 @@ class Signatures {
         }
     };
 
+    @Autowired
     Signatures(JdbcClient jdbc, GatewayProperties props) {
+        this(jdbc, props, new DatabaseHorizon(jdbc));
+    }
+
+    Signatures(JdbcClient jdbc, GatewayProperties props, ReplayGuard.Horizon horizon) {
         this.jdbc = jdbc;
         this.props = props;
+        this.replays = new ReplayGuard(horizon, props.signatureWindowMs());
+    }
+
+    /** The restart horizon in the gateway's database: one row, only ever raised. */
+    record DatabaseHorizon(JdbcClient jdbc) implements ReplayGuard.Horizon {
+        @Override
+        public long load() {
+            return jdbc.sql("SELECT accepted_through_ms FROM replay_horizon WHERE id = 1").query(Long.class).optional()
+                    .orElse(Long.MIN_VALUE);
+        }
+
+        @Override
+        public void extend(long throughMs) {
+            jdbc.sql("INSERT INTO replay_horizon VALUES (1, ?) ON CONFLICT (id) DO UPDATE"
+                    + " SET accepted_through_ms = GREATEST(replay_horizon.accepted_through_ms, EXCLUDED.accepted_through_ms)")
+                    .param(throughMs).update();
+        }
     }
 
     static PublicKey parseKey(String base64) {
@@ -95,9 +119,7 @@ class Signatures {
         if (!ok) throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_SIGNATURE", "the signature does not verify for this account");
         // Keyed on what was signed (account, message, body), not on the header's text: a second spelling of the same
         // signature (base64 without padding, other unused low bits) or of the timestamp ("+1", "01") is the same request.
-        if (!firstUse(replayKey(accountId, message, body), now)) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "REPLAYED_REQUEST", "this signed request was already used");
-        }
+        replays.accept(accountId, replayKey(accountId, message, body), ts, now);
         return accountId;
     }
 
@@ -161,13 +183,14 @@ class Signatures {
         return jdbc.sql("SELECT public_key FROM accounts WHERE account_id = ?").param(accountId).query(String.class).optional();
     }
 
-    /** Records a request's replay key; false when it was already recorded inside the window. */
-    boolean firstUse(String replayKey, long nowMs) {
-        return jdbc.sql("INSERT INTO seen_signatures VALUES (?, ?) ON CONFLICT DO NOTHING").params(replayKey, nowMs).update() == 1;
+    /** Keeps the restart horizon's lease ahead of the window (ReplayGuard). */
+    @Scheduled(fixedRate = 1_000)
+    void extendHorizon() {
+        replays.extend(System.currentTimeMillis());
     }
 
-    @Scheduled(fixedDelay = 60_000)
+    @Scheduled(fixedDelay = 10_000)
     void purge() {
-        jdbc.sql("DELETE FROM seen_signatures WHERE seen_at_ms < ?").param(System.currentTimeMillis() - 3 * props.signatureWindowMs()).update();
+        replays.purge(System.currentTimeMillis());
     }
 }

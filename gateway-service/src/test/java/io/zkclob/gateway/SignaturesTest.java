@@ -2,6 +2,7 @@ package io.zkclob.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkclob.support.ApiException;
 import java.nio.charset.StandardCharsets;
@@ -10,25 +11,37 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SignaturesTest {
     static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    /** Signatures with the accounts and seen_signatures tables in memory. */
+    /** The restart horizon's row, in memory. */
+    static final class StoredHorizon implements ReplayGuard.Horizon {
+        long throughMs = Long.MIN_VALUE;
+
+        @Override
+        public long load() {
+            return throughMs;
+        }
+
+        @Override
+        public void extend(long through) {
+            throughMs = Math.max(throughMs, through);
+        }
+    }
+
+    /** Signatures with the accounts table and the restart horizon in memory. */
     static final class InMemory extends Signatures {
         final Map<Long, String> keys;
-        final Set<String> seen = new HashSet<>();
         int keyLookups;
 
-        InMemory(Map<Long, String> keys) {
+        InMemory(Map<Long, String> keys, ReplayGuard.Horizon horizon) {
             super(null, new GatewayProperties("http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1", "http://127.0.0.1:1",
-                    "op", 10_000));
+                    "op", 10_000), horizon);
             this.keys = keys;
         }
 
@@ -37,15 +50,12 @@ class SignaturesTest {
             keyLookups++;
             return Optional.ofNullable(keys.get(accountId));
         }
-
-        @Override
-        boolean firstUse(String replayKey, long nowMs) {
-            return seen.add(replayKey);
-        }
     }
 
     KeyPair pair;
+    StoredHorizon horizon = new StoredHorizon();
     InMemory signatures;
+    String raw;
     long ts;
     byte[] body = "{\"asset\":\"USDT\",\"amount\":\"100\"}".getBytes(StandardCharsets.UTF_8);
     String signature;
@@ -54,8 +64,8 @@ class SignaturesTest {
     void setUp() throws Exception {
         pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         byte[] x509 = pair.getPublic().getEncoded();
-        String raw = Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
-        signatures = new InMemory(Map.of(7L, raw));
+        raw = Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
+        signatures = new InMemory(Map.of(7L, raw), horizon);
         ts = System.currentTimeMillis();
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(pair.getPrivate());
@@ -132,5 +142,27 @@ class SignaturesTest {
         assertEquals("UNKNOWN_ACCOUNT", e.code());
         assertThrows(ApiException.class, () -> signatures.authenticate("8", String.valueOf(ts), signature, "POST", "/api/v1/withdrawals", body));
         assertEquals(2, signatures.keyLookups);
+    }
+
+    /** Replay keys live in memory only; after a restart the durable horizon refuses what a predecessor may have accepted. */
+    @Test
+    void aRequestAcceptedBeforeARestartIsRefusedAfterIt() {
+        assertEquals(7, authenticate(signature));
+        signatures = new InMemory(Map.of(7L, raw), horizon); // the restarted gateway: an empty replay set
+        ApiException e = refused(signature);
+        assertEquals("STALE_REQUEST", e.code());
+        assertTrue(e.getMessage().contains("restarted"), e.getMessage());
+    }
+
+    @Test
+    void replayKeysAreForgottenOnceTheirTimestampLeavesTheWindow() {
+        ReplayGuard guard = new ReplayGuard(new StoredHorizon(), 10_000);
+        long now = System.currentTimeMillis();
+        guard.accept(7, "a", now, now);
+        guard.accept(7, "b", now + 1, now);
+        guard.accept(8, "a", now, now);
+        assertEquals("REPLAYED_REQUEST", assertThrows(ApiException.class, () -> guard.accept(7, "a", now, now + 5_000)).code());
+        guard.purge(now + 10_002);
+        assertEquals(0, guard.size());
     }
 }
