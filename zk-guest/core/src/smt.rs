@@ -10,11 +10,7 @@ pub fn node(l: &[u8; 32], r: &[u8; 32]) -> [u8; 32] {
     if *l == Z && *r == Z {
         return Z;
     }
-    let mut buf = [0u8; 65];
-    buf[0] = 0x11;
-    buf[1..33].copy_from_slice(l);
-    buf[33..65].copy_from_slice(r);
-    crate::sha::sha256(&buf)
+    crate::sha::node_hash(l, r)
 }
 
 fn index(key: u64, height: u32) -> u64 {

@@ -29,11 +29,7 @@ public final class SparseMerkleTree {
 
     public static byte[] node(byte[] left, byte[] right) {
         if (Sha256.isZero(left) && Sha256.isZero(right)) return Sha256.ZERO;
-        var md = Sha256.digest();
-        md.update((byte) 0x11);
-        md.update(left);
-        md.update(right);
-        return md.digest();
+        return Sha256.node(left, right);
     }
 
     public byte[] leaf(long key) {
