@@ -127,9 +127,21 @@ async fn run() -> Result<serde_json::Value> {
         "prove" => {
             let mode = args.mode.clone();
             let out = args.out.clone().context("--out PROOF is required")?;
-            let client = ProverClient::builder().cpu().build().await;
             let elf = read_elf(&args)?;
             let stdin = read_stdin(&args)?;
+            // Execute first, on the light client (about a second; building the CPU prover takes minutes): a
+            // range the guest rejects can have no valid proof, so refuse it now.
+            let (_, report) = ProverClient::builder()
+                .light()
+                .build()
+                .await
+                .execute(elf.clone(), stdin.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!("guest execution failed: {e}"))?;
+            if report.exit_code != 0 {
+                bail!("guest rejected the block range (exit code {}): nothing to prove", report.exit_code);
+            }
+            let client = ProverClient::builder().cpu().build().await;
             let setup_started = Instant::now();
             let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
             let setup_ms = setup_started.elapsed().as_millis() as u64;

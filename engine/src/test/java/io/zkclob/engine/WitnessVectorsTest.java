@@ -40,8 +40,11 @@ class WitnessVectorsTest {
         RandomCommands r = new RandomCommands(23, 200);
         r.generate(5_000);
         List<Command> all = new ArrayList<>(r.commands());
+        // The smallest: the second block of the partial-fill rule scenario, which CI proves for real.
+        List<Command> partialFill = Vectors.catalogue().stream().filter(s -> s.name.equals("partial-fill")).findFirst()
+                .orElseThrow().commands;
         return List.of(new Object[] {"random-markets-h1", all, 1L, 1L}, new Object[] {"random-markets-h5-7", all, 5L, 7L},
-                new Object[] {"random-markets-h20", all, 20L, 20L});
+                new Object[] {"random-markets-h20", all, 20L, 20L}, new Object[] {"partial-fill-h2", partialFill, 2L, 2L});
     }
 
     @Test
