@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * commands and events are kept as their encodings, which is all its commitments need.
  */
 public final class Snapshot {
+    private static final long MAGIC_V1 = 0x5A4B434C4F425331L;
     private static final long MAGIC = 0x5A4B434C4F425332L; // "ZKCLOBS2": v2 keeps the open block's encodings
 
     private Snapshot() {}
@@ -112,7 +113,13 @@ public final class Snapshot {
     public static Exchange read(byte[] snapshot, Supplier<OrderBook> books) {
         Exchange ex = new Exchange(books);
         try (var in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            if (in.readLong() != MAGIC) throw new IllegalArgumentException("not an engine snapshot");
+            long magic = in.readLong();
+            if (magic == MAGIC_V1) {
+                // v1 roots differ (docs/engine-spec.md §4, §6): blocks already published cannot be reproduced.
+                throw new IllegalArgumentException("snapshot of the v1 state commitment: this data directory was "
+                        + "written by an earlier version; start from an empty exchange (ZKCLOB_CLEAN=1 ./scripts/run)");
+            }
+            if (magic != MAGIC) throw new IllegalArgumentException("not an engine snapshot");
             ex.lastSeq = in.readLong();
             ex.height = in.readLong();
             ex.blockFirstSeq = in.readLong();
