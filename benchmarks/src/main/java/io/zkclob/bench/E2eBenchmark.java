@@ -2,19 +2,16 @@ package io.zkclob.bench;
 
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
-import io.zkclob.launcher.Launcher;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,149 +26,252 @@ import org.HdrHistogram.SynchronizedHistogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The end-to-end load benchmark: the whole fleet on the embedded default, signed orders from many accounts
- * through the gateway at a constant rate. Latency is measured from each order's intended send time
- * (HdrHistogram), so queueing is not hidden by coordinated omission: order-to-ack (HTTP 202, the command is in
- * the log) and order-to-trade (the TradeExecuted of a crossing order seen on exchange.trades). Afterwards the
- * ledger's conservation check and the block chain are checked.
+ * The end-to-end load generator, in its own JVM, against a fleet already running in another (FleetMain, started
+ * by scripts/bench). Signed limit orders from many accounts through the gateway's REST endpoint at a constant
+ * rate; every order is built and signed before the run with its intended send time as its timestamp, so the
+ * generator spends its CPU on sending. Latency is measured from each order's intended send time (HdrHistogram),
+ * so queueing is never hidden (no coordinated omission): order-to-ack (HTTP 202, the order is in the log) and
+ * order-to-trade (the TradeExecuted of a crossing order on exchange.trades). Afterwards the ledger's conservation
+ * check. CPU seconds of the generator and of the fleet come from /proc/[pid]/stat.
  *
- * <pre>E2eBenchmark [ordersPerSecond] [seconds] [accounts]</pre>
+ * <pre>E2eBenchmark fleetPid rest  [ordersPerSecond] [seconds] [accounts]
+ * E2eBenchmark fleetPid step  [firstRate] [stepSeconds] [accounts] [p99LimitMs]</pre>
  */
 public final class E2eBenchmark {
-    record Trader(long id, KeyPair keys) {}
+    static final String BASE = "http://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1";
+    static final String LEDGER = "http://127.0.0.1:" + FleetMain.PORTS.ledger();
+    static final String KAFKA = "127.0.0.1:" + FleetMain.PORTS.kafka();
+
+    record Trader(long id, byte[] secretKey) {}
+
+    record Signed(long intendedNanos, HttpRequest request) {}
+
+    record Result(int offered, long acked, long failed, double ackRate, Histogram ack, Histogram trade, double generatorCpuS,
+                  double fleetCpuS, double wallS) {
+        double p(Histogram h, double pct) {
+            return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(pct) / 1e6;
+        }
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
-        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int accounts = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        var data = Files.createTempDirectory("zkclob-e2e-bench");
-        Launcher.Ports ports = new Launcher.Ports(35432, 39092, 38080, 38082, 38083, 38084, 38085, 38086);
-        try (Launcher fleet = new Launcher(data, ports)) {
-            fleet.start();
-            run(fleet, "http://127.0.0.1:" + ports.gateway() + "/api/v1", rate, seconds, accounts);
+        long fleetPid = Long.parseLong(args[0]);
+        if (args.length > 1 && Character.isDigit(args[1].charAt(0))) { // the old form: rate seconds accounts
+            String[] shifted = new String[args.length + 1];
+            shifted[0] = args[0];
+            shifted[1] = "rest";
+            System.arraycopy(args, 1, shifted, 2, args.length - 1);
+            args = shifted;
         }
+        String mode = args.length > 1 ? args[1] : "rest";
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        int accounts = args.length > 4 ? Integer.parseInt(args[4]) : 500;
+        double p99LimitMs = args.length > 5 ? Double.parseDouble(args[5]) : 50;
+        List<Trader> traders = setUp(accounts);
+        double idle0 = cpuSeconds(fleetPid);
+        Thread.sleep(5_000);
+        System.out.printf("offered 0 orders/s for 5 s: fleet cpu %.1f s (%.0f %% of 2 cores, idle)%n", cpuSeconds(fleetPid) - idle0,
+                100 * (cpuSeconds(fleetPid) - idle0) / 5 / 2);
+        Watcher watcher = new Watcher();
+        Thread.ofPlatform().daemon().start(watcher);
+        // Warm-up (not counted): the fleet's JIT compiles the order path (about 9 s of compiler CPU) and pools fill.
+        Result warm = run(traders, Math.min(rate, 500), 15, fleetPid, watcher, 0);
+        System.out.printf("warm-up: %d orders/s for 15 s, ack p99 %.1f ms, fleet cpu %.1f s%n", warm.offered(), warm.p(warm.ack(), 99),
+                warm.fleetCpuS());
+        if (mode.equals("step")) {
+            int held = 0;
+            boolean holding = true; // every step so far held
+            for (int r = rate; ; r = r < 1_000 ? r * 2 : r + 1_000) {
+                Thread.sleep(2_000);
+                Result res = run(traders, r, seconds, fleetPid, watcher, r);
+                print("rest", res);
+                boolean holds = res.ackRate() >= 0.98 * r && res.failed() == 0 && res.p(res.ack(), 99) <= p99LimitMs;
+                if (holds && holding) held = r;
+                holding &= holds;
+                // Past the limit, go on while the fleet keeps up (to show the curve), until it saturates or queues.
+                boolean saturated = res.ackRate() < 0.95 * r || res.p(res.ack(), 99) > 1_000;
+                if (saturated || r >= 8_000) break;
+            }
+            System.out.printf("e2e step (rest): highest rate that held ack p99 <= %.0f ms for %d s: %d orders/s%n", p99LimitMs, seconds, held);
+        } else {
+            Thread.sleep(2_000);
+            print("rest", run(traders, rate, seconds, fleetPid, watcher, 1));
+        }
+        System.out.printf("e2e conservation: %s%n", conservation());
         System.exit(0);
     }
 
-    static void run(Launcher fleet, String base, int rate, int seconds, int accounts) throws Exception {
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+    static void print(String mode, Result r) throws Exception {
+        System.out.printf("offered %d orders/s for %.0f s: %d acknowledged, %d refused or failed; cpu: generator %.1f s, fleet %.1f s"
+                        + " (%.0f %% of 2 cores)%n", r.offered(), r.wallS(), r.acked(), r.failed(), r.generatorCpuS(), r.fleetCpuS(),
+                100 * r.fleetCpuS() / r.wallS() / 2);
+        System.out.printf("e2e mode: %s  orders/s: %d  ack p50: %.1f ms  p99: %.1f ms  p99.9: %.1f ms  trade p99: %.1f ms  conservation: %s%n",
+                mode, Math.round(r.ackRate()), r.p(r.ack(), 50), r.p(r.ack(), 99), r.p(r.ack(), 99.9), r.p(r.trade(), 99), conservation());
+    }
+
+    /** Registers the accounts and funds them; waits until the ledger shows the last deposit. */
+    static List<Trader> setUp(int accounts) throws Exception {
+        SecureRandom random = new SecureRandom();
         List<Trader> traders = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
-            KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            byte[] x509 = k.getPublic().getEncoded();
-            String pub = Base64.getEncoder().encodeToString(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
-            JsonNode r = MessageJson.MAPPER.readTree(http.send(post(base + "/accounts", "{\"publicKey\":\"" + pub + "\"}", null), 
-                    HttpResponse.BodyHandlers.ofString()).body());
-            Trader t = new Trader(r.get("accountId").asLong(), k);
+            byte[] sk = new byte[32];
+            Ed25519.generatePrivateKey(random, sk);
+            byte[] pk = new byte[32];
+            Ed25519.generatePublicKey(sk, 0, pk, 0);
+            JsonNode r = MessageJson.MAPPER.readTree(HTTP.send(post(BASE + "/accounts", "{\"publicKey\":\""
+                    + Base64.getEncoder().encodeToString(pk) + "\"}", Map.of()), HttpResponse.BodyHandlers.ofString()).body());
+            Trader t = new Trader(r.get("accountId").asLong(), sk);
             traders.add(t);
             for (String asset : List.of("USDT:10000000", "ETH:10000")) {
                 String[] a = asset.split(":");
-                http.send(post(base + "/admin/deposits", "{\"accountId\":" + t.id() + ",\"asset\":\"" + a[0] + "\",\"amount\":\""
+                HTTP.send(post(BASE + "/admin/deposits", "{\"accountId\":" + t.id() + ",\"asset\":\"" + a[0] + "\",\"amount\":\""
                         + a[1] + "\",\"externalId\":" + (t.id() * 10 + a[0].length()) + "}", Map.of("X-Operator-Key", "dev-operator-key")),
                         HttpResponse.BodyHandlers.ofString());
             }
         }
-        Thread.sleep(3_000); // deposits applied
+        long last = traders.get(traders.size() - 1).id();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/accounts/" + last + "/balances")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"assetId\":1")) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("deposits not applied within 60 s");
+            Thread.sleep(200);
+        }
+        Thread.sleep(1_000); // the gateway's funds view follows the same log
+        return traders;
+    }
 
-        Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
-        Histogram trade = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
-        Map<Long, Long> intendedByOrder = new ConcurrentHashMap<>();
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicLong trades = new AtomicLong();
-        Thread tradeWatcher = Thread.ofPlatform().start(() -> watchTrades(fleet.kafkaBootstrap(), intendedByOrder, trade, trades));
-
-        SplittableRandom rnd = new SplittableRandom(7);
-        long total = (long) rate * seconds;
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+    /** One constant-rate run: pre-sign, then send on schedule, each response recorded against its intended time. */
+    static Result run(List<Trader> traders, int rate, int seconds, long fleetPid, Watcher watcher, long seed) throws Exception {
+        int total = rate * seconds;
         long intervalNanos = 1_000_000_000L / rate;
-        var sender = Executors.newVirtualThreadPerTaskExecutor();
-        for (long i = 0; i < total; i++) {
-            long intended = start + i * intervalNanos;
-            long sleep = intended - System.nanoTime();
-            if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+        // Orders carry their intended send time as X-Timestamp: sign them all first, then start the clock.
+        long signNanosEstimate = (long) total * 60_000;
+        long startWallMs = System.currentTimeMillis() + 1_000 + signNanosEstimate / 1_000_000;
+        long startNanos = System.nanoTime() + (startWallMs - System.currentTimeMillis()) * 1_000_000;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Signed> orders = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
             Trader t = traders.get(rnd.nextInt(traders.size()));
             boolean buy = rnd.nextBoolean();
             int ticks = 300_000 + (buy ? 1 : -1) * (rnd.nextInt(40) - 30); // about a quarter cross
             String body = "{\"market\":\"ETH-USDT\",\"side\":\"" + (buy ? "BUY" : "SELL") + "\",\"type\":\"LIMIT\",\"price\":\""
                     + (ticks / 100) + "." + String.format("%02d", ticks % 100) + "\",\"qty\":\"0.0" + (1 + rnd.nextInt(9)) + "\"}";
-            HttpRequest req = signed(base, t, body);
-            sender.submit(() -> {
-                try {
-                    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                    long now = System.nanoTime();
-                    ack.recordValue(now - intended);
-                    if (r.statusCode() == 202) {
-                        ok.incrementAndGet();
-                        intendedByOrder.put(MessageJson.MAPPER.readTree(r.body()).get("orderId").asLong(), intended);
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                } catch (Exception e) {
+            long intended = startNanos + i * intervalNanos;
+            orders.add(new Signed(intended, signed(t, body, startWallMs + i * intervalNanos / 1_000_000)));
+        }
+        if (System.nanoTime() > startNanos) throw new IllegalStateException("signing took longer than estimated; lower the rate");
+
+        Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+        Histogram trade = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+        watcher.reset(trade);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicLong lastAckNanos = new AtomicLong();
+        Map<String, Integer> refusals = new ConcurrentHashMap<>();
+        while (System.nanoTime() < startNanos) Thread.sleep(1);
+        double cpuGen0 = cpuSeconds(ProcessHandle.current().pid());
+        double cpuFleet0 = cpuSeconds(fleetPid);
+        for (Signed o : orders) {
+            long sleep = o.intendedNanos() - System.nanoTime();
+            if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+            HTTP.sendAsync(o.request(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                long now = System.nanoTime();
+                ack.recordValue(Math.max(0, now - o.intendedNanos()));
+                lastAckNanos.accumulateAndGet(now, Math::max);
+                if (e == null && r.statusCode() == 202) {
+                    ok.incrementAndGet();
+                    watcher.expect(MessageJson.MAPPER.readTree(r.body()).get("orderId").asLong(), o.intendedNanos());
+                } else {
                     failed.incrementAndGet();
+                    refusals.merge(e != null ? e.getClass().getSimpleName() : r.statusCode() + " " + code(r.body()), 1, Integer::sum);
                 }
-                return null;
             });
         }
-        sender.shutdown();
-        sender.awaitTermination(5, TimeUnit.MINUTES);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(5_000); // let trades drain
-        tradeWatcher.interrupt();
-        JsonNode conservation = MessageJson.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(
-                base.replace(":" + fleet.ports().gateway() + "/api/v1", ":" + fleet.ports().ledger()) + "/internal/ledger/conservation")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        JsonNode latest = MessageJson.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/blocks/latest")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        System.out.printf("offered %d orders/s for %d s: %d acknowledged, %d refused or failed, %d trades seen, latest block %d%n",
-                rate, seconds, ok.get(), failed.get(), trades.get(), latest.path("height").asLong());
-        System.out.printf("e2e orders/s: %d  ack p50: %.1f ms  p99: %.1f ms  p99.9: %.1f ms  trade p99: %.1f ms  conservation: %s%n",
-                Math.round(ok.get() / elapsed), ack.getValueAtPercentile(50) / 1e6, ack.getValueAtPercentile(99) / 1e6,
-                ack.getValueAtPercentile(99.9) / 1e6, trade.getValueAtPercentile(99) / 1e6,
-                conservation.path("ok").asBoolean() ? "ok" : "BROKEN");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ok.get() + failed.get() < total && System.nanoTime() < deadline) Thread.sleep(10);
+        double wall = (Math.max(lastAckNanos.get(), orders.get(orders.size() - 1).intendedNanos()) - startNanos) / 1e9;
+        double cpuGen = cpuSeconds(ProcessHandle.current().pid()) - cpuGen0;
+        double cpuFleet = cpuSeconds(fleetPid) - cpuFleet0;
+        if (!refusals.isEmpty()) System.out.println("offered " + rate + " orders/s: refused or failed by cause " + refusals);
+        Thread.sleep(2_000); // trades of the last orders
+        return new Result(rate, ok.get(), total - ok.get(), ok.get() / wall, ack, trade, cpuGen,
+                cpuFleet, wall);
     }
 
-    static void watchTrades(String bootstrap, Map<Long, Long> intendedByOrder, Histogram trade, AtomicLong trades) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(Topics.TRADES));
-            while (!Thread.currentThread().isInterrupted()) {
-                for (var r : c.poll(Duration.ofMillis(100))) {
-                    long now = System.nanoTime();
-                    long taker = MessageJson.MAPPER.readTree(r.value()).get("takerOrderId").asLong();
-                    Long intended = intendedByOrder.get(taker);
-                    trades.incrementAndGet();
-                    if (intended != null) trade.recordValue(Math.max(0, now - intended));
+    static String code(String problem) {
+        int i = problem.indexOf("\"code\":\"");
+        return i < 0 ? "" : problem.substring(i + 8, problem.indexOf('"', i + 8));
+    }
+
+    /** utime + stime of a process, in seconds (fields 14 and 15 of /proc/[pid]/stat, in clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    static String conservation() throws Exception {
+        JsonNode c = MessageJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/conservation")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        return c.path("ok").asBoolean() ? "ok" : "BROKEN";
+    }
+
+    /** Order-to-trade latency: the taker's TradeExecuted on exchange.trades. */
+    static final class Watcher implements Runnable {
+        private final Map<Long, Long> intendedByOrder = new ConcurrentHashMap<>();
+        private volatile Histogram trade;
+
+        void reset(Histogram h) {
+            intendedByOrder.clear();
+            trade = h;
+        }
+
+        void expect(long orderId, long intendedNanos) {
+            intendedByOrder.put(orderId, intendedNanos);
+        }
+
+        @Override
+        public void run() {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime());
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+                c.subscribe(List.of(Topics.TRADES));
+                while (true) {
+                    for (var r : c.poll(Duration.ofMillis(100))) {
+                        long now = System.nanoTime();
+                        Long intended = intendedByOrder.remove(MessageJson.MAPPER.readTree(r.value()).get("takerOrderId").asLong());
+                        Histogram h = trade;
+                        if (intended != null && h != null) h.recordValue(Math.max(0, now - intended));
+                    }
                 }
             }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-            // done
         }
     }
 
     static HttpRequest post(String url, String body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (headers != null) headers.forEach(b::header);
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
         return b.build();
     }
 
-    static HttpRequest signed(String base, Trader t, String body) throws Exception {
-        long ts = System.currentTimeMillis();
-        Signature s = Signature.getInstance("Ed25519");
-        s.initSign(t.keys().getPrivate());
-        s.update((ts + "\nPOST\n/api/v1/orders\n" + body).getBytes(StandardCharsets.UTF_8));
-        return post(base + "/orders", body, Map.of("X-Account-Id", String.valueOf(t.id()), "X-Timestamp", String.valueOf(ts),
-                "X-Signature", Base64.getEncoder().encodeToString(s.sign())));
+    static HttpRequest signed(Trader t, String body, long timestampMs) {
+        byte[] message = (timestampMs + "\nPOST\n/api/v1/orders\n" + body).getBytes(StandardCharsets.UTF_8);
+        byte[] signature = new byte[64];
+        Ed25519.sign(t.secretKey(), 0, message, 0, message.length, signature, 0);
+        return post(BASE + "/orders", body, Map.of("X-Account-Id", String.valueOf(t.id()), "X-Timestamp", String.valueOf(timestampMs),
+                "X-Signature", Base64.getEncoder().encodeToString(signature)));
     }
 }
