@@ -202,6 +202,8 @@ pub struct Account {
     pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
     /// Changed since the last root (its id is then in `State::dirty_accounts`).
     pub dirty: bool,
+    /// Open orders in every market (committed in the leaf): a guest knows only those in its witness's levels.
+    pub open_count: i32,
 }
 
 impl Account {
@@ -217,7 +219,7 @@ impl Account {
             return Z;
         }
         let mut e = Enc::new();
-        e.u8(0x10).u64(account_id).u32(nz.len() as i32);
+        e.u8(0x10).u64(account_id).u32(self.open_count).u32(nz.len() as i32);
         for (a, b) in nz {
             e.u32(*a).u64(b.0).u64(b.1);
         }
@@ -674,7 +676,7 @@ impl State {
             return Some(RejectCode::DUPLICATE_CLIENT_ORDER_ID);
         }
         let may_rest = limit && (tif == TimeInForce::GTC || tif == TimeInForce::POST_ONLY);
-        if may_rest && existing.is_some_and(|a| a.open_orders.len() as i32 >= MAX_OPEN_ORDERS) {
+        if may_rest && existing.is_some_and(|a| a.open_count >= MAX_OPEN_ORDERS) {
             return Some(RejectCode::TOO_MANY_OPEN_ORDERS);
         }
         let available = existing.map_or(0, |a| a.avail(hold_asset));
@@ -757,6 +759,7 @@ impl State {
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
             a.open_orders.insert(seq, market_id);
+            a.open_count += 1;
             if client_order_id != 0 {
                 a.client_ids.insert(client_order_id, seq);
             }
@@ -894,6 +897,7 @@ impl State {
             self.order_index.remove(&maker.order_id);
             let a = self.account(maker.account_id);
             a.open_orders.remove(&maker.order_id);
+            a.open_count -= 1;
             if maker.client_order_id != 0 {
                 a.client_ids.remove(&maker.client_order_id);
             }
@@ -913,6 +917,7 @@ impl State {
         let lot_size = m.lot_size;
         let a = self.account(o.account_id);
         a.open_orders.remove(&order_id);
+        a.open_count -= 1;
         if o.client_order_id != 0 {
             a.client_ids.remove(&o.client_order_id);
         }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{Account, Asset, Market, Order, State};
+use crate::engine::{Account, Asset, Market, Order, State, MAX_OPEN_ORDERS};
 use crate::smt::{MultiProof, Tree, Z};
 use crate::types::*;
 
@@ -288,7 +288,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for _ in 0..n {
         let id = r.i64();
-        let mut a = Account::default();
+        let mut a = Account { open_count: r.count(MAX_OPEN_ORDERS as usize) as i32, ..Default::default() };
         for _ in 0..r.count(256) {
             let asset = r.i32();
             a.balances.insert(asset, (r.i64(), r.i64()));
@@ -299,6 +299,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                 a.client_ids.insert(*coid, *oid);
             }
         }
+        assert!(a.open_orders.len() as i32 <= a.open_count, "account {id}: more orders in the witness than it has open");
         keys.push(id as u64);
         leaves.push(a.leaf(id));
         st.accounts.insert(id, a);

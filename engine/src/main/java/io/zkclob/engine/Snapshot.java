@@ -170,11 +170,16 @@ public final class Snapshot {
                     a.locked[s.slot] = in.readLong();
                 }
                 ex.accounts.put(a.accountId, a);
-                ex.accountTree.put(a.accountId, StateHasher.accountLeaf(ex, a));
             }
             // Account order lists are rebuilt in orderId order, as placement would have built them.
             allOrders.sort((x, y) -> Long.compare(x.orderId, y.orderId));
             for (Order o : allOrders) ex.accounts.get(o.accountId).link(o);
+            // Leaves only now: they commit each account's open-order count. One batched update shares the
+            // tree's upper paths (a million accounts rehash about two million nodes, not thirty-two million).
+            long[] ids = ex.accounts.keysSorted();
+            byte[][] leaves = new byte[ids.length][];
+            for (int i = 0; i < ids.length; i++) leaves[i] = StateHasher.accountLeaf(ex, ex.accounts.get(ids[i]));
+            ex.accountTree.putMany(ids, leaves);
             int deposits = in.readInt();
             for (int i = 0; i < deposits; i++) {
                 long key = in.readLong();

@@ -19,7 +19,11 @@ public final class StateHasher {
 
     private StateHasher() {}
 
-    /** Zero when the account holds nothing: an empty account is indistinguishable from an absent one. */
+    /**
+     * Zero when the account holds nothing: an empty account is indistinguishable from an absent one (an open
+     * order always holds something). The open-order count is committed so that a prover given only some of
+     * the account's orders can still apply the open-order limit.
+     */
     static byte[] accountLeaf(Exchange ex, Account a) {
         Enc e = new Enc(64);
         int n = 0;
@@ -27,7 +31,7 @@ public final class StateHasher {
             if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) n++;
         }
         if (n == 0) return Sha256.ZERO;
-        e.u8(ACCOUNT_LEAF).u64(a.accountId).u32(n);
+        e.u8(ACCOUNT_LEAF).u64(a.accountId).u32(a.openOrders).u32(n);
         for (Asset s : ex.assets.values()) {
             if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) {
                 e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));

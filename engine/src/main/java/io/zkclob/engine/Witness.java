@@ -77,23 +77,18 @@ public final class Witness {
             if (e instanceof TradeExecuted t) addAccount(accounts, t.makerAccountId());
             if (e instanceof OrderCanceled x) addAccount(accounts, x.accountId());
         }
-        // The guest knows an account's open orders only in the levels it is given. Two checks read all of them:
-        // a client order id already open (give the levels of open orders carrying an id the range reuses),
-        // and the open-order limit (give every level of an account the range could bring to the limit).
+        // The guest knows an account's open orders only in the levels it is given (their count is in the
+        // account leaf). A client order id already open is checked against them: give the levels of open
+        // orders carrying an id the range reuses.
         for (long id : accounts) {
             Account a = preState.accounts.get(id);
             if (a == null) continue;
             TreeSet<Long> clientIds = new TreeSet<>();
-            int places = 0;
             for (Command c : commands) {
-                if (c instanceof PlaceOrder p && p.accountId() == id) {
-                    places++;
-                    if (p.clientOrderId() != 0) clientIds.add(p.clientOrderId());
-                }
+                if (c instanceof PlaceOrder p && p.accountId() == id && p.clientOrderId() != 0) clientIds.add(p.clientOrderId());
             }
-            boolean nearLimit = a.openOrders + places >= Exchange.MAX_OPEN_ORDERS_PER_ACCOUNT;
             for (Order o = a.ordersHead; o != null; o = o.acctNext) {
-                if (nearLimit || clientIds.contains(o.clientOrderId)) {
+                if (clientIds.contains(o.clientOrderId)) {
                     levels.add(new Exchange.LevelKey(o.marketId, o.side, o.priceTicks));
                 }
             }
@@ -145,7 +140,7 @@ public final class Witness {
                     if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) nonZero.add(s);
                 }
             }
-            e.u64(id).u32(nonZero.size());
+            e.u64(id).u32(a == null ? 0 : a.openOrders).u32(nonZero.size());
             for (Asset s : nonZero) e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
         }
         multiproof(e, preState.accountTree, accounts);
