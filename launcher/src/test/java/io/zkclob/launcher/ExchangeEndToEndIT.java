@@ -148,6 +148,25 @@ class ExchangeEndToEndIT {
         fail("timed out waiting for " + what);
     }
 
+    /** The first event on exchange.events that matches, read from the start of the log (at most 60 s). */
+    @SuppressWarnings("unchecked")
+    static <E extends Event> E awaitEvent(String what, java.util.function.Predicate<Event> match) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (KafkaConsumer<String, String> c = consumer()) {
+            TopicPartition ev = new TopicPartition(Topics.EVENTS, 0);
+            c.assign(List.of(ev));
+            c.seekToBeginning(List.of(ev));
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    Event e = MessageJson.readEvent(r.value());
+                    if (match.test(e)) return (E) e;
+                }
+            }
+        }
+        fail("timed out waiting for " + what);
+        return null;
+    }
+
     static boolean balanceIs(Trader t, String asset, String available, String locked) {
         try {
             String[] b = balances(t).get(asset);
@@ -223,7 +242,10 @@ class ExchangeEndToEndIT {
         assertEquals(202, otherCancel.status(), "sequenced; the engine refuses it (NOT_ORDER_OWNER)");
         Response peek = send("GET", "/orders/" + id, null, bob, null);
         assertEquals(404, peek.status(), "another account's order reads as not found");
-        Thread.sleep(300);
+        // Wait for the engine's verdict itself (not a pause): the refusal, with its reason, is in the event log.
+        Event.CancelRejected refused = awaitEvent("the engine's refusal of bob's cancel",
+                e -> e instanceof Event.CancelRejected r && r.orderId() == id && r.accountId() == bob.accountId);
+        assertEquals(io.zkclob.contracts.RejectCode.NOT_ORDER_OWNER, refused.code());
         assertEquals("OPEN", orderStatus(alice, id).get("status").asString());
         assertEquals(202, send("DELETE", "/orders/" + id, null, alice, null).status());
         await("release", () -> balanceIs(alice, "USDT", "8497", "0"));
