@@ -146,7 +146,54 @@ class TradingApi {
     @PostMapping("/orders")
     CompletableFuture<ResponseEntity<Map<String, Object>>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
-        OrderRequest r = parse(body, OrderRequest.class);
+        return submit(accountId, parse(body, OrderRequest.class));
+    }
+
+    record BatchRequest(List<OrderRequest> orders) {}
+
+    static final int MAX_BATCH_ORDERS = 50;
+
+    @Operation(summary = "Place up to 50 orders under one signature; each is answered with its own result, in order")
+    @PostMapping("/orders/batch")
+    CompletableFuture<Map<String, Object>> placeBatch(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+        long accountId = auth(req, body);
+        BatchRequest batch = parse(body, BatchRequest.class);
+        if (batch.orders() == null || batch.orders().isEmpty() || batch.orders().size() > MAX_BATCH_ORDERS) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "orders: 1 to " + MAX_BATCH_ORDERS + " orders");
+        }
+        // Not all-or-nothing: each order is checked, reserved and appended on its own (the appends share the
+        // producer's batches), and its result is what a single POST /orders would have answered.
+        List<CompletableFuture<Map<String, Object>>> results = new java.util.ArrayList<>();
+        for (OrderRequest r : batch.orders()) {
+            CompletableFuture<ResponseEntity<Map<String, Object>>> one;
+            try {
+                if (r == null) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "an order is null");
+                one = submit(accountId, r);
+            } catch (ApiException e) {
+                one = CompletableFuture.failedFuture(e);
+            }
+            results.add(one.handle((ok, error) -> error == null ? withStatusCode(ok) : refusal(CommandLog.cause(error))));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> Map.of("results", results.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private static Map<String, Object> withStatusCode(ResponseEntity<Map<String, Object>> answer) {
+        Map<String, Object> out = new LinkedHashMap<>(answer.getBody());
+        out.put("httpStatus", answer.getStatusCode().value());
+        return out;
+    }
+
+    private static Map<String, Object> refusal(ApiException e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("httpStatus", e.status().value());
+        out.put("code", e.code());
+        out.put("detail", e.getMessage());
+        return out;
+    }
+
+    /** One order of an authenticated account: checked, funds reserved, appended; completes with its answer. */
+    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(long accountId, OrderRequest r) {
         Checked checked = validate(accountId, r);
         PlaceOrder cmd = checked.command();
         long clientOrderId = cmd.clientOrderId();

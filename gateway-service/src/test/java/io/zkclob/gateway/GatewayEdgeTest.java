@@ -224,4 +224,32 @@ class GatewayEdgeTest {
         refused(422, "INSUFFICIENT_FUNDS", gateway.perform(json(post("/api/v1/orders"), thirty).header("X-Account-Id", "2")).andReturn().getResponse());
         assertEquals(3, producer.history().size(), "only the covered order reached the log");
     }
+
+    /** A batch under one signature: each order answered with its own result, in order; refused ones never reach the log. */
+    @Test
+    void aBatchAnswersEachOrderWithItsOwnResult() throws Exception {
+        FundsView funds = new FundsView(() -> 2);
+        funds.apply(List.of(new EventFeed.Indexed(0, 0, new Event.MarketAdded(0, 1, "ETH-USDT", 1, 2, 10_000, 100_000, 10_000_000, 1_000, 2_000)),
+                new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1))), 2); // 50 USDT
+        for (int i = 0; i < 2; i++) producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "x", "the commands at seq 0 and 1"));
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds))
+                .setControllerAdvice(new ProblemHandler()).build();
+        String thirty = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
+        String badTick = thirty.replace("\"3000\"", "\"3000.001\"");
+        MvcResult started = gateway.perform(json(post("/api/v1/orders/batch"), "{\"orders\":[" + thirty + "," + badTick + "," + thirty + "]}")
+                .header("X-Account-Id", "1")).andReturn();
+        MockHttpServletResponse r = gateway.perform(asyncDispatch(started)).andReturn().getResponse();
+        assertEquals(200, r.getStatus(), r.getContentAsString());
+        var results = io.zkclob.contracts.json.MessageJson.MAPPER.readTree(r.getContentAsString()).get("results");
+        assertEquals(3, results.size());
+        assertEquals(202, results.get(0).get("httpStatus").asInt());
+        assertEquals(2, results.get(0).get("orderId").asLong());
+        assertEquals("INVALID_TICK", results.get(1).get("code").asString());
+        assertEquals("INSUFFICIENT_FUNDS", results.get(2).get("code").asString(), "the first order's reservation counts");
+        assertEquals(3, producer.history().size(), "only the first order reached the log");
+
+        String tooMany = "{\"orders\":[" + String.join(",", java.util.Collections.nCopies(TradingApi.MAX_BATCH_ORDERS + 1, thirty)) + "]}";
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders/batch"), tooMany).header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders/batch"), "{\"orders\":[]}").header("X-Account-Id", "1")));
+    }
 }
