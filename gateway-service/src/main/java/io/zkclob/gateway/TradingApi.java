@@ -351,10 +351,13 @@ class TradingApi {
         Map<String, Object> v = new LinkedHashMap<>(o);
         if (m != null) {
             v.put("market", m.symbol());
+            // A rejected order whose command could not be read back has no price or quantities (null, never 0).
             for (String f : List.of("price", "filledQuote", "quoteQty", "feesPaid")) {
-                v.put(f, Units.format(((Number) o.get(f)).longValue(), m.quoteScale()));
+                v.put(f, o.get(f) instanceof Number n ? Units.format(n.longValue(), m.quoteScale()) : null);
             }
-            for (String f : List.of("qty", "filledQty")) v.put(f, Units.format(((Number) o.get(f)).longValue(), m.baseScale()));
+            for (String f : List.of("qty", "filledQty")) {
+                v.put(f, o.get(f) instanceof Number n ? Units.format(n.longValue(), m.baseScale()) : null);
+            }
         }
         return v;
     }
