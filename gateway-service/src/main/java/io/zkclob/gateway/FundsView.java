@@ -125,13 +125,11 @@ final class FundsView implements EventFeed.Projection {
 
     /**
      * Sets {@code amount} aside when the view covers it, with the same test the gateway always made
-     * (nothing available, or less than the hold: INSUFFICIENT_FUNDS).
+     * (nothing available, or less than the hold: INSUFFICIENT_FUNDS, with {@code refusal} as the detail).
      */
-    synchronized Reservation reserve(long accountId, int assetId, long amount, String asset) {
+    synchronized Reservation reserve(long accountId, int assetId, long amount, String refusal) {
         long free = available(accountId, assetId);
-        if (free <= 0 || free < amount) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "INSUFFICIENT_FUNDS", "available " + asset + " does not cover the hold");
-        }
+        if (free <= 0 || free < amount) throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "INSUFFICIENT_FUNDS", refusal);
         Reservation r = new Reservation(new Key(accountId, assetId), amount);
         reserved.merge(r.key, amount, Long::sum);
         return r;

@@ -197,7 +197,8 @@ class TradingApi {
         Checked checked = validate(accountId, r);
         PlaceOrder cmd = checked.command();
         long clientOrderId = cmd.clientOrderId();
-        FundsView.Reservation held = reserveFunds(accountId, checked.holdAssetId(), checked.hold(), checked.holdAsset());
+        FundsView.Reservation held = reserveFunds(accountId, checked.holdAssetId(), checked.hold(),
+                "available " + checked.holdAsset() + " does not cover the hold");
         CompletableFuture<Long> appended;
         try {
             if (clientOrderId != 0) {
@@ -245,10 +246,10 @@ class TradingApi {
      * HTTP call per request, as before, and no reservation): a restarted gateway serves at once rather than
      * answering 503 for the replay's duration; the engine re-checks either way. Returns null in that case.
      */
-    FundsView.Reservation reserveFunds(long accountId, int assetId, long amount, String asset) {
-        if (funds.caughtUp()) return funds.reserve(accountId, assetId, amount, asset);
+    FundsView.Reservation reserveFunds(long accountId, int assetId, long amount, String refusal) {
+        if (funds.caughtUp()) return funds.reserve(accountId, assetId, amount, refusal);
         long available = backends.available(accountId, assetId);
-        if (available <= 0 || available < amount) throw reject("INSUFFICIENT_FUNDS", "available " + asset + " does not cover the hold");
+        if (available <= 0 || available < amount) throw reject("INSUFFICIENT_FUNDS", refusal);
         return null;
     }
 
@@ -412,7 +413,8 @@ class TradingApi {
         int assetId = ((Number) asset.get("assetId")).intValue();
         long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
         if (amount <= 0) throw reject("INVALID_AMOUNT", "amount must be positive");
-        FundsView.Reservation held = reserveFunds(accountId, assetId, amount, r.asset());
+        FundsView.Reservation held = reserveFunds(accountId, assetId, amount,
+                "available " + r.asset() + " is less than " + r.amount());
         long seq;
         try {
             seq = log.append(String.valueOf(accountId), new Withdraw(Command.UNSEQUENCED, 0, accountId, assetId, amount));
