@@ -99,7 +99,7 @@ impl Market {
             Side::SELL => &self.asks,
         }
     }
-    fn side_mut(&mut self, s: Side) -> &mut BTreeMap<Key, Order> {
+    pub(crate) fn side_mut(&mut self, s: Side) -> &mut BTreeMap<Key, Order> {
         match s {
             Side::BUY => &mut self.bids,
             Side::SELL => &mut self.asks,
@@ -111,15 +111,6 @@ impl Market {
             Side::SELL => (price_ticks, order_id),
         }
     }
-    /// For the witness loader, which fills the books of known levels.
-    pub fn side_mut_pub(&mut self, s: Side) -> &mut BTreeMap<Key, Order> {
-        self.side_mut(s)
-    }
-
-    pub fn level_leaf_pub(&self, side: Side, price_ticks: i64) -> [u8; 32] {
-        self.level_leaf(side, price_ticks)
-    }
-
     fn touch(&mut self, side: Side, price_ticks: i64) {
         self.dirty_levels.insert((side.code(), price_ticks));
     }
@@ -144,7 +135,7 @@ impl Market {
         assert!(ok, "market {}: the witness lacks a level of side {:?} the order could reach", self.market_id, side);
     }
 
-    fn level_leaf(&self, side: Side, price_ticks: i64) -> [u8; 32] {
+    pub(crate) fn level_leaf(&self, side: Side, price_ticks: i64) -> [u8; 32] {
         let k = match side {
             Side::BUY => -price_ticks,
             Side::SELL => price_ticks,

@@ -1,6 +1,6 @@
-//! Sparse Merkle tree (docs/engine-spec.md §6). Holds only the nodes it knows: natively every node of the
-//! tree; inside the guest the paths of the keys a block touches plus their siblings from the witness. An
-//! absent node is the empty hash Z, so a full tree and a witness-built partial tree compute the same root.
+//! Sparse Merkle trees (docs/engine-spec.md §6): `Smt` holds every node (native replays of the vectors);
+//! `MultiProof` holds the paths of the keys a witness proves (the guest). An absent node is the empty hash Z,
+//! so both compute the same root.
 
 use std::collections::BTreeMap;
 
@@ -31,13 +31,6 @@ pub struct Smt {
 impl Smt {
     pub fn new(depth: u32) -> Self {
         Smt { depth, nodes: BTreeMap::new() }
-    }
-
-    /// A tree known only by its root (nothing under it may be read or changed).
-    pub fn with_root(depth: u32, root: [u8; 32]) -> Self {
-        let mut t = Smt::new(depth);
-        t.set(depth, 0, root);
-        t
     }
 
     fn get(&self, h: u32, i: u64) -> [u8; 32] {
@@ -71,20 +64,6 @@ impl Smt {
         }
     }
 
-    pub fn siblings(&self, key: u64) -> Vec<[u8; 32]> {
-        (0..self.depth).map(|h| self.get(h, index(key, h) ^ 1)).collect()
-    }
-
-    /// The root implied by `leaf` at `key` with these siblings (a Merkle proof check).
-    pub fn root_from(depth: u32, key: u64, leaf: [u8; 32], siblings: &[[u8; 32]]) -> [u8; 32] {
-        let mut cur = leaf;
-        for h in 0..depth {
-            let sib = &siblings[h as usize];
-            cur = if index(key, h) & 1 == 0 { node(&cur, sib) } else { node(sib, &cur) };
-        }
-        cur
-    }
-
     /// Sets many leaves, then rehashes each changed internal node once, level by level. Keys that share
     /// upper paths (account ids are dense) share the work: far fewer hashes than one `put` per key.
     pub fn put_many(&mut self, leaves: &[(u64, [u8; 32])]) {
@@ -104,32 +83,6 @@ impl Smt {
                 self.set(h + 1, *p, v);
             }
             dirty = parents;
-        }
-    }
-
-    /// Adds a leaf with its Merkle proof to a partial tree, checking it against `trusted_root`. Nodes already
-    /// in the tree were authenticated by earlier proofs, so the climb stops at the first one it meets (which
-    /// must then be equal): proofs of nearby keys cost only their distinct lower levels.
-    pub fn insert_proven(&mut self, key: u64, leaf: [u8; 32], siblings: &[[u8; 32]], trusted_root: &[u8; 32]) {
-        let mut cur = leaf;
-        let mut pending: Vec<(u32, u64, [u8; 32])> = vec![(0, key, leaf)];
-        for h in 0..self.depth {
-            let i = index(key, h);
-            let sib = siblings[h as usize];
-            pending.push((h, i ^ 1, sib));
-            cur = if i & 1 == 0 { node(&cur, &sib) } else { node(&sib, &cur) };
-            let parent = index(key, h + 1);
-            if let Some(known) = self.nodes.get(&(h + 1, parent)) {
-                assert_eq!(known, &cur, "proof for key {key} disagrees with an authenticated node");
-                break;
-            }
-            if h + 1 == self.depth {
-                assert_eq!(&cur, trusted_root, "proof for key {key} does not reach the trusted root");
-            }
-            pending.push((h + 1, parent, cur));
-        }
-        for (h, i, v) in pending {
-            self.set(h, i, v);
         }
     }
 }

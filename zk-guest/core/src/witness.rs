@@ -268,10 +268,10 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                         Side::BUY => (-price_ticks, o.order_id),
                         Side::SELL => (price_ticks, o.order_id),
                     };
-                    assert!(m.side_mut_pub(side).insert(key, o).is_none(), "order listed twice");
+                    assert!(m.side_mut(side).insert(key, o).is_none(), "order listed twice");
                 }
                 keys.push(price_ticks as u64);
-                leaves.push(m.level_leaf_pub(side, price_ticks));
+                leaves.push(m.level_leaf(side, price_ticks));
             }
             let sibs = r.siblings();
             let (tree, root) = MultiProof::new(64, keys, leaves, sibs, side_root);

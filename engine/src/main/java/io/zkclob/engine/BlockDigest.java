@@ -13,29 +13,20 @@ import java.util.List;
 public final class BlockDigest {
     private BlockDigest() {}
 
-    /** Items are records or (after a snapshot restore) their encodings. {@code scratch} is reused. */
-    static byte[] commands(List<Object> items, Enc scratch) {
+    /**
+     * Items are commands or events (records), or their encodings after a snapshot restore. {@code scratch} is
+     * reused from block to block.
+     */
+    static byte[] of(List<Object> items, Enc scratch) {
         scratch.clear();
         for (Object o : items) {
-            if (o instanceof byte[] b) scratch.bytes(b);
-            else Codec.write(scratch, (Command) o);
+            switch (o) {
+                case byte[] b -> scratch.bytes(b);
+                case Command c -> Codec.write(scratch, c);
+                case Event e -> Codec.write(scratch, e);
+                default -> throw new IllegalArgumentException("not a command or event: " + o);
+            }
         }
         return scratch.sha256();
-    }
-
-    static byte[] events(List<Object> items, Enc scratch) {
-        scratch.clear();
-        for (Object o : items) {
-            if (o instanceof byte[] b) scratch.bytes(b);
-            else Codec.write(scratch, (Event) o);
-        }
-        return scratch.sha256();
-    }
-
-    /** The commitment of encodings already concatenated (block-service and verifiers recompute it this way). */
-    public static byte[] of(List<byte[]> encodings) {
-        var md = Sha256.digest();
-        for (byte[] e : encodings) md.update(e);
-        return md.digest();
     }
 }

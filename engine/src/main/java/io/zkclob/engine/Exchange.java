@@ -543,8 +543,8 @@ public final class Exchange {
 
     private void seal(SealBlock c, List<Event> out) {
         height++;
-        byte[] commandsRoot = BlockDigest.commands(blockCommands, blockBytes);
-        byte[] eventsRoot = BlockDigest.events(blockEvents, blockBytes);
+        byte[] commandsRoot = BlockDigest.of(blockCommands, blockBytes);
+        byte[] eventsRoot = BlockDigest.of(blockEvents, blockBytes);
         byte[] stateRoot = stateRoot();
         out.add(new BlockSealed(c.seq(), height, blockFirstSeq, c.seq(), c.timestampMs(), blockCommands.size(),
                 blockEvents.size(), Sha256.hex(stateRoot), Sha256.hex(commandsRoot), Sha256.hex(eventsRoot)));
@@ -555,10 +555,17 @@ public final class Exchange {
 
     /** The state root now (docs/engine-spec.md §State root): rehashes only what changed since the last call. */
     public byte[] stateRoot() {
-        for (Account a : dirtyAccounts) {
-            accountTree.put(a.accountId, StateHasher.accountLeaf(this, a));
+        // One batched update: dirty accounts share the tree's upper paths, hashed once.
+        dirtyAccounts.sort((x, y) -> Long.compare(x.accountId, y.accountId));
+        long[] ids = new long[dirtyAccounts.size()];
+        byte[][] leaves = new byte[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            Account a = dirtyAccounts.get(i);
+            ids[i] = a.accountId;
+            leaves[i] = StateHasher.accountLeaf(this, a);
             a.dirty = false;
         }
+        accountTree.putMany(ids, leaves);
         dirtyAccounts.clear();
         return StateHasher.stateRoot(this);
     }

@@ -90,12 +90,6 @@ public final class SparseMerkleTree {
         return levels[0].keysSorted();
     }
 
-    /** The sibling hashes from the leaf up, for a proof of {@code key} (present or absent). */
-    public byte[][] siblings(long key) {
-        byte[][] out = new byte[depth][];
-        for (int h = 0; h < depth; h++) out[h] = nodeAt(h, index(key, h) ^ 1);
-        return out;
-    }
 
     private void set(int height, long index, byte[] hash) {
         if (Sha256.isZero(hash)) {
