@@ -349,11 +349,56 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
 
 /// Re-executes the range and checks every block against its recorded header.
 pub fn execute(w: Witness) -> PublicValues {
+    let mut blocks = Vec::new();
+    let (pre_state_root, post_state_root, first_height, last_height) = execute_into(w, &mut blocks);
+    PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
+}
+
+/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW2 witness).
+pub const CHAIN_MAGIC: u32 = 0x5A4B5743;
+/// At most this many ranges in one chain (the prover's cycle budget bounds it well below).
+pub const MAX_CHAIN: usize = 4096;
+
+/// Runs a witness or a chain of witnesses (docs/zk.md): a chain proves consecutive ranges in one proof, each
+/// range's pre-state root the previous one's post-state root and its first height the next; the public values
+/// are exactly those of one range over the whole span (blocks_hash over every header in order), so a proof of
+/// a chain reads like a proof of a single range. Ranges are loaded one at a time: memory follows the largest.
+pub fn run(bytes: &[u8]) -> PublicValues {
+    if bytes.len() < 4 || u32::from_be_bytes(bytes[0..4].try_into().unwrap()) != CHAIN_MAGIC {
+        return execute(load(bytes));
+    }
+    let count = u32::from_be_bytes(bytes[4..8].try_into().expect("chain count")) as usize;
+    assert!(count >= 1 && count <= MAX_CHAIN, "a chain holds 1..{MAX_CHAIN} ranges");
+    let mut at = 8usize;
+    let mut blocks = Vec::new();
+    let mut span: Option<([u8; 32], [u8; 32], i64, i64)> = None;
+    for _ in 0..count {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("range length")) as usize;
+        at += 4;
+        let part = &bytes[at..at.checked_add(len).expect("range length")];
+        at += len;
+        let (pre, post, first, last) = execute_into(load(part), &mut blocks);
+        span = Some(match span {
+            None => (pre, post, first, last),
+            Some((first_pre, prev_post, first_height, prev_last)) => {
+                assert_eq!(pre, prev_post, "range {first}: its pre-state root is not the previous range's post-state root");
+                assert_eq!(first, prev_last + 1, "range {first}: heights are not contiguous");
+                (first_pre, post, first_height, last)
+            }
+        });
+    }
+    assert_eq!(at, bytes.len(), "trailing bytes in chain");
+    let (pre_state_root, post_state_root, first_height, last_height) = span.expect("count >= 1");
+    PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
+}
+
+/// Executes one range, appending its headers' encodings to `blocks`; returns (pre root, post root, first, last).
+fn execute_into(w: Witness, blocks: &mut Vec<u8>) -> ([u8; 32], [u8; 32], i64, i64) {
     let Witness { pre_root, mut state, commands, headers } = w;
     assert!(!headers.is_empty(), "a range has at least one block");
     let mut events = Vec::new();
     let mut next_header = 0usize;
-    let mut blocks = Vec::with_capacity(headers.len() * 112);
+    blocks.reserve(headers.len() * 112);
     let mut post_root = pre_root;
     phase_start("execute");
     for (c, encoding) in &commands {
@@ -382,11 +427,5 @@ pub fn execute(w: Witness) -> PublicValues {
     phase_end("execute");
     assert_eq!(next_header, headers.len(), "headers without a sealed block");
     assert!(matches!(commands.last(), Some((Command::SealBlock { .. }, _))), "a range ends with a SealBlock");
-    PublicValues {
-        pre_state_root: pre_root,
-        post_state_root: post_root,
-        first_height: headers[0].height,
-        last_height: headers[headers.len() - 1].height,
-        blocks_hash: crate::sha::sha256(&blocks),
-    }
+    (pre_root, post_root, headers[0].height, headers[headers.len() - 1].height)
 }

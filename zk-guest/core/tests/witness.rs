@@ -50,3 +50,37 @@ fn a_tampered_balance_is_refused() {
     bad[at] ^= 0x40;
     assert!(std::panic::catch_unwind(|| witness::execute(witness::load(&bad))).is_err());
 }
+
+fn chain(names: &[&str]) -> Vec<u8> {
+    let mut v = witness::CHAIN_MAGIC.to_be_bytes().to_vec();
+    v.extend_from_slice(&(names.len() as u32).to_be_bytes());
+    for n in names {
+        let b = std::fs::read(dir().join(format!("{n}.bin"))).unwrap();
+        v.extend_from_slice(&(b.len() as u32).to_be_bytes());
+        v.extend_from_slice(&b);
+    }
+    v
+}
+
+#[test]
+fn a_chain_of_consecutive_ranges_proves_like_one_range_over_the_span() {
+    let whole = witness::run(&std::fs::read(dir().join("random-markets-h1-7.bin")).unwrap());
+    let chained = witness::run(&chain(&["random-markets-h1", "random-markets-h2-4", "random-markets-h5-7"]));
+    assert_eq!(chained, whole);
+    assert_eq!((chained.first_height, chained.last_height), (1, 7));
+    // A chain of one is that range.
+    let one = witness::run(&chain(&["random-markets-h2-4"]));
+    assert_eq!(one, witness::run(&std::fs::read(dir().join("random-markets-h2-4.bin")).unwrap()));
+}
+
+#[test]
+fn a_chain_with_a_gap_or_out_of_order_is_refused() {
+    for names in [&["random-markets-h1", "random-markets-h5-7"][..], &["random-markets-h2-4", "random-markets-h1"][..]] {
+        let bytes = chain(names);
+        let msg = std::panic::catch_unwind(|| witness::run(&bytes))
+            .err()
+            .and_then(|e| e.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(msg.contains("pre-state root is not the previous range's post-state root"), "{names:?}: {msg}");
+    }
+}

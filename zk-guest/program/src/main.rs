@@ -7,7 +7,7 @@ sp1_zkvm::entrypoint!(main);
 
 pub fn main() {
     let bytes: Vec<u8> = sp1_zkvm::io::read_vec();
-    let witness = zk_core::witness::load(&bytes);
-    let public_values = zk_core::witness::execute(witness);
+    // One range's witness (ZKW2), or a chain of consecutive ranges proven together (ZKWC, docs/zk.md).
+    let public_values = zk_core::witness::run(&bytes);
     sp1_zkvm::io::commit_slice(&public_values.to_bytes());
 }

@@ -80,6 +80,67 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Where `prove` runs: the CPU prover (default), or SP1's CUDA prover when built with `--features cuda` and
+/// `ZK_PROVER_BACKEND=cuda` (it drives an `sp1-gpu-server` process at `~/.sp1/bin/sp1-gpu-server`, docs/zk.md).
+enum Backend {
+    Cpu,
+    #[cfg(feature = "cuda")]
+    Cuda,
+}
+
+fn backend() -> Backend {
+    match std::env::var("ZK_PROVER_BACKEND").as_deref() {
+        #[cfg(feature = "cuda")]
+        Ok("cuda") => Backend::Cuda,
+        #[cfg(not(feature = "cuda"))]
+        Ok("cuda") => {
+            eprintln!("ZK_PROVER_BACKEND=cuda but this zk-prover was built without the cuda feature: proving on the CPU");
+            Backend::Cpu
+        }
+        _ => Backend::Cpu,
+    }
+}
+
+/// Sets up, proves, verifies and saves on any SP1 prover; the JSON it returns is the `prove` command's answer.
+async fn prove_on<P: Prover>(
+    client: P,
+    elf: Elf,
+    stdin: SP1Stdin,
+    mode: &str,
+    out: &std::path::Path,
+    started: Instant,
+) -> Result<serde_json::Value> {
+    let setup_started = Instant::now();
+    let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+    let setup_ms = setup_started.elapsed().as_millis() as u64;
+    let prove_started = Instant::now();
+    let request = client.prove(&pk, stdin);
+    let proof = match mode {
+        "core" => request.core().await,
+        "compressed" => request.compressed().await,
+        other => bail!("unknown --mode {other}: use core or compressed (Groth16/PLONK need Docker here)"),
+    }
+    .map_err(|e| anyhow::anyhow!("proving failed: {e}"))?;
+    let prove_ms = prove_started.elapsed().as_millis() as u64;
+    let verify_started = Instant::now();
+    client
+        .verify(&proof, pk.verifying_key(), None)
+        .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
+    let verify_ms = verify_started.elapsed().as_millis() as u64;
+    proof.save(out).with_context(|| format!("saving proof to {}", out.display()))?;
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    Ok(json!({
+        "ok": true, "command": "prove", "proven": true, "mode": mode,
+        "backend": std::env::var("ZK_PROVER_BACKEND").unwrap_or_else(|_| "cpu".into()),
+        "proof_path": out.display().to_string(), "proof_bytes": size,
+        "vkey": pk.verifying_key().bytes32(),
+        "public_values": hex(proof.public_values.as_slice()),
+        "setup_ms": setup_ms, "prove_ms": prove_ms, "verify_ms": verify_ms,
+        "wall_ms": started.elapsed().as_millis() as u64,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }))
+}
+
 #[tokio::main]
 async fn main() {
     match run().await {
@@ -141,35 +202,11 @@ async fn run() -> Result<serde_json::Value> {
             if report.exit_code != 0 {
                 bail!("guest rejected the block range (exit code {}): nothing to prove", report.exit_code);
             }
-            let client = ProverClient::builder().cpu().build().await;
-            let setup_started = Instant::now();
-            let pk = client.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
-            let setup_ms = setup_started.elapsed().as_millis() as u64;
-            let prove_started = Instant::now();
-            let request = client.prove(&pk, stdin);
-            let proof = match mode.as_str() {
-                "core" => request.core().await,
-                "compressed" => request.compressed().await,
-                other => bail!("unknown --mode {other}: use core or compressed (Groth16/PLONK need Docker here)"),
+            match backend() {
+                Backend::Cpu => prove_on(ProverClient::builder().cpu().build().await, elf, stdin, &mode, &out, started).await,
+                #[cfg(feature = "cuda")]
+                Backend::Cuda => prove_on(ProverClient::builder().cuda().build().await, elf, stdin, &mode, &out, started).await,
             }
-            .map_err(|e| anyhow::anyhow!("proving failed: {e}"))?;
-            let prove_ms = prove_started.elapsed().as_millis() as u64;
-            let verify_started = Instant::now();
-            client
-                .verify(&proof, pk.verifying_key(), None)
-                .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
-            let verify_ms = verify_started.elapsed().as_millis() as u64;
-            proof.save(&out).with_context(|| format!("saving proof to {}", out.display()))?;
-            let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-            Ok(json!({
-                "ok": true, "command": "prove", "proven": true, "mode": mode,
-                "proof_path": out.display().to_string(), "proof_bytes": size,
-                "vkey": pk.verifying_key().bytes32(),
-                "public_values": hex(proof.public_values.as_slice()),
-                "setup_ms": setup_ms, "prove_ms": prove_ms, "verify_ms": verify_ms,
-                "wall_ms": started.elapsed().as_millis() as u64,
-                "peak_rss_bytes": peak_rss_bytes(),
-            }))
         }
         "verify" => {
             let path = args.positional.first().context("verify needs a PROOF file")?;

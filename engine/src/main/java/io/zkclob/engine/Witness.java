@@ -30,6 +30,29 @@ public final class Witness {
 
     private Witness() {}
 
+    /** "ZKWC": a chain of consecutive range witnesses proven as one (docs/zk.md). */
+    public static final int CHAIN_MAGIC = 0x5A4B5743;
+    /** The guest's bound on ranges per chain. */
+    public static final int MAX_CHAIN = 4096;
+
+    /**
+     * A chain of witnesses of consecutive ranges ("ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ witness)): the
+     * guest executes them in order, checks that each range starts where the previous ended, and commits the
+     * public values of the whole span, so one proof covers ranges that queued while the prover was busy.
+     */
+    public static byte[] chain(List<byte[]> witnesses) {
+        if (witnesses.isEmpty() || witnesses.size() > MAX_CHAIN) {
+            throw new IllegalArgumentException("a chain holds 1.." + MAX_CHAIN + " ranges, not " + witnesses.size());
+        }
+        long size = 8;
+        for (byte[] w : witnesses) size += 4L + w.length;
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("chain too large: " + size + " bytes");
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate((int) size); // big-endian, as every witness field
+        out.putInt(CHAIN_MAGIC).putInt(witnesses.size());
+        for (byte[] w : witnesses) out.putInt(w.length).put(w);
+        return out.array();
+    }
+
     /**
      * @param preState the engine right after the block before the range was sealed; not modified
      * @param commands every command of the range, in log order, the last one a SealBlock

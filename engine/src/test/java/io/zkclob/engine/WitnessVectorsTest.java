@@ -43,7 +43,9 @@ class WitnessVectorsTest {
         // The smallest: the second block of the partial-fill rule scenario, which CI proves for real.
         List<Command> partialFill = Vectors.catalogue().stream().filter(s -> s.name.equals("partial-fill")).findFirst()
                 .orElseThrow().commands;
-        return List.of(new Object[] {"random-markets-h1", all, 1L, 1L}, new Object[] {"random-markets-h5-7", all, 5L, 7L},
+        // h1, h2-4 and h5-7 chain into one proof of blocks 1..7 (docs/zk.md, ZKWC); h1-7 is the same span as one range.
+        return List.of(new Object[] {"random-markets-h1", all, 1L, 1L}, new Object[] {"random-markets-h2-4", all, 2L, 4L},
+                new Object[] {"random-markets-h5-7", all, 5L, 7L}, new Object[] {"random-markets-h1-7", all, 1L, 7L},
                 new Object[] {"random-markets-h20", all, 20L, 20L}, new Object[] {"partial-fill-h2", partialFill, 2L, 2L});
     }
 
@@ -66,5 +68,12 @@ class WitnessVectorsTest {
             @SuppressWarnings("unchecked") List<Command> all = (List<Command>) c[1];
             Files.write(dir.resolve(c[0] + ".bin"), witness(all, (long) c[2], (long) c[3]));
         }
+    }
+
+    @Test
+    void aChainFramesEachWitnessWithItsLength() {
+        byte[] chain = Witness.chain(List.of(new byte[] {1, 2}, new byte[] {3}));
+        assertArrayEquals(new byte[] {0x5A, 0x4B, 0x57, 0x43, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 0, 0, 0, 1, 3}, chain);
+        assertThrows(IllegalArgumentException.class, () -> Witness.chain(List.of()));
     }
 }

@@ -5,7 +5,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The prover's settings. {@code maxPendingProofs}: at most this many executed ranges keep their witness and wait
  * to be proven; further ranges are still executed, but marked UNPROVEN and their witness deleted.
+ * {@code maxCyclesPerProof}: one proof covers the consecutive executed ranges that queued behind the last proof, up
+ * to this many guest cycles together (always at least one range).
  */
 @ConfigurationProperties("prover")
 record ProverProperties(String cli, String elf, String workDir, int blocksPerRange, int maxCommandsPerRange, long maxRangeMs,
-                        boolean executeEnabled, boolean proveEnabled, String mode, int maxPendingProofs) {}
+                        boolean executeEnabled, boolean proveEnabled, String mode, int maxPendingProofs, long maxCyclesPerProof) {}

@@ -5,8 +5,10 @@ import io.zkclob.contracts.Topics;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
 import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.engine.Witness;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +27,9 @@ import io.zkclob.contracts.json.MessageJson;
  * divergence between the Java engine and the Rust guest shows at once: the range and its blocks turn FAILED,
  * the {@code prover.divergence} gauge goes to 1, and no further proof is published. Proving (opt-in; minutes
  * per range here) takes executed ranges oldest first, one at a time; each proof is verified again by a
- * separate `verify` before it is stored and published. Lag is a metric and in the API.
+ * separate `verify` before it is stored and published. When ranges queue behind a proof, the next proof covers all
+ * of them (a chain, up to {@code maxCyclesPerProof}), so every sealed block is covered eventually and the lag stays
+ * bounded at a load the prover can follow. Lag is a metric and in the API.
  *
  * <p>Crash safety: each status transition is one transaction; a range left PROVING by a crash is put back to
  * EXECUTED at start ({@link #recover}); a divergence is a row in the database that survives restarts and is
@@ -49,7 +53,10 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
         this.cli = cli;
         this.jdbc = jdbc;
         this.tx = tx;
-        this.producer = io.zkclob.support.KafkaClients.producer(bootstrap);
+        var producerProps = io.zkclob.support.KafkaClients.producerProps(bootstrap);
+        // A proof is stored before it is announced; an unreachable broker must not hold the prover for a minute.
+        producerProps.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        this.producer = new KafkaProducer<>(producerProps);
         meters.gauge("prover.divergence", divergence);
         meters.gauge("prover.lag.blocks", lagBlocks);
         meters.gauge("prover.lag.seconds", lagSeconds);
@@ -150,50 +157,88 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
         divergence.set(1);
     }
 
+    /** An executed range waiting for its proof. */
+    private record Queued(long rangeId, Path witness, long firstHeight, long lastHeight, long cycles) {}
+
+    /**
+     * The oldest executed range and the consecutive executed ranges after it, while their cycles together stay
+     * within {@code maxCyclesPerProof} (always at least one): what queued while the prover was busy is proven in
+     * one proof of a chain (docs/zk.md, ZKWC), so proving lag stays bounded instead of growing range by range.
+     */
+    private List<Queued> nextChain() {
+        List<Queued> executed = jdbc.sql("SELECT range_id, witness_path, first_height, last_height, COALESCE(cycles, 0) FROM ranges"
+                        + " WHERE status = 'EXECUTED' ORDER BY range_id LIMIT ?").param(Witness.MAX_CHAIN)
+                .query((rs, n) -> new Queued(rs.getLong(1), Path.of(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
+        List<Queued> chain = new ArrayList<>();
+        long cycles = 0;
+        for (Queued q : executed) {
+            if (!chain.isEmpty()) {
+                if (q.firstHeight() != chain.get(chain.size() - 1).lastHeight() + 1) break; // a gap: prove up to it
+                if (cycles + q.cycles() > props.maxCyclesPerProof()) break;
+            }
+            chain.add(q);
+            cycles += q.cycles();
+        }
+        return chain;
+    }
+
     @Scheduled(fixedDelay = 2_000)
     void proveNext() {
         if (!props.proveEnabled() || diverged() || !cli.available()) return;
-        var range = jdbc.sql("SELECT range_id, witness_path, first_height, last_height FROM ranges WHERE status = 'EXECUTED'"
-                + " ORDER BY range_id LIMIT 1").query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)})
-                .optional();
-        if (range.isEmpty()) return;
-        long id = (long) range.get()[0];
-        Path witness = Path.of((String) range.get()[1]);
-        Path proof = witness.resolveSibling("range-" + range.get()[2] + "-" + range.get()[3] + "." + props.mode() + ".proof");
-        tx.executeWithoutResult(s -> {
-            jdbc.sql("UPDATE ranges SET status = 'PROVING' WHERE range_id = ?").param(id).update();
-            jdbc.sql("UPDATE blocks SET status = 'PROVING' WHERE range_id = ?").param(id).update();
-        });
+        List<Queued> chain = nextChain();
+        if (chain.isEmpty()) return;
+        long firstId = chain.get(0).rangeId();
+        long lastId = chain.get(chain.size() - 1).rangeId();
+        long first = chain.get(0).firstHeight();
+        long last = chain.get(chain.size() - 1).lastHeight();
+        Path proof = chain.get(0).witness().resolveSibling("range-" + first + "-" + last + "." + props.mode() + ".proof");
+        setStatus(firstId, lastId, "PROVING");
+        Path input = chain.get(0).witness();
         try {
-            JsonNode proved = cli.prove(witness, proof);
+            if (chain.size() > 1) {
+                List<byte[]> witnesses = new ArrayList<>();
+                for (Queued q : chain) witnesses.add(Files.readAllBytes(q.witness()));
+                input = chain.get(0).witness().resolveSibling("chain-" + first + "-" + last + ".witness");
+                Files.write(input, Witness.chain(witnesses));
+            }
+            JsonNode proved = cli.prove(input, proof);
             JsonNode verified = proved.path("ok").asBoolean(false) ? cli.verify(proof) : proved;
             if (!verified.path("ok").asBoolean(false) || !verified.path("verified").asBoolean(false)) {
-                fail(id, "proof failed or did not verify: " + verified.path("error").asString());
+                fail(firstId, "proof of blocks " + first + ".." + last + " failed or did not verify: " + verified.path("error").asString());
                 return;
             }
             long sizeBytes = Files.size(proof);
             long proofId = tx.execute(s -> {
                 long pid = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, path, size_bytes, prove_ms, vkey, public_values)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING proof_id")
-                        .params(id, range.get()[2], range.get()[3], props.mode(), proof.toString(), sizeBytes,
+                        .params(firstId, first, last, props.mode(), proof.toString(), sizeBytes,
                                 proved.get("prove_ms").asLong(), proved.get("vkey").asString(), proved.get("public_values").asString())
                         .query(Long.class).single();
-                jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id = ?").param(id).update();
-                jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE range_id = ?")
-                        .params(pid, "proven by SP1 (" + props.mode() + "), verified", id).update();
+                jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id BETWEEN ? AND ? AND status = 'PROVING'").params(firstId, lastId).update();
+                jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE height BETWEEN ? AND ?")
+                        .params(pid, "proven by SP1 (" + props.mode() + ", blocks " + first + ".." + last + " in one proof), verified", first, last)
+                        .update();
                 return pid;
             });
+            if (chain.size() > 1) Files.deleteIfExists(input); // the ranges' own witnesses stay with their rows
             producer.send(new ProducerRecord<>(Topics.PROOFS, String.valueOf(proofId), MessageJson.write(Map.of("proofId", proofId,
-                    "firstHeight", range.get()[2], "lastHeight", range.get()[3], "mode", props.mode(), "vkey", proved.get("vkey").asString(),
-                    "publicValues", proved.get("public_values").asString(), "sizeBytes", Files.size(proof), "proveMs", proved.get("prove_ms").asLong()))));
-            log.info("range {}: proven and verified ({} ms)", id, proved.get("prove_ms").asLong());
+                    "firstHeight", first, "lastHeight", last, "mode", props.mode(), "vkey", proved.get("vkey").asString(),
+                    "publicValues", proved.get("public_values").asString(), "sizeBytes", sizeBytes, "proveMs", proved.get("prove_ms").asLong()))));
+            log.info("blocks {}..{} ({} range(s)): proven and verified ({} ms)", first, last, chain.size(), proved.get("prove_ms").asLong());
         } catch (Exception e) {
-            log.warn("range {}: proving interrupted: {}", id, e.getMessage());
-            tx.executeWithoutResult(s -> {
-                jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
-                jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE range_id = ?").param(id).update();
-            });
+            log.warn("blocks {}..{}: proving interrupted: {}", first, last, e.getMessage());
+            setStatus(firstId, lastId, "EXECUTED");
         }
+    }
+
+    /** Moves the chain's ranges (PROVING or EXECUTED ones between the two ids) and their blocks to {@code status}. */
+    private void setStatus(long firstId, long lastId, String status) {
+        tx.executeWithoutResult(s -> {
+            jdbc.sql("UPDATE ranges SET status = ? WHERE range_id BETWEEN ? AND ? AND status IN ('EXECUTED', 'PROVING')")
+                    .params(status, firstId, lastId).update();
+            jdbc.sql("UPDATE blocks SET status = ? WHERE range_id BETWEEN ? AND ? AND status IN ('EXECUTED', 'PROVING')")
+                    .params(status, firstId, lastId).update();
+        });
     }
 
     @Scheduled(fixedDelay = 1_000)

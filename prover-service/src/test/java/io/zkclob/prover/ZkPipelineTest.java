@@ -9,6 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -50,11 +51,11 @@ class ZkPipelineTest {
     /** A pipeline (a service start) whose CLI answers every call with {@code json}. */
     private ZkPipeline pipeline(String json, boolean prove, int maxPendingProofs) throws Exception {
         Path cli = dir.resolve("zk-prover");
-        Files.writeString(cli, "#!/bin/sh\necho '" + json + "'\n");
+        Files.writeString(cli, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls.log") + "\necho '" + json + "'\n");
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("guest.elf"), "elf");
         ProverProperties props = new ProverProperties(cli.toString(), dir.resolve("guest.elf").toString(), dir.toString(),
-                25, 2_000, 2_000, true, prove, "compressed", maxPendingProofs);
+                25, 2_000, 2_000, true, prove, "compressed", maxPendingProofs, 10);
         ZkPipeline p = new ZkPipeline(props, new ProverCli(props), jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)),
                 "127.0.0.1:1", new SimpleMeterRegistry());
         p.recover();
@@ -113,5 +114,27 @@ class ZkPipelineTest {
         assertTrue(Files.exists(w1) && Files.exists(w2));
         assertFalse(Files.exists(w3));
         assertEquals(3, jdbc.sql("SELECT COUNT(*) FROM blocks WHERE status = 'EXECUTED'").query(Long.class).single());
+    }
+
+    @Test
+    void rangesThatQueuedBehindAProofAreProvenTogetherWithinTheCycleBudget() throws Exception {
+        for (long h = 1; h <= 3; h++) {
+            Files.write(range(h, "EXECUTED"), new byte[] {(byte) h});
+            jdbc.sql("UPDATE ranges SET cycles = 5 WHERE first_height = ?").param(h).update();
+        }
+        String proved = "{\"ok\":true,\"verified\":true,\"prove_ms\":1,\"vkey\":\"0xv\",\"public_values\":\"00\"}";
+        ZkPipeline p = pipeline(proved, true, 4); // a budget of 10 cycles: ranges 1 and 2 (5 + 5), then 3
+        for (String f : List.of("range-1-2.compressed.proof", "range-3-3.compressed.proof")) Files.writeString(dir.resolve(f), "proof");
+        p.proveNext();
+        assertEquals(List.of("PROVEN", "PROVEN", "EXECUTED"), List.of(status(1), status(2), status(3)));
+        var proof = jdbc.sql("SELECT first_height, last_height FROM proofs").query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2))).single();
+        assertEquals(List.of(1L, 2L), proof);
+        assertEquals(2, jdbc.sql("SELECT COUNT(*) FROM blocks WHERE status = 'PROVEN' AND proof_id IS NOT NULL").query(Long.class).single());
+        String calls = Files.readString(dir.resolve("calls.log"));
+        assertTrue(calls.contains("--input " + dir.resolve("chain-1-2.witness")), calls); // one input: the chain of both
+        assertFalse(Files.exists(dir.resolve("chain-1-2.witness")), "the chain file is removed once proven");
+        p.proveNext();
+        assertEquals("PROVEN", status(3));
+        assertTrue(Files.readString(dir.resolve("calls.log")).contains("--input " + dir.resolve("range-3.bin")));
     }
 }
