@@ -224,6 +224,11 @@ public final class Launcher implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException(name);
         }
+        // Only the gateway has a JPA entity (API keys); the fleet shares one classpath here, so the others leave JPA off.
+        if (!name.equals("gateway")) {
+            props.add("spring.autoconfigure.exclude=org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration,"
+                    + "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration");
+        }
         String configName = name.equals("order") ? "order-service" : name + "-service";
         props.add("spring.config.name=" + configName);
         // Command-line arguments outrank each service's own properties file (which defaults to the standard ports).

@@ -26,7 +26,15 @@ import org.apache.kafka.common.TopicPartition;
  * hint for lag tools only.
  */
 public final class EventFeed extends ConsumerWorker {
-    public record Indexed(long seq, int index, Event event) {}
+    /**
+     * One event at its place in the log; {@code logTimeMs} is its Kafka record's timestamp (when the engine logged
+     * it), for read models that show times (trades, candles). It is never part of the state: -1 where unknown.
+     */
+    public record Indexed(long seq, int index, Event event, long logTimeMs) {
+        public Indexed(long seq, int index, Event event) {
+            this(seq, index, event, -1);
+        }
+    }
 
     /** A consumer of the event log that owns its position: what it has applied and where to read next. */
     public interface Projection {
@@ -104,7 +112,7 @@ public final class EventFeed extends ConsumerWorker {
             String key = r.key();
             int colon = key.indexOf(':');
             batch.add(new Indexed(Long.parseLong(key.substring(0, colon)),
-                    Integer.parseInt(key.substring(colon + 1)), MessageJson.readEvent(r.value())));
+                    Integer.parseInt(key.substring(colon + 1)), MessageJson.readEvent(r.value()), r.timestamp()));
         }
         // The position, not last offset + 1: read_committed skips transaction markers, which have offsets too.
         projection.apply(batch, c.position(EVENTS));
