@@ -68,6 +68,24 @@ class ProofsProxy {
         return get("/proofs/vkey");
     }
 
+    @Operation(summary = "The guest program every proof is of: SHA-256 and size of its ELF, to compare with a rebuild (docs/zk.md)")
+    @GetMapping("/guest")
+    Map<String, Object> guest() {
+        return get("/proofs/guest");
+    }
+
+    @Operation(summary = "Download the guest ELF; verify proofs with it: `zk-prover verify --elf clob-guest.elf PROOF`")
+    @GetMapping("/guest/elf")
+    ResponseEntity<byte[]> guestElf() {
+        try {
+            byte[] body = prover.get().uri("/proofs/guest/elf").retrieve().body(byte[].class);
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"clob-guest.elf\"").body(body);
+        } catch (RestClientException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PROVER_UNAVAILABLE", "prover-service is unavailable; retry");
+        }
+    }
+
     @Operation(summary = "Proving lag (blocks and seconds behind), divergence alarm, blocks per status")
     @GetMapping("/status")
     Map<String, Object> status() {

@@ -335,6 +335,12 @@ class ExchangeEndToEndIT {
         assertEquals(0, s.path("blocksFAILED").asLong(0), s.toString());
         JsonNode block1 = send("GET", "/proofs/blocks/1", null, null, null).body();
         assertEquals("EXECUTED", block1.get("status").asString(), block1.toString());
+        // The guest program is served with its hash, so anyone can compare it with their own rebuild.
+        JsonNode guest = send("GET", "/proofs/guest", null, null, null).body();
+        byte[] elf = http.send(HttpRequest.newBuilder(URI.create(base + "/proofs/guest/elf")).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertEquals(guest.get("elfBytes").asLong(), elf.length, guest.toString());
+        assertEquals(guest.get("elfSha256").asString(),
+                java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(elf)));
     }
 
     /** A market-data client that follows the SSE stream, resyncs from the snapshot, and checks every prevSeq. */

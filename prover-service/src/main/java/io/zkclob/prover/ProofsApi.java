@@ -76,6 +76,30 @@ class ProofsApi {
         return Map.of("vkey", vkey);
     }
 
+    /** The guest program every proof is of: its ELF's SHA-256 and size, and where to download it (docs/zk.md). */
+    record GuestProgram(String elfSha256, long elfBytes, String download, String vkeyAt, String rebuild) {}
+
+    @GetMapping("/guest")
+    GuestProgram guest() throws Exception {
+        Path elf = guestElf();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(elf));
+        return new GuestProgram(java.util.HexFormat.of().formatHex(digest), Files.size(elf), "/api/v1/proofs/guest/elf",
+                "/api/v1/proofs/vkey", "scripts/build-guest at the same commit, then sha256sum and zk-prover vkey (docs/zk.md)");
+    }
+
+    @GetMapping("/guest/elf")
+    ResponseEntity<Resource> guestElfDownload() {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"clob-guest.elf\"")
+                .body(new FileSystemResource(guestElf()));
+    }
+
+    private Path guestElf() {
+        Path elf = Path.of(cli.elfPath());
+        if (!Files.isRegularFile(elf)) throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PROVER_UNAVAILABLE", "the guest ELF is not built");
+        return elf;
+    }
+
     @GetMapping("/status")
     Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>(pipeline.lag());

@@ -18,6 +18,10 @@ final class ProverCli {
         this.props = props;
     }
 
+    String elfPath() {
+        return props.elf();
+    }
+
     boolean available() {
         return Files.isExecutable(Path.of(props.cli())) && Files.isRegularFile(Path.of(props.elf()));
     }
