@@ -60,13 +60,19 @@ class ProofsApi {
     }
 
     @GetMapping("/{proofId}/download")
-    ResponseEntity<Resource> download(@PathVariable long proofId) {
-        String path = jdbc.sql("SELECT path FROM proofs WHERE proof_id = ?").param(proofId).query(String.class).optional()
+    ResponseEntity<byte[]> download(@PathVariable long proofId) throws java.io.IOException {
+        var row = jdbc.sql("SELECT proof, path FROM proofs WHERE proof_id = ?").param(proofId)
+                .query((rs, n) -> new Object[] {rs.getBytes(1), rs.getString(2)}).optional()
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "PROOF_NOT_FOUND", "no proof " + proofId));
-        if (!Files.exists(Path.of(path))) throw new ApiException(HttpStatus.GONE, "PROOF_FILE_MISSING", "the proof file is gone");
+        byte[] bytes = (byte[]) row[0];
+        if (bytes == null) { // written by a version that kept proofs on the prover's disk
+            if (row[1] == null || !Files.exists(Path.of((String) row[1]))) {
+                throw new ApiException(HttpStatus.GONE, "PROOF_FILE_MISSING", "the proof file is gone");
+            }
+            bytes = Files.readAllBytes(Path.of((String) row[1]));
+        }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"proof-" + proofId + ".bin\"")
-                .body(new FileSystemResource(path));
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"proof-" + proofId + ".bin\"").body(bytes);
     }
 
     @GetMapping("/vkey")

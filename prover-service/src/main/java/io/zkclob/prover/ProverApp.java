@@ -32,12 +32,30 @@ public class ProverApp {
         return new ProverCli(props);
     }
 
+    /** Which replica cuts and executes ranges: a PostgreSQL advisory lock on its own connection. */
+    @Bean(destroyMethod = "close")
+    LeaderLock leaderLock(@Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user,
+                          @Value("${spring.datasource.password}") String password) {
+        return new LeaderLock(url, user, password);
+    }
+
+    /** This replica's name in its claims: configured, else the host name (stable across its restarts). */
+    static String replicaId(ProverProperties props) {
+        if (props.replicaId() != null && !props.replicaId().isBlank()) return props.replicaId();
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "prover";
+        }
+    }
+
     @Bean(destroyMethod = "close")
     ZkPipeline zkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc,
                           @Value("${spring.kafka.bootstrap-servers}") String bootstrap,
-                          @Value("${kafka.replication:1}") short replication, MeterRegistry meters, TransactionTemplate tx) {
+                          @Value("${kafka.replication:1}") short replication, MeterRegistry meters, TransactionTemplate tx,
+                          LeaderLock leader) {
         KafkaTopics.ensure(bootstrap, replication);
-        ZkPipeline pipeline = new ZkPipeline(props, cli, jdbc, tx, bootstrap, meters);
+        ZkPipeline pipeline = new ZkPipeline(props, cli, jdbc, tx, bootstrap, meters, replicaId(props), leader);
         pipeline.recover(); // before any scheduled step runs: nothing is proving yet
         return pipeline;
     }
@@ -48,7 +66,8 @@ public class ProverApp {
     }
 
     @Bean
-    RangeBuilder rangeBuilder(ProverProperties props, @Value("${spring.kafka.bootstrap-servers}") String bootstrap, JdbcClient jdbc) {
-        return new RangeBuilder(props, bootstrap, jdbc);
+    RangeBuilder rangeBuilder(ProverProperties props, @Value("${spring.kafka.bootstrap-servers}") String bootstrap, JdbcClient jdbc,
+                              LeaderLock leader) {
+        return new RangeBuilder(props, bootstrap, jdbc, leader);
     }
 }

@@ -9,8 +9,6 @@ import io.zkclob.engine.Exchange;
 import io.zkclob.engine.LevelBook;
 import io.zkclob.engine.Snapshot;
 import io.zkclob.engine.Witness;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +25,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Replays the command log into a replica engine and cuts it into block ranges (a range closes after
  * {@code blocksPerRange} blocks or {@code maxCommandsPerRange} commands). For each range it writes the
- * guest's witness, with the block headers exactly as the matcher published them, and records it PENDING.
+ * guest's witness, with the block headers exactly as the matcher published them, and records it PENDING (witness
+ * bytes in the database). Only the replica holding the {@link LeaderLock} does this; the others wait for it.
  * Memory holds one pre-state snapshot and one range's commands: nothing grows with the backlog.
  */
 final class RangeBuilder extends ConsumerWorker {
@@ -37,8 +36,12 @@ final class RangeBuilder extends ConsumerWorker {
     private final String bootstrap;
     private final JdbcClient jdbc;
 
-    RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc) {
-        super("prover-ranges", 2_000); // a failure rebuilds the replica from the log
+    private final LeaderLock leader;
+
+    /** {@code leader}: only the replica holding it cuts ranges (null: this one always does). */
+    RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc, LeaderLock leader) {
+        super("prover-ranges", 2_000); // a failure (leadership lost included) rebuilds the replica from the log
+        this.leader = leader;
         this.props = props;
         this.bootstrap = bootstrap;
         this.jdbc = jdbc;
@@ -53,8 +56,8 @@ final class RangeBuilder extends ConsumerWorker {
 
     @Override
     protected void work(KafkaConsumer<String, String> c) throws Exception {
-        Path dir = Path.of(props.workDir()).toAbsolutePath();
-        Files.createDirectories(dir);
+        while (running() && leader != null && !leader.held()) sleep(2_000); // another replica cuts the ranges
+        if (!running()) return;
         long ranged = jdbc.sql("SELECT COALESCE(MAX(last_height), 0) FROM ranges").query(Long.class).single();
         Exchange replica = new Exchange();
         byte[] preState = Snapshot.write(replica);
@@ -65,12 +68,13 @@ final class RangeBuilder extends ConsumerWorker {
         List<Event> events = new ArrayList<>();
         long rangeStartedNanos = System.nanoTime();
         while (running()) {
+            if (leader != null && !leader.held()) throw new IllegalStateException("this replica lost the leader lock");
             var records = c.poll(Duration.ofMillis(200));
             // A quiet market still gets its blocks executed: a range also closes maxRangeMs after its first block.
             if (records.isEmpty() && !headers.isEmpty()
                     && System.nanoTime() - rangeStartedNanos > props.maxRangeMs() * 1_000_000L
                     && commands.get(commands.size() - 1) instanceof Command.SealBlock) {
-                writeRange(dir, preState, commands, headers);
+                writeRange(preState, commands, headers);
                 preState = Snapshot.write(replica);
                 commands.clear();
                 headers.clear();
@@ -96,7 +100,7 @@ final class RangeBuilder extends ConsumerWorker {
                     if (headers.isEmpty()) rangeStartedNanos = System.nanoTime();
                     headers.add(recordedHeader(b));
                     if (headers.size() >= props.blocksPerRange() || commands.size() >= props.maxCommandsPerRange()) {
-                        writeRange(dir, preState, commands, headers);
+                        writeRange(preState, commands, headers);
                         preState = Snapshot.write(replica);
                         commands.clear();
                         headers.clear();
@@ -124,14 +128,13 @@ final class RangeBuilder extends ConsumerWorker {
         throw new IllegalStateException("no published header for block " + mine.height() + " after 60 s");
     }
 
-    private void writeRange(Path dir, byte[] preState, List<Command> commands, List<Witness.Header> headers) throws Exception {
+    private void writeRange(byte[] preState, List<Command> commands, List<Witness.Header> headers) {
         byte[] witness = Witness.build(Snapshot.read(preState, LevelBook::new), commands, headers);
         long first = headers.get(0).height();
         long last = headers.get(headers.size() - 1).height();
-        Path file = dir.resolve("range-" + first + "-" + last + ".witness");
-        Files.write(file, witness);
-        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness_path, commands, status) VALUES (?, ?, ?, ?, 'PENDING')"
-                + " RETURNING range_id").params(first, last, file.toString(), commands.size()).query(Long.class).single();
+        // In the database, not on this replica's disk: any replica may prove it.
+        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness, commands, status) VALUES (?, ?, ?, ?, 'PENDING')"
+                + " RETURNING range_id").params(first, last, witness, commands.size()).query(Long.class).single();
         jdbc.sql("UPDATE blocks SET range_id = ? WHERE height BETWEEN ? AND ?").params(id, first, last).update();
         log.info("range {}: blocks {}..{}, {} commands, witness {} bytes", id, first, last, commands.size(), witness.length);
     }

@@ -31,11 +31,13 @@ import io.zkclob.contracts.json.MessageJson;
  * of them (a chain, up to {@code maxCyclesPerProof}), so every sealed block is covered eventually and the lag stays
  * bounded at a load the prover can follow. Lag is a metric and in the API.
  *
- * <p>Crash safety: each status transition is one transaction; a range left PROVING by a crash is put back to
- * EXECUTED at start ({@link #recover}); a divergence is a row in the database that survives restarts and is
- * cleared only by an operator ({@link #clearDivergence}). At most {@code maxPendingProofs} executed ranges keep
- * their witness for proving; the others are still executed (every range is), marked UNPROVEN, and their witness
- * deleted, so witnesses on disk stay bounded. One prover-service instance owns the pipeline.
+ * <p>Crash safety: each status transition is one transaction. Witnesses and proofs live in the database, so
+ * several replicas can share the work: one (the holder of {@link LeaderLock}) cuts and executes ranges, and every
+ * replica proves, claiming the ranges it proves for a lease it renews ({@code prover.claim-lease-seconds}); a
+ * crashed replica's claims expire and another replica takes them, and a replica's restart releases its own
+ * claims at once. A divergence is a row in the database that survives restarts and is cleared only by an
+ * operator ({@link #clearDivergence}). At most {@code maxPendingProofs} executed ranges keep their witness for
+ * proving; the others are still executed (every range is), marked UNPROVEN, and their witness dropped.
  */
 final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkPipeline.class);
@@ -47,9 +49,18 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
     private final AtomicLong divergence = new AtomicLong();
     private final AtomicLong lagBlocks = new AtomicLong();
     private final AtomicLong lagSeconds = new AtomicLong();
+    private final String replicaId;
+    private final LeaderLock leader;
 
-    ZkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc, TransactionTemplate tx, String bootstrap, MeterRegistry meters) {
+    /**
+     * {@code replicaId} names this replica in its claims (stable across its restarts, distinct between replicas);
+     * {@code leader} decides which replica cuts and executes ranges (null: this one always does).
+     */
+    ZkPipeline(ProverProperties props, ProverCli cli, JdbcClient jdbc, TransactionTemplate tx, String bootstrap, MeterRegistry meters,
+               String replicaId, LeaderLock leader) {
         this.props = props;
+        this.replicaId = replicaId;
+        this.leader = leader;
         this.cli = cli;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -62,14 +73,57 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
         meters.gauge("prover.lag.seconds", lagSeconds);
     }
 
-    /** At start: a range a crash left PROVING goes back to EXECUTED (its proof is redone); the alert is reloaded. */
+    /**
+     * At start: this replica's own claims (a crash left them PROVING), unclaimed PROVING rows of an older version,
+     * and expired claims go back to EXECUTED, to be proven again; the alert is reloaded.
+     */
     void recover() {
-        tx.executeWithoutResult(s -> {
-            int ranges = jdbc.sql("UPDATE ranges SET status = 'EXECUTED' WHERE status = 'PROVING'").update();
-            jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE status = 'PROVING'").update();
-            if (ranges > 0) log.warn("{} range(s) were PROVING when the service stopped: back to EXECUTED", ranges);
-        });
+        int ranges = release("claimed_by IS NULL OR claimed_by = ? OR claim_expires_at < now()", replicaId);
+        if (ranges > 0) log.warn("{} range(s) were PROVING when this replica stopped: back to EXECUTED", ranges);
         if (diverged()) log.error("a divergence is recorded: proof publication stays stopped until an operator clears it");
+    }
+
+    /** Every replica, periodically: a claim whose lease ran out (its replica died mid-proof) is free again. */
+    @Scheduled(fixedDelay = 10_000)
+    void expireClaims() {
+        int ranges = release("claim_expires_at < now()");
+        if (ranges > 0) log.warn("{} range(s) claimed by a replica that stopped renewing its lease: back to EXECUTED", ranges);
+    }
+
+    /** Keeps this replica's claims alive while it proves (a proof takes minutes; the lease is far shorter). */
+    @Scheduled(fixedDelay = 10_000)
+    void renewClaims() {
+        jdbc.sql("UPDATE ranges SET claim_expires_at = now() + make_interval(secs => ?) WHERE claimed_by = ? AND status = 'PROVING'")
+                .params(props.claimLeaseSeconds(), replicaId).update();
+    }
+
+    /** PROVING ranges matching {@code where} (and their blocks) back to EXECUTED, unclaimed. */
+    private int release(String where, Object... params) {
+        return tx.execute(s -> {
+            List<Long> ids = jdbc.sql("UPDATE ranges SET status = 'EXECUTED', claimed_by = NULL, claim_expires_at = NULL"
+                    + " WHERE status = 'PROVING' AND (" + where + ") RETURNING range_id").params(params).query(Long.class).list();
+            for (long id : ids) {
+                jdbc.sql("UPDATE blocks SET status = 'EXECUTED' WHERE range_id = ? AND status = 'PROVING'").param(id).update();
+            }
+            return ids.size();
+        });
+    }
+
+    /** A range's witness: in the database (since V3), or in the file an older version wrote. */
+    private byte[] witnessOf(long rangeId) throws java.io.IOException {
+        var row = jdbc.sql("SELECT witness, witness_path FROM ranges WHERE range_id = ?").param(rangeId)
+                .query((rs, n) -> new Object[] {rs.getBytes(1), rs.getString(2)}).single();
+        if (row[0] != null) return (byte[]) row[0];
+        if (row[1] != null && Files.exists(Path.of((String) row[1]))) return Files.readAllBytes(Path.of((String) row[1]));
+        throw new java.io.IOException("range " + rangeId + ": its witness is gone");
+    }
+
+    /** A scratch file for the CLI, in the work directory. */
+    private Path scratch(String prefix, byte[] bytes) throws java.io.IOException {
+        Path dir = Path.of(props.workDir()).toAbsolutePath();
+        Files.createDirectories(dir);
+        Path f = Files.createTempFile(dir, prefix, ".witness");
+        return Files.write(f, bytes);
     }
 
     /** Durable: read from the database, so it survives a restart. */
@@ -111,46 +165,55 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
 
     @Scheduled(fixedDelay = 500)
     void executePending() {
-        if (!props.executeEnabled() || !cli.available()) return;
+        if (!props.executeEnabled() || !cli.available() || (leader != null && !leader.held())) return;
         for (int i = 0; i < 20; i++) { // a bound per tick; the next tick continues
-            var range = jdbc.sql("SELECT range_id, witness_path, first_height, last_height FROM ranges WHERE status = 'PENDING'"
-                    + " ORDER BY range_id LIMIT 1").query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)})
-                    .optional();
-            if (range.isEmpty()) return;
-            long id = (long) range.get()[0];
+            var id = jdbc.sql("SELECT range_id FROM ranges WHERE status = 'PENDING' ORDER BY range_id LIMIT 1").query(Long.class).optional();
+            if (id.isEmpty()) return;
+            Path input = null;
             try {
-                JsonNode r = cli.execute(Path.of((String) range.get()[1]));
+                input = scratch("range-" + id.get() + "-", witnessOf(id.get()));
+                JsonNode r = cli.execute(input);
                 if (r.path("ok").asBoolean(false)) {
-                    executed(id, Path.of((String) range.get()[1]), r.get("cycles").asLong());
+                    executed(id.get(), r.get("cycles").asLong());
                 } else {
-                    fail(id, "guest execution failed: " + r.path("error").asString());
+                    fail(id.get(), "guest execution failed: " + r.path("error").asString());
                 }
             } catch (Exception e) {
-                log.warn("range {}: cannot run the prover CLI: {}", id, e.getMessage());
+                log.warn("range {}: cannot run the prover CLI: {}", id.get(), e.getMessage());
                 return;
+            } finally {
+                deleteQuietly(input);
             }
         }
     }
 
+    private static void deleteQuietly(Path p) {
+        if (p == null) return;
+        try {
+            Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            log.warn("cannot delete {}: {}", p, e.getMessage());
+        }
+    }
+
     /** Queues the range for proving while fewer than maxPendingProofs wait; else drops its witness. */
-    private void executed(long id, Path witness, long cycles) throws java.io.IOException {
-        boolean queued = tx.execute(s -> {
+    private void executed(long id, long cycles) {
+        tx.executeWithoutResult(s -> {
             long waiting = jdbc.sql("SELECT COUNT(*) FROM ranges WHERE status IN ('EXECUTED', 'PROVING')").query(Long.class).single();
             boolean prove = props.proveEnabled() && waiting < props.maxPendingProofs();
-            jdbc.sql("UPDATE ranges SET status = ?, cycles = ?, detail = ? WHERE range_id = ?")
+            jdbc.sql("UPDATE ranges SET status = ?, cycles = ?, detail = ?" + (prove ? "" : ", witness = NULL") + " WHERE range_id = ?")
                     .params(prove ? "EXECUTED" : "UNPROVEN", cycles, prove ? null
                             : "executed; not proven (proving off or " + waiting + " ranges already waiting)", id).update();
             jdbc.sql("UPDATE blocks SET status = 'EXECUTED', detail = 'executed in the SP1 guest (not proven)' WHERE range_id = ? AND status = 'SEALED'")
                     .param(id).update();
-            return prove;
         });
-        if (!queued) Files.deleteIfExists(witness); // after the commit: a crash before it leaves a file, never a dangling row
     }
 
     private void fail(long rangeId, String why) {
         log.error("range {}: {} -- proof publication stopped (prover.divergence=1)", rangeId, why);
         tx.executeWithoutResult(s -> {
-            jdbc.sql("UPDATE ranges SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
+            jdbc.sql("UPDATE ranges SET status = 'FAILED', detail = ?, claimed_by = NULL, claim_expires_at = NULL WHERE range_id = ?")
+                    .params(why, rangeId).update();
             jdbc.sql("UPDATE blocks SET status = 'FAILED', detail = ? WHERE range_id = ?").params(why, rangeId).update();
             jdbc.sql("INSERT INTO divergence (id, range_id, detail) VALUES (1, ?, ?) ON CONFLICT DO NOTHING").params(rangeId, why).update();
         });
@@ -158,87 +221,96 @@ final class ZkPipeline implements EventFeed.Projection, AutoCloseable {
     }
 
     /** An executed range waiting for its proof. */
-    private record Queued(long rangeId, Path witness, long firstHeight, long lastHeight, long cycles) {}
+    private record Queued(long rangeId, long firstHeight, long lastHeight, long cycles) {}
 
     /**
-     * The oldest executed range and the consecutive executed ranges after it, while their cycles together stay
-     * within {@code maxCyclesPerProof} (always at least one): what queued while the prover was busy is proven in
-     * one proof of a chain (docs/zk.md, ZKWC), so proving lag stays bounded instead of growing range by range.
+     * Claims the oldest executed range no other replica holds, and the consecutive executed ranges after it while
+     * their cycles together stay within {@code maxCyclesPerProof} (always at least one): what queued while the
+     * provers were busy is proven in one proof of a chain (docs/zk.md, ZKWC), so the lag stays bounded instead of
+     * growing range by range. The claim (status PROVING, this replica, a lease) is taken under row locks that other
+     * replicas skip, so two replicas never prove the same range while both are alive.
      */
-    private List<Queued> nextChain() {
-        List<Queued> executed = jdbc.sql("SELECT range_id, witness_path, first_height, last_height, COALESCE(cycles, 0) FROM ranges"
-                        + " WHERE status = 'EXECUTED' ORDER BY range_id LIMIT ?").param(Witness.MAX_CHAIN)
-                .query((rs, n) -> new Queued(rs.getLong(1), Path.of(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getLong(5))).list();
-        List<Queued> chain = new ArrayList<>();
-        long cycles = 0;
-        for (Queued q : executed) {
-            if (!chain.isEmpty()) {
-                if (q.firstHeight() != chain.get(chain.size() - 1).lastHeight() + 1) break; // a gap: prove up to it
-                if (cycles + q.cycles() > props.maxCyclesPerProof()) break;
+    private List<Queued> claimChain() {
+        return tx.execute(s -> {
+            List<Queued> executed = jdbc.sql("SELECT range_id, first_height, last_height, COALESCE(cycles, 0) FROM ranges"
+                            + " WHERE status = 'EXECUTED' ORDER BY range_id LIMIT ? FOR UPDATE SKIP LOCKED").param(Witness.MAX_CHAIN)
+                    .query((rs, n) -> new Queued(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
+            List<Queued> chain = new ArrayList<>();
+            long cycles = 0;
+            for (Queued q : executed) {
+                if (!chain.isEmpty()) {
+                    if (q.firstHeight() != chain.get(chain.size() - 1).lastHeight() + 1) break; // a gap: prove up to it
+                    if (cycles + q.cycles() > props.maxCyclesPerProof()) break;
+                }
+                chain.add(q);
+                cycles += q.cycles();
             }
-            chain.add(q);
-            cycles += q.cycles();
-        }
-        return chain;
+            for (Queued q : chain) {
+                jdbc.sql("UPDATE ranges SET status = 'PROVING', claimed_by = ?, claim_expires_at = now() + make_interval(secs => ?)"
+                        + " WHERE range_id = ?").params(replicaId, props.claimLeaseSeconds(), q.rangeId()).update();
+                jdbc.sql("UPDATE blocks SET status = 'PROVING' WHERE range_id = ?").param(q.rangeId()).update();
+            }
+            return chain;
+        });
     }
 
     @Scheduled(fixedDelay = 2_000)
     void proveNext() {
         if (!props.proveEnabled() || diverged() || !cli.available()) return;
-        List<Queued> chain = nextChain();
+        List<Queued> chain = claimChain();
         if (chain.isEmpty()) return;
         long firstId = chain.get(0).rangeId();
         long lastId = chain.get(chain.size() - 1).rangeId();
         long first = chain.get(0).firstHeight();
         long last = chain.get(chain.size() - 1).lastHeight();
-        Path proof = chain.get(0).witness().resolveSibling("range-" + first + "-" + last + "." + props.mode() + ".proof");
-        setStatus(firstId, lastId, "PROVING");
-        Path input = chain.get(0).witness();
+        Path input = null;
+        Path proof = null;
         try {
-            if (chain.size() > 1) {
-                List<byte[]> witnesses = new ArrayList<>();
-                for (Queued q : chain) witnesses.add(Files.readAllBytes(q.witness()));
-                input = chain.get(0).witness().resolveSibling("chain-" + first + "-" + last + ".witness");
-                Files.write(input, Witness.chain(witnesses));
-            }
+            List<byte[]> witnesses = new ArrayList<>();
+            for (Queued q : chain) witnesses.add(witnessOf(q.rangeId()));
+            input = scratch("blocks-" + first + "-" + last + "-", witnesses.size() == 1 ? witnesses.get(0) : Witness.chain(witnesses));
+            proof = input.resolveSibling(input.getFileName() + "." + props.mode() + ".proof");
             JsonNode proved = cli.prove(input, proof);
             JsonNode verified = proved.path("ok").asBoolean(false) ? cli.verify(proof) : proved;
             if (!verified.path("ok").asBoolean(false) || !verified.path("verified").asBoolean(false)) {
                 fail(firstId, "proof of blocks " + first + ".." + last + " failed or did not verify: " + verified.path("error").asString());
+                release("claimed_by = ? AND range_id BETWEEN ? AND ?", replicaId, firstId, lastId); // the rest of the chain
                 return;
             }
-            long sizeBytes = Files.size(proof);
-            long proofId = tx.execute(s -> {
-                long pid = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, path, size_bytes, prove_ms, vkey, public_values)"
+            byte[] proofBytes = Files.readAllBytes(proof);
+            Long proofId = tx.execute(s -> {
+                // Still ours? A replica that lost its lease (paused past it) must not publish a range another took.
+                long mine = jdbc.sql("SELECT COUNT(*) FROM ranges WHERE range_id BETWEEN ? AND ? AND claimed_by = ? AND status = 'PROVING'")
+                        .params(firstId, lastId, replicaId).query(Long.class).single();
+                if (mine != chain.size()) return null;
+                long pid = jdbc.sql("INSERT INTO proofs (range_id, first_height, last_height, mode, proof, size_bytes, prove_ms, vkey, public_values)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING proof_id")
-                        .params(firstId, first, last, props.mode(), proof.toString(), sizeBytes,
+                        .params(firstId, first, last, props.mode(), proofBytes, (long) proofBytes.length,
                                 proved.get("prove_ms").asLong(), proved.get("vkey").asString(), proved.get("public_values").asString())
                         .query(Long.class).single();
-                jdbc.sql("UPDATE ranges SET status = 'PROVEN' WHERE range_id BETWEEN ? AND ? AND status = 'PROVING'").params(firstId, lastId).update();
+                jdbc.sql("UPDATE ranges SET status = 'PROVEN', claimed_by = NULL, claim_expires_at = NULL, witness = NULL"
+                        + " WHERE range_id BETWEEN ? AND ? AND claimed_by = ?").params(firstId, lastId, replicaId).update();
                 jdbc.sql("UPDATE blocks SET status = 'PROVEN', proof_id = ?, detail = ? WHERE height BETWEEN ? AND ?")
                         .params(pid, "proven by SP1 (" + props.mode() + ", blocks " + first + ".." + last + " in one proof), verified", first, last)
                         .update();
                 return pid;
             });
-            if (chain.size() > 1) Files.deleteIfExists(input); // the ranges' own witnesses stay with their rows
+            if (proofId == null) {
+                log.warn("blocks {}..{}: proven, but this replica's claim expired meanwhile: the proof is dropped", first, last);
+                return;
+            }
             producer.send(new ProducerRecord<>(Topics.PROOFS, String.valueOf(proofId), MessageJson.write(Map.of("proofId", proofId,
                     "firstHeight", first, "lastHeight", last, "mode", props.mode(), "vkey", proved.get("vkey").asString(),
-                    "publicValues", proved.get("public_values").asString(), "sizeBytes", sizeBytes, "proveMs", proved.get("prove_ms").asLong()))));
-            log.info("blocks {}..{} ({} range(s)): proven and verified ({} ms)", first, last, chain.size(), proved.get("prove_ms").asLong());
+                    "publicValues", proved.get("public_values").asString(), "sizeBytes", proofBytes.length, "proveMs", proved.get("prove_ms").asLong()))));
+            log.info("blocks {}..{} ({} range(s)): proven and verified ({} ms) by {}", first, last, chain.size(),
+                    proved.get("prove_ms").asLong(), replicaId);
         } catch (Exception e) {
             log.warn("blocks {}..{}: proving interrupted: {}", first, last, e.getMessage());
-            setStatus(firstId, lastId, "EXECUTED");
+            release("claimed_by = ? AND range_id BETWEEN ? AND ?", replicaId, firstId, lastId);
+        } finally {
+            deleteQuietly(input);
+            deleteQuietly(proof);
         }
-    }
-
-    /** Moves the chain's ranges (PROVING or EXECUTED ones between the two ids) and their blocks to {@code status}. */
-    private void setStatus(long firstId, long lastId, String status) {
-        tx.executeWithoutResult(s -> {
-            jdbc.sql("UPDATE ranges SET status = ? WHERE range_id BETWEEN ? AND ? AND status IN ('EXECUTED', 'PROVING')")
-                    .params(status, firstId, lastId).update();
-            jdbc.sql("UPDATE blocks SET status = ? WHERE range_id BETWEEN ? AND ? AND status IN ('EXECUTED', 'PROVING')")
-                    .params(status, firstId, lastId).update();
-        });
     }
 
     @Scheduled(fixedDelay = 1_000)

@@ -23,7 +23,7 @@ class ProverCliTest {
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("guest.elf"), "elf");
         return new ProverCli(new ProverProperties(cli.toString(), dir.resolve("guest.elf").toString(), dir.toString(),
-                25, 2_000, 2_000, true, false, "compressed", 4, 10));
+                25, 2_000, 2_000, true, false, "compressed", 4, 10, "test", 60));
     }
 
     @Test

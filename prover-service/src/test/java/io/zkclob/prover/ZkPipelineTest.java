@@ -1,5 +1,6 @@
 package io.zkclob.prover;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,27 +49,40 @@ class ZkPipelineTest {
         flyway.migrate();
     }
 
-    /** A pipeline (a service start) whose CLI answers every call with {@code json}. */
+    /** A pipeline (a service start of replica "a") whose CLI answers every call with {@code json}. */
     private ZkPipeline pipeline(String json, boolean prove, int maxPendingProofs) throws Exception {
+        return pipeline(json, prove, maxPendingProofs, "a");
+    }
+
+    /**
+     * A replica whose stand-in CLI logs its arguments, keeps a copy of what it was asked to prove ({@code
+     * last-input}), writes the proof file it is asked for, and answers {@code json}.
+     */
+    private ZkPipeline pipeline(String json, boolean prove, int maxPendingProofs, String replicaId) throws Exception {
         Path cli = dir.resolve("zk-prover");
-        Files.writeString(cli, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls.log") + "\necho '" + json + "'\n");
+        Files.writeString(cli, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls.log") + "\n"
+                + "if [ \"$1\" = prove ]; then cp \"$7\" " + dir.resolve("last-input") + "; echo proof > \"$9\"; fi\n"
+                + "echo '" + json + "'\n");
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("guest.elf"), "elf");
         ProverProperties props = new ProverProperties(cli.toString(), dir.resolve("guest.elf").toString(), dir.toString(),
-                25, 2_000, 2_000, true, prove, "compressed", maxPendingProofs, 10);
+                25, 2_000, 2_000, true, prove, "compressed", maxPendingProofs, 10, replicaId, 60);
         ZkPipeline p = new ZkPipeline(props, new ProverCli(props), jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)),
-                "127.0.0.1:1", new SimpleMeterRegistry());
+                "127.0.0.1:1", new SimpleMeterRegistry(), replicaId, null);
         p.recover();
         return p;
     }
 
-    private Path range(long height, String status) throws Exception {
-        Path witness = Files.writeString(dir.resolve("range-" + height + ".bin"), "witness");
-        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness_path, commands, status) VALUES (?, ?, ?, 1, ?)"
-                + " RETURNING range_id").params(height, height, witness.toString(), status).query(Long.class).single();
+    /** A one-block range at {@code height} whose witness is the single byte {@code height}. */
+    private void range(long height, String status) {
+        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness, commands, status) VALUES (?, ?, ?, 1, ?)"
+                + " RETURNING range_id").params(height, height, new byte[] {(byte) height}, status).query(Long.class).single();
         jdbc.sql("INSERT INTO blocks (height, first_seq, last_seq, state_root, commands_root, events_root, sealed_at_ms, status, range_id)"
                 + " VALUES (?, 0, 0, 'r', 'c', 'e', 0, ?, ?)").params(height, status.equals("PENDING") ? "SEALED" : status, id).update();
-        return witness;
+    }
+
+    private boolean hasWitness(long height) {
+        return jdbc.sql("SELECT witness IS NOT NULL FROM ranges WHERE first_height = ?").param(height).query(Boolean.class).single();
     }
 
     private String status(long height) {
@@ -104,37 +118,65 @@ class ZkPipelineTest {
 
     @Test
     void everyRangeIsExecutedButOnlyMaxPendingProofsKeepTheirWitness() throws Exception {
-        Path w1 = range(1, "PENDING");
-        Path w2 = range(2, "PENDING");
-        Path w3 = range(3, "PENDING");
+        range(1, "PENDING");
+        range(2, "PENDING");
+        range(3, "PENDING");
         pipeline("{\"ok\":true,\"cycles\":7}", true, 2).executePending();
         assertEquals("EXECUTED", status(1));
         assertEquals("EXECUTED", status(2));
         assertEquals("UNPROVEN", status(3));
-        assertTrue(Files.exists(w1) && Files.exists(w2));
-        assertFalse(Files.exists(w3));
+        assertTrue(hasWitness(1) && hasWitness(2));
+        assertFalse(hasWitness(3));
         assertEquals(3, jdbc.sql("SELECT COUNT(*) FROM blocks WHERE status = 'EXECUTED'").query(Long.class).single());
     }
+
+    private static final String PROVED = "{\"ok\":true,\"verified\":true,\"prove_ms\":1,\"vkey\":\"0xv\",\"public_values\":\"00\"}";
 
     @Test
     void rangesThatQueuedBehindAProofAreProvenTogetherWithinTheCycleBudget() throws Exception {
         for (long h = 1; h <= 3; h++) {
-            Files.write(range(h, "EXECUTED"), new byte[] {(byte) h});
+            range(h, "EXECUTED");
             jdbc.sql("UPDATE ranges SET cycles = 5 WHERE first_height = ?").param(h).update();
         }
-        String proved = "{\"ok\":true,\"verified\":true,\"prove_ms\":1,\"vkey\":\"0xv\",\"public_values\":\"00\"}";
-        ZkPipeline p = pipeline(proved, true, 4); // a budget of 10 cycles: ranges 1 and 2 (5 + 5), then 3
-        for (String f : List.of("range-1-2.compressed.proof", "range-3-3.compressed.proof")) Files.writeString(dir.resolve(f), "proof");
+        ZkPipeline p = pipeline(PROVED, true, 4); // a budget of 10 cycles: ranges 1 and 2 (5 + 5), then 3
         p.proveNext();
         assertEquals(List.of("PROVEN", "PROVEN", "EXECUTED"), List.of(status(1), status(2), status(3)));
-        var proof = jdbc.sql("SELECT first_height, last_height FROM proofs").query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2))).single();
-        assertEquals(List.of(1L, 2L), proof);
+        var proof = jdbc.sql("SELECT first_height, last_height, proof FROM proofs")
+                .query((rs, n) -> List.of(rs.getLong(1), rs.getLong(2), new String(rs.getBytes(3)).trim())).single();
+        assertEquals(List.of(1L, 2L, "proof"), proof); // the proof itself is in the database: any replica serves it
         assertEquals(2, jdbc.sql("SELECT COUNT(*) FROM blocks WHERE status = 'PROVEN' AND proof_id IS NOT NULL").query(Long.class).single());
-        String calls = Files.readString(dir.resolve("calls.log"));
-        assertTrue(calls.contains("--input " + dir.resolve("chain-1-2.witness")), calls); // one input: the chain of both
-        assertFalse(Files.exists(dir.resolve("chain-1-2.witness")), "the chain file is removed once proven");
+        // One input: the chain of both witnesses; a proven range drops its witness.
+        assertArrayEquals(io.zkclob.engine.Witness.chain(List.of(new byte[] {1}, new byte[] {2})), Files.readAllBytes(dir.resolve("last-input")));
+        assertFalse(hasWitness(1) || hasWitness(2));
         p.proveNext();
         assertEquals("PROVEN", status(3));
-        assertTrue(Files.readString(dir.resolve("calls.log")).contains("--input " + dir.resolve("range-3.bin")));
+        assertArrayEquals(new byte[] {3}, Files.readAllBytes(dir.resolve("last-input")));
+    }
+
+    @Test
+    void aLiveReplicasClaimIsLeftAloneAndADeadOnesIsTakenOver() throws Exception {
+        range(1, "EXECUTED");
+        // Replica a claimed range 1 and is proving it (its lease runs): replica b leaves it alone.
+        jdbc.sql("UPDATE ranges SET status = 'PROVING', claimed_by = 'a', claim_expires_at = now() + interval '1 minute'").update();
+        ZkPipeline b = pipeline(PROVED, true, 4, "b");
+        b.expireClaims();
+        b.proveNext();
+        assertEquals("PROVING", status(1));
+        // Replica a dies: it stops renewing, the lease runs out, b takes the range and proves it.
+        jdbc.sql("UPDATE ranges SET claim_expires_at = now() - interval '1 second'").update();
+        b.expireClaims();
+        assertEquals("EXECUTED", status(1));
+        b.proveNext();
+        assertEquals("PROVEN", status(1));
+    }
+
+    @Test
+    void aRestartedReplicaReleasesItsOwnClaimsAtOnce() throws Exception {
+        range(1, "EXECUTED");
+        range(2, "EXECUTED");
+        jdbc.sql("UPDATE ranges SET status = 'PROVING', claimed_by = 'a', claim_expires_at = now() + interval '1 minute' WHERE first_height = 1").update();
+        jdbc.sql("UPDATE ranges SET status = 'PROVING', claimed_by = 'b', claim_expires_at = now() + interval '1 minute' WHERE first_height = 2").update();
+        pipeline(PROVED, false, 4, "a"); // a starts again: its claim goes back, b's (alive) stays
+        assertEquals(List.of("EXECUTED", "PROVING"), List.of(status(1), status(2)));
     }
 }
