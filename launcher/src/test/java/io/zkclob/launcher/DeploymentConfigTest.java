@@ -96,6 +96,28 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void onlyTheGatewayIsPublicAndOnlyItReachesTheInternalEndpoints() throws IOException {
+        assertTrue(Files.readString(ROOT.resolve("k8s/base/kustomization.yaml")).contains("- network-policy.yaml"));
+        Map<String, Map<String, Object>> policies = new java.util.HashMap<>();
+        for (Object d : new Yaml().loadAll(Files.readString(ROOT.resolve("k8s/base/network-policy.yaml")))) {
+            policies.put((String) map(map(d).get("metadata")).get("name"), map(map(d).get("spec")));
+        }
+        assertEquals(Map.of(), map(policies.get("default-deny-ingress").get("podSelector")), "every pod denies ingress by default");
+        assertNull(policies.get("default-deny-ingress").get("ingress"));
+        String internal = String.valueOf(policies.get("internal-from-gateway"));
+        for (String name : SERVICES) {
+            if (name.equals("gateway-service") || name.equals("matching-service")) {
+                assertFalse(internal.contains(name + ","), name);
+            } else {
+                assertTrue(internal.contains(name), name + " admits the gateway");
+            }
+        }
+        assertTrue(internal.contains("{app=gateway-service}"), internal);
+        assertEquals(port("gateway-service"), map(((List<?>) map(((List<?>) policies.get("gateway-public").get("ingress")).get(0))
+                .get("ports")).get(0)).get("port"), "the gateway's public port");
+    }
+
+    @Test
     void everyTopicIsDocumented() throws IOException {
         String doc = Files.readString(ROOT.resolve("docs/topics.md"));
         for (String topic : List.of(Topics.COMMANDS, Topics.EVENTS, Topics.TRADES, Topics.BLOCKS, Topics.PROOFS)) {
