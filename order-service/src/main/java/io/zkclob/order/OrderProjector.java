@@ -5,15 +5,18 @@ import io.zkclob.contracts.Event.*;
 import io.zkclob.contracts.Side;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Projects engine events into orders, fills, markets and assets; one transaction per batch, with the watermark
- * and the feed's next offset (the position a restart resumes from).
+ * and the feed's next offset (the position a restart resumes from), and set-based writes within it ({@link Writes}).
  *
  * <p>An order's status and cancel reason: FILLED never carries a cancel reason (an IOC remainder cancel that
  * finds nothing left, e.g. a market buy by quote that spent its budget, completes the order); CANCELED carries
@@ -24,9 +27,11 @@ class OrderProjector implements EventFeed.Projection {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final PlacedOrders placed;
+    private final JdbcTemplate batches;
 
-    OrderProjector(JdbcClient jdbc, TransactionTemplate tx, PlacedOrders placed) {
+    OrderProjector(JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate tx, PlacedOrders placed) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.tx = tx;
         this.placed = placed;
     }
@@ -44,12 +49,14 @@ class OrderProjector implements EventFeed.Projection {
         tx.executeWithoutResult(status -> {
             long[] mark = jdbc.sql("SELECT seq, event_index FROM watermark WHERE id = 1 FOR UPDATE")
                     .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
+            Writes writes = new Writes();
             Indexed last = null;
             for (Indexed e : batch) {
                 if (e.seq() < mark[0] || (e.seq() == mark[0] && e.index() <= mark[1])) continue;
-                project(e, rejected);
+                project(e, rejected, writes);
                 last = e;
             }
+            writes.flush();
             if (last != null) {
                 jdbc.sql("UPDATE watermark SET seq = ?, event_index = ? WHERE id = 1").params(last.seq(), last.index()).update();
             }
@@ -57,7 +64,52 @@ class OrderProjector implements EventFeed.Projection {
         });
     }
 
-    private void project(Indexed x, Map<Long, PlaceOrder> rejected) {
+    /**
+     * One poll's writes, set-based: new orders, fills, each order's fill totals (summed over the batch) and its
+     * closing, each as one JDBC batch (multi-row with the driver's batched-insert rewrite), in that order, so an
+     * order placed, filled and canceled within one poll ends as the three statements one by one would leave it.
+     * Rare events (assets, markets) are written at once.
+     */
+    private final class Writes {
+        private final List<Object[]> orders = new ArrayList<>();
+        private final List<Object[]> fills = new ArrayList<>();
+        /** orderId → {filledQty, filledQuote, fees, lastSeq}, in first-fill order. */
+        private final Map<Long, long[]> filled = new LinkedHashMap<>();
+        private final List<Object[]> closed = new ArrayList<>();
+
+        void fill(long seq, int index, long orderId, long accountId, TradeExecuted t, String role, Side side, long fee) {
+            fills.add(new Object[] {seq, index, orderId, accountId, t.marketId(), role, side.name(), t.price(), t.qty(), t.quoteAmount(), fee});
+            long[] sum = filled.computeIfAbsent(orderId, id -> new long[4]);
+            sum[0] = Math.addExact(sum[0], t.qty());
+            sum[1] = Math.addExact(sum[1], t.quoteAmount());
+            sum[2] = Math.addExact(sum[2], fee);
+            sum[3] = seq;
+        }
+
+        void flush() {
+            batch("INSERT INTO orders (order_id, account_id, market_id, client_order_id, side, order_type, tif, price, qty,"
+                    + " quote_qty, status, reject_code, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", orders);
+            batch("INSERT INTO fills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", fills);
+            List<Object[]> totals = new ArrayList<>(filled.size());
+            filled.forEach((id, v) -> totals.add(new Object[] {v[0], v[1], v[2], v[0], v[3], id}));
+            batch("UPDATE orders SET filled_qty = filled_qty + ?, filled_quote = filled_quote + ?, fees_paid = fees_paid + ?,"
+                    + " status = CASE WHEN qty > 0 AND filled_qty + ? >= qty THEN 'FILLED' ELSE 'PARTIALLY_FILLED' END,"
+                    + " updated_seq = ? WHERE order_id = ?", totals);
+            // Nothing left and something filled: the order completed, and a completed order has no cancel reason.
+            batch("UPDATE orders SET status = CASE WHEN ? AND filled_qty > 0 THEN 'FILLED' ELSE 'CANCELED' END,"
+                    + " cancel_reason = CASE WHEN ? AND filled_qty > 0 THEN NULL ELSE ? END, updated_seq = ? WHERE order_id = ?", closed);
+        }
+
+        private void batch(String sql, List<Object[]> rows) {
+            for (int from = 0; from < rows.size(); from += MAX_BATCH_ROWS) { // bounded statements, whatever the poll size
+                batches.batchUpdate(sql, rows.subList(from, Math.min(rows.size(), from + MAX_BATCH_ROWS)));
+            }
+        }
+    }
+
+    private static final int MAX_BATCH_ROWS = 1_000;
+
+    private void project(Indexed x, Map<Long, PlaceOrder> rejected, Writes w) {
         long s = x.seq();
         switch (x.event()) {
             case AssetAdded a -> jdbc.sql("INSERT INTO assets VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
@@ -67,44 +119,21 @@ class OrderProjector implements EventFeed.Projection {
                             m.minNotional(), m.makerFeePpm(), m.takerFeePpm()).update();
             case MarketStatusChanged m -> jdbc.sql("UPDATE markets SET status = ? WHERE market_id = ?")
                     .params(m.status().name(), m.marketId()).update();
-            case OrderAccepted a -> jdbc.sql("INSERT INTO orders (order_id, account_id, market_id, client_order_id, side,"
-                            + " order_type, tif, price, qty, quote_qty, status, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?)"
-                            + " ON CONFLICT DO NOTHING")
-                    .params(a.orderId(), a.accountId(), a.marketId(), a.clientOrderId(), a.side().name(), a.orderType().name(),
-                            a.tif().name(), a.price(), a.qty(), a.quoteQty(), s).update();
+            case OrderAccepted a -> w.orders.add(new Object[] {a.orderId(), a.accountId(), a.marketId(), a.clientOrderId(),
+                    a.side().name(), a.orderType().name(), a.tif().name(), a.price(), a.qty(), a.quoteQty(), "OPEN", null, s});
             case OrderRejected r -> {
                 PlaceOrder p = rejected.get(s); // null only if the log has no PlaceOrder there: fields stay NULL
-                jdbc.sql("INSERT INTO orders (order_id, account_id, market_id, client_order_id, side, order_type, tif, price,"
-                                + " qty, quote_qty, status, reject_code, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'REJECTED', ?, ?)"
-                                + " ON CONFLICT DO NOTHING")
-                        .params(s, r.accountId(), r.marketId(), r.clientOrderId(), p == null ? null : p.side().name(),
-                                p == null ? null : p.orderType().name(), p == null ? null : p.tif().name(),
-                                p == null ? null : p.price(), p == null ? null : p.qty(), p == null ? null : p.quoteQty(),
-                                r.code().name(), s).update();
+                w.orders.add(new Object[] {s, r.accountId(), r.marketId(), r.clientOrderId(), p == null ? null : p.side().name(),
+                        p == null ? null : p.orderType().name(), p == null ? null : p.tif().name(), p == null ? null : p.price(),
+                        p == null ? null : p.qty(), p == null ? null : p.quoteQty(), "REJECTED", r.code().name(), s});
             }
             case TradeExecuted t -> {
                 Side makerSide = t.takerSide().opposite();
-                fill(s, x.index(), t.makerOrderId(), t.makerAccountId(), t, "MAKER", makerSide, t.makerFee());
-                fill(s, x.index(), t.takerOrderId(), t.takerAccountId(), t, "TAKER", t.takerSide(), t.takerFee());
+                w.fill(s, x.index(), t.makerOrderId(), t.makerAccountId(), t, "MAKER", makerSide, t.makerFee());
+                w.fill(s, x.index(), t.takerOrderId(), t.takerAccountId(), t, "TAKER", t.takerSide(), t.takerFee());
             }
-            case OrderCanceled c -> {
-                // Nothing left and something filled: the order completed, and a completed order has no cancel reason.
-                boolean completed = c.remainingQty() == 0 && jdbc.sql("SELECT filled_qty > 0 FROM orders WHERE order_id = ?")
-                        .param(c.orderId()).query(Boolean.class).optional().orElse(false);
-                jdbc.sql("UPDATE orders SET status = ?, cancel_reason = ?, updated_seq = ? WHERE order_id = ?")
-                        .params(completed ? "FILLED" : "CANCELED", completed ? null : c.reason().name(), s, c.orderId()).update();
-            }
+            case OrderCanceled c -> w.closed.add(new Object[] {c.remainingQty() == 0, c.remainingQty() == 0, c.reason().name(), s, c.orderId()});
             default -> { }
         }
-    }
-
-    private void fill(long seq, int index, long orderId, long accountId, TradeExecuted t, String role, Side side, long fee) {
-        jdbc.sql("INSERT INTO fills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(seq, index, orderId, accountId, t.marketId(), role, side.name(), t.price(), t.qty(), t.quoteAmount(), fee)
-                .update();
-        jdbc.sql("UPDATE orders SET filled_qty = filled_qty + ?, filled_quote = filled_quote + ?, fees_paid = fees_paid + ?,"
-                        + " status = CASE WHEN qty > 0 AND filled_qty + ? >= qty THEN 'FILLED' ELSE 'PARTIALLY_FILLED' END,"
-                        + " updated_seq = ? WHERE order_id = ?")
-                .params(t.qty(), t.quoteAmount(), fee, t.qty(), seq, orderId).update();
     }
 }

@@ -57,7 +57,7 @@ class OrderProjectorTest {
             seqs.forEach(s -> { if (log.containsKey(s)) m.put(s, log.get(s)); });
             return m;
         };
-        projector = new OrderProjector(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)), placed);
+        projector = new OrderProjector(jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)), placed);
         queries = new OrderQueries(jdbc);
     }
 
@@ -125,5 +125,37 @@ class OrderProjectorTest {
         projector.apply(List.of(at(1, 0, new AssetAdded(1, 1, "ETH", 8))), 2);
         assertEquals(5, projector.nextOffset());
         assertEquals(1, jdbc.sql("SELECT COUNT(*) FROM assets").query(Long.class).single());
+    }
+
+    @Test
+    void fillsOfOneOrderWithinABatchAddUpAndABatchEndsAsEventByEventWould() {
+        projector.apply(List.of(
+                at(10, 0, new OrderAccepted(10, 10, 42, 1, 5, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 3_000_000_000L,
+                        30_000L, 0, 1, 30_000L)),
+                at(11, 0, new OrderAccepted(11, 11, 43, 1, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,
+                        10_000L, 0, 2, 300_000_000L)),
+                at(11, 1, new TradeExecuted(11, 1, 10, 42, 11, 43, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                        300_000L, 600_000L, 0, 0)),
+                at(12, 0, new OrderAccepted(12, 12, 43, 1, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,
+                        10_000L, 0, 2, 300_000_000L)),
+                at(12, 1, new TradeExecuted(12, 1, 10, 42, 12, 43, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                        300_000L, 600_000L, 0, 0))), 13);
+        OrderQueries.OrderView maker = queries.byId(10);
+        assertEquals("PARTIALLY_FILLED", maker.status());
+        assertEquals(2, jdbc.sql("SELECT COUNT(*) FROM fills WHERE order_id = 10").query(Long.class).single());
+        assertEquals(20_000L, jdbc.sql("SELECT filled_qty FROM orders WHERE order_id = 10").query(Long.class).single());
+        assertEquals(600_000L, jdbc.sql("SELECT fees_paid FROM orders WHERE order_id = 10").query(Long.class).single());
+        assertEquals(12L, jdbc.sql("SELECT updated_seq FROM orders WHERE order_id = 10").query(Long.class).single());
+        assertEquals("FILLED", queries.byId(11).status());
+        // the last lot in the next poll fills it; a redelivery of the first poll changes nothing
+        projector.apply(List.of(
+                at(13, 0, new OrderAccepted(13, 13, 43, 1, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,
+                        10_000L, 0, 2, 300_000_000L)),
+                at(13, 1, new TradeExecuted(13, 1, 10, 42, 13, 43, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                        300_000L, 600_000L, 0, 0))), 14);
+        projector.apply(List.of(at(11, 1, new TradeExecuted(11, 1, 10, 42, 11, 43, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                300_000L, 600_000L, 0, 0))), 12);
+        assertEquals("FILLED", queries.byId(10).status());
+        assertEquals(30_000L, jdbc.sql("SELECT filled_qty FROM orders WHERE order_id = 10").query(Long.class).single());
     }
 }
