@@ -36,6 +36,9 @@ class LedgerWriter implements EventFeed.Projection {
         this.tx = tx;
     }
 
+    /** marketId → {base, quote}: immutable once the market exists. */
+    private final Map<Integer, int[]> marketAssets = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public long nextOffset() {
         return client.sql("SELECT next_offset FROM watermark WHERE id = 1").query(Long.class).single();
@@ -85,6 +88,11 @@ class LedgerWriter implements EventFeed.Projection {
                     + " ON CONFLICT (account_id, asset_id) DO NOTHING", keys);
             jdbc.batchUpdate("UPDATE balances SET available = available + ?, locked = locked + ?"
                     + " WHERE account_id = ? AND asset_id = ?", rows);
+            Map<Integer, Long> fees = new LinkedHashMap<>();
+            for (Leg l : legs) if (l.kind().equals("FEE")) fees.merge(l.assetId(), l.available(), Math::addExact);
+            List<Object[]> feeRows = new ArrayList<>();
+            fees.forEach((asset, amount) -> feeRows.add(new Object[] {amount, asset}));
+            jdbc.batchUpdate("UPDATE asset_totals SET fees = fees + ? WHERE asset_id = ?", feeRows);
             client.sql("UPDATE watermark SET seq = ?, event_index = ? WHERE id = 1").params(last.seq(), last.index()).update();
         });
     }
@@ -119,8 +127,9 @@ class LedgerWriter implements EventFeed.Projection {
     }
 
     private void trade(long s, int i, TradeExecuted t, List<Leg> out) {
-        int[] m = client.sql("SELECT base_asset_id, quote_asset_id FROM markets WHERE market_id = ?").param(t.marketId())
-                .query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single();
+        // A market's assets never change once added: read once, not per trade.
+        int[] m = marketAssets.computeIfAbsent(t.marketId(), id -> client.sql("SELECT base_asset_id, quote_asset_id FROM markets WHERE market_id = ?")
+                .param(id).query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)}).single());
         int base = m[0];
         int quote = m[1];
         boolean takerBuys = t.takerSide() == Side.BUY;
@@ -133,7 +142,6 @@ class LedgerWriter implements EventFeed.Projection {
         out.add(new Leg(s, i, 1, buyer, base, t.qty(), 0, "TRADE_RECEIVE"));
         out.add(new Leg(s, i, 2, seller, base, 0, -t.qty(), "TRADE_DELIVER"));
         out.add(new Leg(s, i, 3, seller, quote, t.quoteAmount() - sellerFee, 0, "TRADE_PROCEEDS"));
-        out.add(new Leg(s, i, 4, FEE_ACCOUNT, quote, t.makerFee() + t.takerFee(), 0, "FEE"));
-        client.sql("UPDATE asset_totals SET fees = fees + ? WHERE asset_id = ?").params(t.makerFee() + t.takerFee(), quote).update();
+        out.add(new Leg(s, i, 4, FEE_ACCOUNT, quote, t.makerFee() + t.takerFee(), 0, "FEE")); // totals: per batch, in apply
     }
 }

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zkclob.contracts.Event.AssetAdded;
 import io.zkclob.contracts.Event.Deposited;
+import io.zkclob.contracts.Event.MarketAdded;
+import io.zkclob.contracts.Event.OrderAccepted;
+import io.zkclob.contracts.OrderType;
+import io.zkclob.contracts.TimeInForce;
+import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.Side;
 import io.zkclob.support.EventFeed.Indexed;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.List;
@@ -11,6 +17,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,7 +33,13 @@ class LedgerWriterTest {
     static void startPostgres() throws Exception {
         pg = EmbeddedPostgres.start();
         ds = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/ledger").load().migrate();
+    }
+
+    @BeforeEach
+    void freshSchema() {
+        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration/ledger").cleanDisabled(false).load();
+        flyway.clean();
+        flyway.migrate();
     }
 
     @AfterAll
@@ -47,5 +60,24 @@ class LedgerWriterTest {
         assertEquals(3, restarted.nextOffset());
         restarted.apply(batch, 3);
         assertEquals(5_000_000L, client.sql("SELECT available FROM balances WHERE account_id = 42 AND asset_id = 2").query(Long.class).single());
+    }
+
+    @Test
+    void tradesInOneBatchMoveBalancesAndAddTheirFeesToTheAssetTotals() {
+        JdbcClient client = JdbcClient.create(ds);
+        LedgerWriter writer = new LedgerWriter(new JdbcTemplate(ds), client, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+        writer.apply(List.of(new Indexed(10, 0, new AssetAdded(10, 7, "ETH", 8)), new Indexed(11, 0, new AssetAdded(11, 8, "USDC", 6)),
+                new Indexed(12, 0, new MarketAdded(12, 9, "ETH-USDC", 7, 8, 1, 1, 1, 1_000, 2_000)),
+                new Indexed(13, 0, new Deposited(13, 51, 8, 2_000, 1)), new Indexed(14, 0, new Deposited(14, 50, 7, 12, 2)),
+                new Indexed(15, 0, new OrderAccepted(15, 1, 50, 9, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 100, 12, 0, 7, 12)),
+                // two trades of one market in one batch: 3 + 6 and 4 + 8 in fees, all in the quote asset
+                new Indexed(16, 0, new OrderAccepted(16, 2, 51, 9, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 100, 5, 0, 8, 506)),
+                new Indexed(16, 1, new TradeExecuted(16, 9, 1, 50, 2, 51, Side.BUY, 100, 5, 500, 3, 6, 0, 0)),
+                new Indexed(17, 0, new OrderAccepted(17, 3, 51, 9, 0, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 100, 7, 0, 8, 708)),
+                new Indexed(17, 1, new TradeExecuted(17, 9, 1, 50, 3, 51, Side.BUY, 100, 7, 700, 4, 8, 0, 0))), 18);
+        assertEquals(21L, client.sql("SELECT fees FROM asset_totals WHERE asset_id = 8").query(Long.class).single());
+        assertEquals(12L, client.sql("SELECT available FROM balances WHERE account_id = 51 AND asset_id = 7").query(Long.class).single());
+        assertEquals(21L, client.sql("SELECT SUM(fees) FROM asset_totals").query(Long.class).single());
+        assertEquals(1_193L, client.sql("SELECT available FROM balances WHERE account_id = 50 AND asset_id = 8").query(Long.class).single());
     }
 }
