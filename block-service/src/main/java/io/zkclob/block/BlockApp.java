@@ -50,7 +50,7 @@ public class BlockApp {
 
     @Bean
     CommandArchive commandArchive(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, JdbcClient jdbc,
-                                  TransactionTemplate tx) {
-        return new CommandArchive(bootstrap, jdbc, tx);
+                                  org.springframework.jdbc.core.JdbcTemplate batches, TransactionTemplate tx) {
+        return new CommandArchive(bootstrap, jdbc, batches, tx);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,11 +26,13 @@ final class CommandArchive extends ConsumerWorker {
     private final String bootstrap;
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final JdbcTemplate batches;
 
-    CommandArchive(String bootstrap, JdbcClient jdbc, TransactionTemplate tx) {
+    CommandArchive(String bootstrap, JdbcClient jdbc, JdbcTemplate batches, TransactionTemplate tx) {
         super("blocks-commands", 1_000);
         this.bootstrap = bootstrap;
         this.jdbc = jdbc;
+        this.batches = batches;
         this.tx = tx;
     }
 
@@ -60,6 +63,7 @@ final class CommandArchive extends ConsumerWorker {
 
     void store(ConsumerRecords<String, String> records, long nextOffset) {
         tx.executeWithoutResult(s -> {
+            List<Object[]> rows = new java.util.ArrayList<>(records.count()); // at most max.poll.records (1,000)
             for (ConsumerRecord<String, String> r : records) {
                 String type;
                 String body;
@@ -71,8 +75,10 @@ final class CommandArchive extends ConsumerWorker {
                     type = "Malformed";
                     body = MessageJson.write(java.util.Map.of("seq", r.offset(), "raw", r.value()));
                 }
-                jdbc.sql("INSERT INTO commands VALUES (?, ?, ?) ON CONFLICT DO NOTHING").params(r.offset(), type, body).update();
+                rows.add(new Object[] {r.offset(), type, body});
             }
+            // One JDBC batch per poll (multi-row with the driver's batched-insert rewrite), not a statement per command.
+            batches.batchUpdate("INSERT INTO commands VALUES (?, ?, ?) ON CONFLICT DO NOTHING", rows);
             jdbc.sql("UPDATE feed_position SET next_offset = GREATEST(next_offset, ?) WHERE feed = 'commands'").param(nextOffset).update();
         });
     }

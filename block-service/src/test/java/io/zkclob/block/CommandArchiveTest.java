@@ -37,7 +37,7 @@ class CommandArchiveTest {
     @Test
     void thePositionIsStoredWithTheCommandsAndARedeliveryChangesNothing() {
         JdbcClient jdbc = JdbcClient.create(ds);
-        CommandArchive archive = new CommandArchive("unused:9092", jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+        CommandArchive archive = new CommandArchive("unused:9092", jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)));
         assertEquals(0, archive.nextOffset());
         TopicPartition log = new TopicPartition("exchange.commands", 0);
         String cmd = "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8}";
