@@ -4,14 +4,16 @@
 Registers two accounts (Ed25519, /api/v1), credits them through the operator endpoint, creates an HMAC API key
 for each through the signed /api/v1/apiKeys request, then drives ccxt: loadMarkets, fetchTime, fetchOrderBook,
 fetchTrades, fetchTicker, fetchOHLCV, fetchBalance, createOrder (limit GTC/IOC/FOK, market, limit-maker),
-cancelOrder, fetchOrder, fetchOpenOrders, fetchMyTrades, cancelAllOrders, and the error mapping (insufficient
+cancelOrder, fetchOrder, fetchOpenOrders, fetchMyTrades, cancelAllOrders, ccxt pro's watchOrderBook and
+watchTrades over the WebSocket streams, and the error mapping (insufficient
 funds, a limit-maker that would take, a bad signature, a revoked key). Prints one line per check and a closing
 'N passed, N failed' line; exits 1 when any check failed.
 Usage: ccxt_check.py BASE_URL   (scripts/ccxt-check makes the virtual environment with ccxt and runs this)
 """
-import base64, json, os, sys, time, traceback, urllib.error, urllib.request
+import asyncio, base64, json, os, sys, time, traceback, urllib.error, urllib.request
 
 import ccxt
+import ccxt.pro
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -68,13 +70,46 @@ def new_trader(external_id_base):
     return trader
 
 
-def exchange(api_key, secret):
-    return ccxt.binance({
+def config(api_key, secret):
+    return {
         "apiKey": api_key, "secret": secret, "enableRateLimit": False,
-        "urls": {"api": {"public": BASE + "/api/v3", "private": BASE + "/api/v3", "v1": BASE + "/api/v1"}},
+        "urls": {"api": {"public": BASE + "/api/v3", "private": BASE + "/api/v3", "v1": BASE + "/api/v1",
+                         "ws": {"spot": BASE.replace("http", "ws", 1) + "/ws"}}},
         "options": {"fetchMarkets": {"types": ["spot"]}, "fetchCurrencies": False, "fetchMargins": False,
                     "adjustForTimeDifference": False, "fetchOpenOrders": {"warnWithoutSymbol": False}, "recvWindow": 5000},
-    })
+    }
+
+
+def exchange(api_key, secret):
+    return ccxt.binance(config(api_key, secret))
+
+
+async def watch_book_and_trades(b, a):
+    """ccxt pro: the book (REST snapshot + depthUpdate stream) follows a new order; a trade arrives on the trade stream."""
+    pro = ccxt.pro.binance(config(None, None))
+    try:
+        await pro.load_markets()
+        book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
+        first_nonce = book["nonce"]
+        b.create_order(SYMBOL, "limit", "sell", 0.7, 3100)
+        deadline = time.time() + 15
+        while [3100.0, 0.7] not in book["asks"]:
+            assert time.time() < deadline, book["asks"]
+            book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
+        book_line = f"book nonce {first_nonce} -> {book['nonce']}, asks {book['asks'][:2]}"
+        watching = asyncio.ensure_future(pro.watch_trades(SYMBOL))
+        await asyncio.sleep(1.0)  # the SUBSCRIBE is answered before the trade happens
+        a.create_order(SYMBOL, "market", "buy", 0.2)
+        trades = await asyncio.wait_for(watching, 15)
+        assert trades and trades[-1]["price"] == 3100 and trades[-1]["amount"] == 0.2, trades
+        book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
+        deadline = time.time() + 15
+        while [3100.0, 0.5] not in book["asks"]:
+            assert time.time() < deadline, book["asks"]
+            book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
+        return f"{book_line}; trade {trades[-1]['amount']} at {trades[-1]['price']} id {trades[-1]['id']}; book after: {book['asks'][:1]}"
+    finally:
+        await pro.close()
 
 
 def check(name, fn):
@@ -242,6 +277,8 @@ def main():
         assert a.fetch_open_orders(SYMBOL) == []
         return f"canceled {[o['id'] for o in canceled]}; none open"
     check("cancelAllOrders", cancel_all)
+
+    check("watchOrderBook + watchTrades (ccxt pro, WebSocket)", lambda: asyncio.run(watch_book_and_trades(b, a)))
 
     check("wrong secret -> AuthenticationError", lambda: expect_error(
         ccxt.AuthenticationError, lambda: exchange(alice["apiKey"], "x" * 64).fetch_balance()))

@@ -54,6 +54,17 @@ final class MarketStream {
 
     record Subscriber(SseEmitter emitter, Integer marketId, Long accountId) {}
 
+    /** Another publisher of the depth updates (the Binance-compatible streams): called on the feed's thread, in order. */
+    interface DepthListener {
+        void onDepth(int marketId, long seq, long prevSeq, List<long[]> bids, List<long[]> asks);
+    }
+
+    private final List<DepthListener> depthListeners = new CopyOnWriteArrayList<>();
+
+    void addDepthListener(DepthListener listener) {
+        depthListeners.add(listener);
+    }
+
     synchronized Map<String, Object> snapshot(int marketId, int maxLevels) {
         Book b = books.computeIfAbsent(marketId, k -> new Book());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -103,7 +114,18 @@ final class MarketStream {
             }
             flush(currentSeq, changes, out);
         }
-        for (Object[] o : out) send((Integer) o[0], (Long) o[1], (String) o[2], o[3]);
+        for (Object[] o : out) {
+            send((Integer) o[0], (Long) o[1], (String) o[2], o[3]);
+            if ("depth".equals(o[2]) && o[3] instanceof Map<?, ?> u) notifyDepth(u);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void notifyDepth(Map<?, ?> u) {
+        for (DepthListener l : depthListeners) {
+            l.onDepth((Integer) u.get("marketId"), (Long) u.get("seq"), (Long) u.get("prevSeq"), (List<long[]>) u.get("bids"),
+                    (List<long[]>) u.get("asks"));
+        }
     }
 
     private void apply(Event e, Map<Integer, Map<String, Object>> changes, List<Object[]> out) {

@@ -148,6 +148,17 @@ final class TradeTape implements EventFeed.Projection {
         return q.query(TradeTape::trade).list();
     }
 
+    /** The id of a market's latest trade (0 before any): a new watcher's trade stream starts after it. */
+    long lastTradeId(int marketId) {
+        return jdbc.sql("SELECT COALESCE(MAX(trade_id), 0) FROM trade_tape WHERE market_id = ?").param(marketId).query(Long.class).single();
+    }
+
+    /** A market's trades after a trade id, oldest first. */
+    List<Trade> after(int marketId, long afterId, int limit) {
+        return jdbc.sql("SELECT " + TRADE_COLUMNS + " FROM trade_tape WHERE market_id = ? AND trade_id > ? ORDER BY trade_id LIMIT ?")
+                .params(marketId, afterId, limit).query(TradeTape::trade).list();
+    }
+
     /** The seq of the last event applied (-1 before any): every trade of a command at or below it is on the tape. */
     long appliedSeq() {
         return jdbc.sql("SELECT seq FROM trade_tape_position WHERE id = 1").query(Long.class).optional().orElse(-1L);
