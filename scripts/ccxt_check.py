@@ -84,6 +84,15 @@ def exchange(api_key, secret):
     return ccxt.binance(config(api_key, secret))
 
 
+async def until_book(pro, wanted, timeout_s=15):
+    """Watches the book until its asks satisfy `wanted` (each update the stream delivers is applied by ccxt)."""
+    deadline = time.time() + timeout_s
+    book = pro.orderbooks[SYMBOL]
+    while not wanted(book["asks"]):
+        assert time.time() < deadline, f"the local book never showed it: asks {book['asks'][:5]}"
+        book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), max(0.1, deadline - time.time()))
+
+
 async def watch_book_and_trades(b, a):
     """ccxt pro: the book (REST snapshot + depthUpdate stream) follows a new order; a trade arrives on the trade stream."""
     pro = ccxt.pro.binance(config(None, None))
@@ -92,22 +101,20 @@ async def watch_book_and_trades(b, a):
         book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
         first_nonce = book["nonce"]
         b.create_order(SYMBOL, "limit", "sell", 0.7, 3100)
-        deadline = time.time() + 15
-        while [3100.0, 0.7] not in book["asks"]:
-            assert time.time() < deadline, book["asks"]
-            book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
+        await until_book(pro, lambda asks: [3100.0, 0.7] in asks)
+        book = pro.orderbooks[SYMBOL]
         book_line = f"book nonce {first_nonce} -> {book['nonce']}, asks {book['asks'][:2]}"
         watching = asyncio.ensure_future(pro.watch_trades(SYMBOL))
         await asyncio.sleep(1.0)  # the SUBSCRIBE is answered before the trade happens
         a.create_order(SYMBOL, "market", "buy", 0.2)
         trades = await asyncio.wait_for(watching, 15)
         assert trades and trades[-1]["price"] == 3100 and trades[-1]["amount"] == 0.2, trades
-        book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
-        deadline = time.time() + 15
-        while [3100.0, 0.5] not in book["asks"]:
-            assert time.time() < deadline, book["asks"]
-            book = await asyncio.wait_for(pro.watch_order_book(SYMBOL), 15)
-        return f"{book_line}; trade {trades[-1]['amount']} at {trades[-1]['price']} id {trades[-1]['id']}; book after: {book['asks'][:1]}"
+        await until_book(pro, lambda asks: [3100.0, 0.5] in asks)
+        rest = a.fetch_order_book(SYMBOL)
+        local = pro.orderbooks[SYMBOL]
+        assert local["asks"][:5] == rest["asks"][:5] and local["bids"][:5] == rest["bids"][:5], (local["asks"][:5], rest["asks"][:5])
+        return (f"{book_line}; trade {trades[-1]['amount']} at {trades[-1]['price']} id {trades[-1]['id']};"
+                f" local book after: {local['asks'][:1]} = REST's")
     finally:
         await pro.close()
 
