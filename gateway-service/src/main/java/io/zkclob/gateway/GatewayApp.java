@@ -1,6 +1,7 @@
 package io.zkclob.gateway;
 
 import io.zkclob.contracts.Topics;
+import io.zkclob.gateway.ws.WsSessions;
 import io.zkclob.support.ConsumerWorker;
 import io.zkclob.support.EventFeed;
 import java.time.Duration;
@@ -46,11 +47,13 @@ public class GatewayApp {
     }
 
     /**
-     * Every gateway replays the whole event log into its funds view and its stream books, from one consumer
+     * Every gateway replays the whole event log into its funds view, its stream books and its WebSocket execution
+     * reports, from one consumer
      * (each parses every event once); each keeps its own (seq, index) watermark.
      */
     @Bean
-    EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds) {
+    EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds,
+                         WsSessions sessions) {
         return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), new EventFeed.Projection() {
             @Override
             public long nextOffset() {
@@ -61,6 +64,7 @@ public class GatewayApp {
             public void apply(List<EventFeed.Indexed> batch, long nextOffset) {
                 funds.apply(batch, nextOffset);
                 stream.onEvents(batch);
+                sessions.onEvents(batch); // after the funds view: a report never precedes the balance it implies
             }
         });
     }

@@ -324,7 +324,11 @@ class TradingApi {
     @Operation(summary = "One of your orders, by order id")
     @GetMapping("/orders/{orderId}")
     Map<String, Object> order(@PathVariable long orderId, HttpServletRequest req) {
-        long accountId = auth(req, null);
+        return orderOf(auth(req, null), orderId);
+    }
+
+    /** One order of an authenticated account (REST and WebSocket). */
+    Map<String, Object> orderOf(long accountId, long orderId) {
         // Another account's order is reported exactly like a missing one (same status, code and detail): ids
         // reveal nothing.
         Map<String, Object> o = backends.order(orderId).filter(x -> ((Number) x.get("accountId")).longValue() == accountId)
@@ -336,7 +340,11 @@ class TradingApi {
     @GetMapping("/orders")
     List<Map<String, Object>> orders(@RequestParam(defaultValue = "false") boolean open,
                                      @RequestParam(required = false) Long clientOrderId, HttpServletRequest req) {
-        long accountId = auth(req, null);
+        return ordersOf(auth(req, null), open, clientOrderId);
+    }
+
+    /** An authenticated account's orders (REST and WebSocket). */
+    List<Map<String, Object>> ordersOf(long accountId, boolean open, Long clientOrderId) {
         List<Map<String, Object>> list = Backends.call(() -> backends.orders().get()
                 .uri(u -> {
                     u.path("/internal/accounts/{id}/orders").queryParam("open", open);
@@ -367,19 +375,36 @@ class TradingApi {
     @DeleteMapping("/orders/{orderId}")
     ResponseEntity<Map<String, Object>> cancel(@PathVariable long orderId, HttpServletRequest req) {
         long accountId = auth(req, null);
+        long seq = log.append(String.valueOf(accountId), cancelCommand(accountId, orderId));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancelSequenced(orderId, seq));
+    }
+
+    static CancelOrder cancelCommand(long accountId, long orderId) {
         // Order ids are log offsets: a negative one can name no order, so it never reaches the log.
         if (orderId < 0) throw new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId);
-        long seq = log.append(String.valueOf(accountId), new CancelOrder(Command.UNSEQUENCED, 0, accountId, orderId, 0));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", orderId, "seq", seq, "status", "CANCEL_SEQUENCED"));
+        return new CancelOrder(Command.UNSEQUENCED, 0, accountId, orderId, 0);
+    }
+
+    static Map<String, Object> cancelSequenced(long orderId, long seq) {
+        return Map.of("orderId", orderId, "seq", seq, "status", "CANCEL_SEQUENCED");
     }
 
     @Operation(summary = "Cancel all your open orders, optionally in one market")
     @DeleteMapping("/orders")
     ResponseEntity<Map<String, Object>> cancelAll(@RequestParam(required = false) String market, HttpServletRequest req) {
         long accountId = auth(req, null);
+        long seq = log.append(String.valueOf(accountId), cancelAllCommand(accountId, market));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancelAllSequenced(seq));
+    }
+
+    /** All the account's open orders, or those in one market (null: every market). */
+    CancelAll cancelAllCommand(long accountId, String market) {
         int marketId = market == null ? 0 : backends.market(market).marketId();
-        long seq = log.append(String.valueOf(accountId), new CancelAll(Command.UNSEQUENCED, 0, accountId, marketId));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "CANCEL_ALL_SEQUENCED"));
+        return new CancelAll(Command.UNSEQUENCED, 0, accountId, marketId);
+    }
+
+    static Map<String, Object> cancelAllSequenced(long seq) {
+        return Map.of("seq", seq, "status", "CANCEL_ALL_SEQUENCED");
     }
 
     @Operation(summary = "Your fills")

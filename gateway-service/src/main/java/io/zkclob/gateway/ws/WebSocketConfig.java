@@ -1,0 +1,55 @@
+package io.zkclob.gateway.ws;
+
+import io.zkclob.gateway.OrderEntry;
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.apache.tomcat.websocket.server.Constants;
+import org.apache.tomcat.websocket.server.WsContextListener;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The WebSocket stack: the servlet container's own (Tomcat's JSR 356 implementation, already on the classpath
+ * with Spring MVC), one endpoint registered programmatically. spring-websocket would add a handler layer over
+ * the same Tomcat container and one more dependency; the Jakarta API is enough for one endpoint, and it shares
+ * the HTTP port, the connector's threads and the same JVM as the REST API (docs/benchmarks.md has the figures).
+ */
+@Configuration(proxyBeanMethods = false)
+class WebSocketConfig {
+    static final String PATH = "/api/v1/ws";
+
+    /** What Spring Boot's websocket auto-configuration does: Tomcat creates its WebSocket container at start. */
+    @Bean
+    static WebServerFactoryCustomizer<TomcatServletWebServerFactory> websocketContainer() {
+        return factory -> factory.addContextCustomizers(context -> context.addApplicationListener(WsContextListener.class.getName()));
+    }
+
+    /** Registers the endpoint once every bean exists (the container exists since the web server started). */
+    @Bean
+    SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntry entry, WsSessions sessions) {
+        return () -> {
+            ServerContainer container = (ServerContainer) servletContext.getAttribute(Constants.SERVER_CONTAINER_SERVLET_CONTEXT_ATTRIBUTE);
+            if (container == null) throw new IllegalStateException("no WebSocket container in the servlet context");
+            OrderEntryEndpoint endpoint = new OrderEntryEndpoint(entry, sessions);
+            ServerEndpointConfig config = ServerEndpointConfig.Builder.create(OrderEntryEndpoint.class, PATH)
+                    .configurator(new ServerEndpointConfig.Configurator() {
+                        @Override
+                        public <T> T getEndpointInstance(Class<T> type) {
+                            return type.cast(endpoint);
+                        }
+                    }).build();
+            // A stalled reader's socket write gives up after this (the connection is then aborted, WsConnection).
+            config.getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT", 10_000L);
+            try {
+                container.addEndpoint(config);
+            } catch (DeploymentException e) {
+                throw new IllegalStateException("cannot register " + PATH, e);
+            }
+        };
+    }
+}

@@ -1,0 +1,120 @@
+package io.zkclob.gateway.ws;
+
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.*;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.gateway.ws.WsMessages.ExecutionReport;
+import io.zkclob.support.EventFeed.Indexed;
+import jakarta.websocket.CloseReason;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The open WebSocket connections, by account, and the execution reports sent to them: each of an account's
+ * engine verdicts (from exchange.events, the same feed as the funds view) goes to every connection logged on as
+ * that account when the gateway applies it. Reports are live, not a history: what happened before the logon is
+ * read with orders.status. Like every consumer here it keeps a watermark, (seq, index) of the last event
+ * dispatched, so a redelivered batch sends nothing twice.
+ *
+ * <p>Heartbeats: a ping every {@code gateway.ws.ping-interval-ms}; a connection that has sent nothing (no
+ * message, no pong) for three intervals is closed with {@code HEARTBEAT_TIMEOUT}. Bounds: at most
+ * {@code gateway.ws.max-connections} connections per gateway, each with its own bounded send queue.
+ */
+@Component
+public class WsSessions {
+    private final Set<WsConnection> all = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Set<WsConnection>> byAccount = new ConcurrentHashMap<>();
+    private final int maxConnections;
+    private final int maxQueuedChars;
+    private final long pingIntervalMs;
+    private long appliedSeq = -1;
+    private int appliedIndex = -1;
+
+    WsSessions(@Value("${gateway.ws.max-connections:10000}") int maxConnections,
+               @Value("${gateway.ws.send-queue-max-chars:1048576}") int maxQueuedChars,
+               @Value("${gateway.ws.ping-interval-ms:20000}") long pingIntervalMs) {
+        this.maxConnections = maxConnections;
+        this.maxQueuedChars = maxQueuedChars;
+        this.pingIntervalMs = pingIntervalMs;
+    }
+
+    /** A new connection, or null when the gateway already holds its maximum. */
+    WsConnection open(jakarta.websocket.Session session) {
+        if (all.size() >= maxConnections) return null;
+        WsConnection c = new WsConnection(session, maxQueuedChars, System.currentTimeMillis());
+        all.add(c);
+        return c;
+    }
+
+    void closed(WsConnection c) {
+        all.remove(c);
+        loggedOff(c);
+    }
+
+    void loggedOn(WsConnection c, long accountId) {
+        c.accountId(accountId);
+        byAccount.computeIfAbsent(accountId, k -> ConcurrentHashMap.newKeySet()).add(c);
+    }
+
+    void loggedOff(WsConnection c) {
+        long accountId = c.accountId();
+        c.accountId(WsConnection.NOT_LOGGED_ON);
+        if (accountId == WsConnection.NOT_LOGGED_ON) return;
+        byAccount.computeIfPresent(accountId, (k, set) -> {
+            set.remove(c);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    int connections() {
+        return all.size();
+    }
+
+    /** Called by the gateway's event feed with each batch, in log order. */
+    public synchronized void onEvents(java.util.List<Indexed> batch) {
+        for (Indexed x : batch) {
+            if (x.seq() < appliedSeq || (x.seq() == appliedSeq && x.index() <= appliedIndex)) continue;
+            appliedSeq = x.seq();
+            appliedIndex = x.index();
+            if (byAccount.isEmpty()) continue;
+            Event e = x.event();
+            switch (e) {
+                case OrderAccepted a -> report(a.accountId(), new ExecutionReport("ACCEPTED", a.orderId(), e));
+                case OrderRejected r -> report(r.accountId(), new ExecutionReport("REJECTED", r.seq(), e));
+                case OrderCanceled c -> report(c.accountId(), new ExecutionReport("CANCELED", c.orderId(), e));
+                case CancelRejected r -> report(r.accountId(), new ExecutionReport("CANCEL_REJECTED", r.orderId(), e));
+                case TradeExecuted t -> {
+                    report(t.makerAccountId(), new ExecutionReport("TRADE", t.makerOrderId(), e));
+                    report(t.takerAccountId(), new ExecutionReport("TRADE", t.takerOrderId(), e));
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void report(long accountId, ExecutionReport report) {
+        Set<WsConnection> to = byAccount.get(accountId);
+        if (to == null) return;
+        String json = MessageJson.write(report);
+        for (WsConnection c : to) c.send(json);
+    }
+
+    @Scheduled(fixedDelayString = "${gateway.ws.ping-interval-ms:20000}")
+    void heartbeat() {
+        long silentNanosMax = TimeUnit.MILLISECONDS.toNanos(3 * pingIntervalMs);
+        long now = System.nanoTime();
+        for (WsConnection c : all) {
+            if (now - c.lastHeardNanos() > silentNanosMax) {
+                c.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
+                        "HEARTBEAT_TIMEOUT: nothing received for " + 3 * pingIntervalMs + " ms"));
+            } else {
+                c.ping();
+            }
+        }
+    }
+}
