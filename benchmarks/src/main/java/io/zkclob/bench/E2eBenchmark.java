@@ -38,9 +38,12 @@ import tools.jackson.databind.JsonNode;
  * order-to-trade (the TradeExecuted of a crossing order on exchange.trades). Afterwards the ledger's conservation
  * check. CPU seconds of the generator and of the fleet come from /proc/[pid]/stat.
  *
- * <pre>E2eBenchmark fleetPid rest|batch            [ordersPerSecond] [seconds] [accounts]
- * E2eBenchmark fleetPid step|step-batch  [firstRate] [stepSeconds] [accounts] [p99LimitMs]</pre>
- * batch: 10 orders of one account per signed {@code POST /orders/batch}; latency is counted for each order.
+ * <pre>E2eBenchmark fleetPid ws|rest|batch                   [ordersPerSecond] [seconds] [accounts]
+ * E2eBenchmark fleetPid step|step-ws|step-rest|step-batch [firstRate] [stepSeconds] [accounts] [p99LimitMs]</pre>
+ * ws (the default; step = step-ws): one order per message on a logged-on WebSocket session per account
+ * ({@code /api/v1/ws}), 2,000/s first, steps of 60 s adding 2,000/s, p99 limit 25 ms; rest: one signed
+ * {@code POST /orders} per order; batch: 10 orders of one account per signed {@code POST /orders/batch}; latency
+ * is counted for each order in every mode.
  */
 public final class E2eBenchmark {
     static final String BASE = "http://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1";
@@ -70,15 +73,19 @@ public final class E2eBenchmark {
             System.arraycopy(args, 1, shifted, 2, args.length - 1);
             args = shifted;
         }
-        String mode = args.length > 1 ? args[1] : "rest";
-        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
-        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        int accounts = args.length > 4 ? Integer.parseInt(args[4]) : 500;
-        double p99LimitMs = args.length > 5 ? Double.parseDouble(args[5]) : 50;
-        // batch: 10 orders of one account per signed request (POST /orders/batch); rest: one order per request.
+        String mode = args.length > 1 ? args[1] : "ws";
+        if (mode.equals("step")) mode = "step-ws"; // the default mode's step
+        boolean ws = mode.endsWith("ws");
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : ws ? 2_000 : 500;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : ws && mode.startsWith("step") ? 60 : 20;
+        int accounts = args.length > 4 ? Integer.parseInt(args[4]) : ws ? 100 : 500;
+        double p99LimitMs = args.length > 5 ? Double.parseDouble(args[5]) : ws ? 25 : 50;
+        // batch: 10 orders of one account per signed request (POST /orders/batch); rest: one order per request;
+        // ws: one order per message on logged-on WebSocket sessions (one per account).
         int perRequest = mode.contains("batch") ? 10 : 1;
-        String name = perRequest == 1 ? "rest" : "batch";
+        String name = ws ? "ws" : perRequest == 1 ? "rest" : "batch";
         List<Trader> traders = setUp(accounts);
+        Sessions sessions = ws ? Sessions.logon(traders) : null;
         double idle0 = cpuSeconds(fleetPid);
         Thread.sleep(5_000);
         System.out.printf("offered 0 orders/s for 5 s: fleet cpu %.1f s (%.0f %% of 2 cores, idle)%n", cpuSeconds(fleetPid) - idle0,
@@ -86,27 +93,28 @@ public final class E2eBenchmark {
         Watcher watcher = new Watcher();
         Thread.ofPlatform().daemon().start(watcher);
         // Warm-up (not counted): the fleet's JIT compiles the order path (about 9 s of compiler CPU) and pools fill.
-        Result warm = run(traders, Math.min(rate, 500), 15, fleetPid, watcher, 0, perRequest);
+        Result warm = ws ? runWs(sessions, Math.min(rate, 2_000), 15, fleetPid, watcher, 0)
+                : run(traders, Math.min(rate, 500), 15, fleetPid, watcher, 0, perRequest);
         System.out.printf("warm-up: %d orders/s for 15 s, ack p99 %.1f ms, fleet cpu %.1f s%n", warm.offered(), warm.p(warm.ack(), 99),
                 warm.fleetCpuS());
         if (mode.startsWith("step")) {
             int held = 0;
             boolean holding = true; // every step so far held
-            for (int r = rate; ; r = r < 1_000 ? r * 2 : r + 1_000) {
-                Thread.sleep(2_000);
-                Result res = run(traders, r, seconds, fleetPid, watcher, r, perRequest);
+            for (int r = rate; ; r = ws ? r + 2_000 : r < 1_000 ? r * 2 : r + 1_000) {
+                quiesce();
+                Result res = ws ? runWs(sessions, r, seconds, fleetPid, watcher, r) : run(traders, r, seconds, fleetPid, watcher, r, perRequest);
                 print(name, res);
                 boolean holds = res.ackRate() >= 0.98 * r && res.failed() == 0 && res.p(res.ack(), 99) <= p99LimitMs;
                 if (holds && holding) held = r;
                 holding &= holds;
                 // Past the limit, go on while the fleet keeps up (to show the curve), until it saturates or queues.
                 boolean saturated = res.ackRate() < 0.95 * r || res.p(res.ack(), 99) > 1_000;
-                if (saturated || r >= 8_000) break;
+                if (saturated || r >= (ws ? 40_000 : 8_000)) break;
             }
             System.out.printf("e2e step (%s): highest rate that held ack p99 <= %.0f ms for %d s: %d orders/s%n", name, p99LimitMs, seconds, held);
         } else {
-            Thread.sleep(2_000);
-            print(name, run(traders, rate, seconds, fleetPid, watcher, 1, perRequest));
+            quiesce();
+            print(name, ws ? runWs(sessions, rate, seconds, fleetPid, watcher, 1) : run(traders, rate, seconds, fleetPid, watcher, 1, perRequest));
         }
         System.out.printf("e2e conservation: %s%n", conservation());
         System.exit(0);
@@ -162,15 +170,11 @@ public final class E2eBenchmark {
         long startNanos = System.nanoTime() + (startWallMs - System.currentTimeMillis()) * 1_000_000;
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Signed> orders = new ArrayList<>(total);
+        OrderMix mix = new OrderMix(rnd);
         for (int i = 0; i < total / perRequest; i++) {
             Trader t = traders.get(rnd.nextInt(traders.size()));
             List<String> bodies = new ArrayList<>(perRequest);
-            for (int k = 0; k < perRequest; k++) {
-                boolean buy = rnd.nextBoolean();
-                int ticks = 300_000 + (buy ? 1 : -1) * (rnd.nextInt(40) - 30); // about a quarter cross
-                bodies.add("{\"market\":\"ETH-USDT\",\"side\":\"" + (buy ? "BUY" : "SELL") + "\",\"type\":\"LIMIT\",\"price\":\""
-                        + (ticks / 100) + "." + String.format("%02d", ticks % 100) + "\",\"qty\":\"0.0" + (1 + rnd.nextInt(9)) + "\"}");
-            }
+            for (int k = 0; k < perRequest; k++) bodies.add(mix.next());
             long intended = startNanos + i * intervalNanos;
             long ts = startWallMs + i * intervalNanos / 1_000_000;
             orders.add(new Signed(intended, perRequest == 1 ? signed(t, "/orders", bodies.get(0), ts)
@@ -225,6 +229,210 @@ public final class E2eBenchmark {
         Thread.sleep(2_000); // trades of the last orders
         return new Result(rate, ok.get(), total - ok.get(), ok.get() / wall, ack, trade, cpuGen,
                 cpuFleet, cpuChildren, wall);
+    }
+
+    /**
+     * The orders of every mode: pairs of limit orders at one of five prices around 3000, a buy then a sell of the
+     * same quantity, so about every second order trades (as the taker) and the book stays a few levels deep
+     * whatever the rate and the duration (a mix where most orders rest would grow the book, and hit the engine's
+     * open-order limit per account, with the rate).
+     */
+    static final class OrderMix {
+        private final SplittableRandom rnd;
+        private String pairPrice;
+        private String pairQty;
+        private boolean sellNext;
+
+        OrderMix(SplittableRandom rnd) {
+            this.rnd = rnd;
+        }
+
+        /** The next order's REST body (also the WebSocket order.place params). */
+        String next() {
+            if (!sellNext) {
+                int ticks = 300_000 + rnd.nextInt(5) - 2;
+                pairPrice = (ticks / 100) + "." + String.format("%02d", ticks % 100);
+                pairQty = "0.0" + (1 + rnd.nextInt(9));
+            }
+            String side = sellNext ? "SELL" : "BUY";
+            sellNext = !sellNext;
+            return "{\"market\":\"ETH-USDT\",\"side\":\"" + side + "\",\"type\":\"LIMIT\",\"price\":\"" + pairPrice
+                    + "\",\"qty\":\"" + pairQty + "\"}";
+        }
+    }
+
+    /**
+     * Waits (at most 120 s) until exchange.events stops growing: the previous step's backlog (matcher,
+     * projections) is worked off before the next step starts, so each step is measured on its own.
+     */
+    static void quiesce() throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        org.apache.kafka.common.TopicPartition events = new org.apache.kafka.common.TopicPartition(Topics.EVENTS, 0);
+        long t0 = System.nanoTime();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            long last = -1;
+            int still = 0;
+            while (still < 3 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(120)) {
+                long end = c.endOffsets(List.of(events)).get(events);
+                still = end == last ? still + 1 : 0;
+                last = end;
+                Thread.sleep(500);
+            }
+        }
+        double waitedS = (System.nanoTime() - t0) / 1e9;
+        if (waitedS > 3) System.out.printf("offered 0 orders/s: %.0f s until the previous step's backlog was worked off%n", waitedS);
+    }
+
+    /**
+     * One logged-on WebSocket session per account (/api/v1/ws). Responses are matched to orders by request id
+     * (the order's index in its step); the fields the generator needs are read without a JSON parser, to spend
+     * the generator's CPU on sending and receiving. Execution reports are received and dropped (the trade latency
+     * comes from exchange.trades, as in the other modes).
+     */
+    static final class Sessions {
+        static final URI WS = URI.create("ws://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1/ws");
+        final List<Session> all;
+        volatile Step step;
+
+        /** One step's bookkeeping: intended send time by request id, and the histograms. */
+        record Step(long[] intendedNanos, Histogram ack, AtomicLong ok, AtomicLong failed, AtomicLong lastAckNanos,
+                    Map<String, Integer> refusals, Watcher watcher) {}
+
+        Sessions(List<Session> all) {
+            this.all = all;
+        }
+
+        static Sessions logon(List<Trader> traders) throws Exception {
+            List<Session> all = new ArrayList<>();
+            Sessions sessions = new Sessions(all);
+            for (Trader t : traders) {
+                Session s = new Session(sessions);
+                s.ws = HTTP.newWebSocketBuilder().buildAsync(WS, s).get(10, TimeUnit.SECONDS);
+                long ts = System.currentTimeMillis();
+                byte[] message = (ts + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8);
+                byte[] signature = new byte[64];
+                Ed25519.sign(t.secretKey(), 0, message, 0, message.length, signature, 0);
+                s.send("{\"id\":\"logon\",\"method\":\"session.logon\",\"params\":{\"accountId\":" + t.id() + ",\"timestamp\":" + ts
+                        + ",\"signature\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}}");
+                String answer = s.logon.get(10, TimeUnit.SECONDS);
+                if (!answer.contains("\"status\":200")) throw new IllegalStateException("logon refused: " + answer);
+                all.add(s);
+            }
+            return sessions;
+        }
+
+        void received(String text) {
+            if (!text.startsWith("{\"id\":")) return; // an execution report
+            int idEnd = text.indexOf(',', 6);
+            long id;
+            try {
+                id = Long.parseLong(text, 6, idEnd, 10);
+            } catch (NumberFormatException e) {
+                return; // the logon's
+            }
+            Step st = step;
+            if (st == null || id < 0 || id >= st.intendedNanos().length) return;
+            long now = System.nanoTime();
+            long intended = st.intendedNanos()[(int) id];
+            st.ack().recordValue(Math.max(0, now - intended));
+            st.lastAckNanos().accumulateAndGet(now, Math::max);
+            int status = Integer.parseInt(text, idEnd + 10, idEnd + 13, 10); // ,"status":NNN
+            if (status == 202) {
+                st.ok().incrementAndGet();
+                int at = text.indexOf("\"orderId\":") + 10;
+                int end = at;
+                while (end < text.length() && Character.isDigit(text.charAt(end))) end++;
+                st.watcher().expect(Long.parseLong(text, at, end, 10), intended);
+            } else {
+                st.failed().incrementAndGet();
+                st.refusals().merge(status + " " + code(text), 1, Integer::sum);
+            }
+        }
+    }
+
+    /** One connection: sends one at a time (the JDK client's rule), in order; reassembles partial messages. */
+    static final class Session implements java.net.http.WebSocket.Listener {
+        private final Sessions owner;
+        private final StringBuilder partial = new StringBuilder();
+        final java.util.concurrent.CompletableFuture<String> logon = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws;
+        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+        Session(Sessions owner) {
+            this.owner = owner;
+        }
+
+        synchronized void send(String text) {
+            tail = tail.isDone() ? ws.sendText(text, true) : tail.thenCompose(x -> ws.sendText(text, true));
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+            String text;
+            if (last && partial.isEmpty()) {
+                text = data.toString();
+            } else {
+                partial.append(data);
+                text = last ? partial.toString() : null;
+                if (last) partial.setLength(0);
+            }
+            if (text != null) {
+                if (!logon.isDone() && text.startsWith("{\"id\":\"logon\"")) logon.complete(text);
+                else owner.received(text);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+            System.out.println("websocket error: " + error);
+        }
+    }
+
+    /** A constant-rate step on the WebSocket sessions: orders pre-built, latency from each one's intended send time. */
+    static Result runWs(Sessions sessions, int rate, int seconds, long fleetPid, Watcher watcher, long seed) throws Exception {
+        int total = rate * seconds;
+        long intervalNanos = 1_000_000_000L / rate;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        OrderMix mix = new OrderMix(rnd);
+        String[] messages = new String[total];
+        Session[] to = new Session[total];
+        long[] intended = new long[total];
+        for (int i = 0; i < total; i++) {
+            to[i] = sessions.all.get(rnd.nextInt(sessions.all.size()));
+            messages[i] = "{\"id\":" + i + ",\"method\":\"order.place\",\"params\":" + mix.next() + "}";
+        }
+        Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+        Histogram trade = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+        watcher.reset(trade);
+        Sessions.Step st = new Sessions.Step(intended, ack, new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentHashMap<>(), watcher);
+        long startNanos = System.nanoTime() + 500_000_000L;
+        for (int i = 0; i < total; i++) intended[i] = startNanos + i * intervalNanos;
+        sessions.step = st;
+        while (System.nanoTime() < startNanos) Thread.sleep(1);
+        double cpuGen0 = cpuSeconds(ProcessHandle.current().pid());
+        double cpuFleet0 = cpuSeconds(fleetPid);
+        double cpuChildren0 = childrenCpuSeconds(fleetPid);
+        for (int i = 0; i < total; i++) {
+            long sleep = intended[i] - System.nanoTime();
+            if (sleep > 20_000) TimeUnit.NANOSECONDS.sleep(sleep);
+            to[i].send(messages[i]);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (st.ok().get() + st.failed().get() < total && System.nanoTime() < deadline) Thread.sleep(10);
+        double wall = (Math.max(st.lastAckNanos().get(), intended[total - 1]) - startNanos) / 1e9;
+        double cpuGen = cpuSeconds(ProcessHandle.current().pid()) - cpuGen0;
+        double cpuFleet = cpuSeconds(fleetPid) - cpuFleet0;
+        double cpuChildren = childrenCpuSeconds(fleetPid) - cpuChildren0;
+        if (!st.refusals().isEmpty()) System.out.println("offered " + rate + " orders/s: refused or failed by cause " + st.refusals());
+        Thread.sleep(2_000); // trades of the last orders
+        sessions.step = null;
+        long ok = st.ok().get();
+        return new Result(rate, ok, total - ok, ok / wall, ack, trade, cpuGen, cpuFleet, cpuChildren, wall);
     }
 
     static String code(String problem) {

@@ -158,7 +158,9 @@ public final class Launcher implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("log.flush.interval.messages", "1"); // one machine, one replica: acks=all means on disk
+        // One machine, one replica: acks=all means on disk. (The property is for diagnosis only, docs/benchmarks.md:
+        // how much of an acknowledgement is the fsync.)
+        p.put("log.flush.interval.messages", System.getProperty("zkclob.kafka.flush-interval-messages", "1"));
         // After a kill -9 the controller (this same process) still holds the dead broker's registration and
         // refuses the new one (DUPLICATE_BROKER_REGISTRATION) until that session expires: 9 s by default, most
         // of a restart. Broker and controller live and die together here, so a short session loses nothing.
