@@ -196,12 +196,13 @@ final class OrderEntryEndpoint extends Endpoint {
         });
     }
 
+    /** Serialized by the connection's writer, not by the thread that completes the request (often the log's I/O thread). */
     private static void reply(WsConnection c, JsonNode id, int status, Object result) {
-        c.send(MessageJson.write(new Response(id, status, result, null)));
+        c.sendJson(new Response(id, status, result, null));
     }
 
     private static void refuse(WsConnection c, JsonNode id, ApiException e) {
-        c.send(MessageJson.write(new Response(id, e.status().value(), null, new WsMessages.Error(e.code(), e.getMessage()))));
+        c.sendJson(new Response(id, e.status().value(), null, new WsMessages.Error(e.code(), e.getMessage())));
     }
 
     private static ApiException malformed(String detail) {

@@ -1,5 +1,6 @@
 package io.zkclob.gateway.ws;
 
+import io.zkclob.contracts.json.MessageJson;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
@@ -29,7 +30,7 @@ final class WsConnection {
     private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
     /** Writers block on virtual threads: a stalled socket parks one, never a platform thread. */
     private static final Executor DRAIN = Executors.newVirtualThreadPerTaskExecutor();
-    /** The marker of a heartbeat ping in the queue. */
+    /** The marker of a heartbeat ping in the queue (anything neither a String nor Unwritten). */
     private static final Object PING = new Object();
     /** Messages written per drain before it yields, so a connection under constant load shares the carrier threads. */
     private static final int MAX_MESSAGES_PER_DRAIN = 4_096;
@@ -74,16 +75,34 @@ final class WsConnection {
 
     /** Queues a text message; past the bound, closes the connection as a slow reader instead. */
     void send(String text) {
+        enqueue(text, text.length());
+    }
+
+    /**
+     * Queues a message to be written as JSON by the drain task: a response completed on the log producer's I/O
+     * thread leaves that thread at once (serializing there would delay every other acknowledgement). Counted as
+     * {@link #UNWRITTEN_CHARS} against the bound until written.
+     */
+    void sendJson(Object message) {
+        enqueue(new Unwritten(message), UNWRITTEN_CHARS);
+    }
+
+    /** What a response to an order takes as JSON, about (its id, status and the REST body). */
+    static final int UNWRITTEN_CHARS = 160;
+
+    private void enqueue(Object message, int chars) {
         if (closing.get() != null) return;
-        if (queuedChars.addAndGet(text.length()) > maxQueuedChars) {
-            queuedChars.addAndGet(-text.length());
+        if (queuedChars.addAndGet(chars) > maxQueuedChars) {
+            queuedChars.addAndGet(-chars);
             close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
                     "SLOW_READER: more than " + maxQueuedChars + " characters waiting to be sent"));
             return;
         }
-        queue.add(text);
+        queue.add(message);
         drainSoon();
     }
+
+    private record Unwritten(Object message) {}
 
     void ping() {
         if (closing.get() != null) return;
@@ -110,6 +129,9 @@ final class WsConnection {
                 if (m instanceof String text) {
                     queuedChars.addAndGet(-text.length());
                     remote.sendText(text);
+                } else if (m instanceof Unwritten u) {
+                    queuedChars.addAndGet(-UNWRITTEN_CHARS);
+                    remote.sendText(MessageJson.write(u.message()));
                 } else {
                     remote.sendPing(ByteBuffer.allocate(0));
                 }
