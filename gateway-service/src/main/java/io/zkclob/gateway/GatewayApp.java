@@ -48,8 +48,7 @@ public class GatewayApp {
 
     /**
      * Every gateway replays the whole event log into its funds view, its stream books and its WebSocket execution
-     * reports, from one consumer
-     * (each parses every event once); each keeps its own (seq, index) watermark.
+     * reports, from one consumer (each parses every event once); each keeps its own (seq, index) watermark.
      */
     @Bean
     EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds,
