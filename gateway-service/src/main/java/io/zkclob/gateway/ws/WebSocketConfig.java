@@ -6,10 +6,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.apache.tomcat.websocket.server.Constants;
-import org.apache.tomcat.websocket.server.WsContextListener;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,13 +20,10 @@ import org.springframework.context.annotation.Configuration;
 class WebSocketConfig {
     static final String PATH = "/api/v1/ws";
 
-    /** What Spring Boot's websocket auto-configuration does: Tomcat creates its WebSocket container at start. */
-    @Bean
-    static WebServerFactoryCustomizer<TomcatServletWebServerFactory> websocketContainer() {
-        return factory -> factory.addContextCustomizers(context -> context.addApplicationListener(WsContextListener.class.getName()));
-    }
-
-    /** Registers the endpoint once every bean exists (the container exists since the web server started). */
+    /**
+     * Registers the endpoint once every bean exists. The container itself is created at the web server's start
+     * by the one listener {@code BinanceConfig.binanceWebSocketContainer} adds (the Binance streams share it).
+     */
     @Bean
     SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntry entry, WsSessions sessions) {
         return () -> {
