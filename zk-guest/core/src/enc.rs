@@ -149,8 +149,9 @@ pub fn write_event(e: &mut Enc, ev: &Event) {
                 .u8(side(sd)).u8(otype(order_type)).u8(tif(tf)).u64(*price).u64(*qty).u64(*quote_qty)
                 .u32(*hold_asset_id).u64(*hold_amount);
         }
-        Event::OrderRejected { seq, account_id, market_id, client_order_id, code } => {
-            e.u8(0x2A).u64(*seq).u64(*account_id).u32(*market_id).u64(*client_order_id).u16(code.code());
+        Event::OrderRejected { seq, account_id, market_id, client_order_id, code, existing_order_id } => {
+            e.u8(0x2A).u64(*seq).u64(*account_id).u32(*market_id).u64(*client_order_id).u16(code.code())
+                .u64(*existing_order_id);
         }
         Event::TradeExecuted {
             seq, market_id, maker_order_id, maker_account_id, taker_order_id, taker_account_id, taker_side, price,

@@ -1,7 +1,7 @@
 //! The exchange state machine, implemented from docs/engine-spec.md (the Java engine is the other
 //! implementation; the golden vectors hold both to the same events and roots).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::enc::{write_command, write_event, Enc};
 use crate::smt::{Smt, Tree, Z};
@@ -9,6 +9,8 @@ use crate::types::*;
 
 pub const MAX_ACCOUNT_ID: i64 = 0xFFFF_FFFF;
 pub const MAX_OPEN_ORDERS: i32 = 1_000;
+/// How many accepted client order ids an account remembers (docs/engine-spec.md §3.3).
+pub const RECENT_CLIENT_ORDER_IDS: usize = 64;
 pub const MAX_ASSETS: usize = 256;
 pub const MAX_MARKETS: usize = 256;
 pub const PPM: i64 = 1_000_000;
@@ -195,6 +197,9 @@ pub struct Account {
     pub dirty: bool,
     /// Open orders in every market (committed in the leaf): a guest knows only those in its witness's levels.
     pub open_count: i32,
+    /// (clientOrderId, orderId) of the last accepted orders with a client order id, oldest first (spec §3.3);
+    /// committed in the leaf, so a guest always knows them all.
+    pub recent: VecDeque<(i64, i64)>,
 }
 
 impl Account {
@@ -206,7 +211,7 @@ impl Account {
     }
     pub fn leaf(&self, account_id: i64) -> [u8; 32] {
         let nz: Vec<_> = self.balances.iter().filter(|(_, b)| b.0 != 0 || b.1 != 0).collect();
-        if nz.is_empty() {
+        if nz.is_empty() && self.recent.is_empty() {
             return Z;
         }
         let mut e = Enc::new();
@@ -214,7 +219,28 @@ impl Account {
         for (a, b) in nz {
             e.u32(*a).u64(b.0).u64(b.1);
         }
+        e.u8(self.recent.len() as u8);
+        for (cid, oid) in &self.recent {
+            e.u64(*cid).u64(*oid);
+        }
         e.sha256()
+    }
+
+    /// An accepted order's client order id; the 65th evicts the oldest.
+    fn remember(&mut self, client_order_id: i64, order_id: i64) {
+        if self.recent.len() == RECENT_CLIENT_ORDER_IDS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((client_order_id, order_id));
+    }
+
+    /// The order that already carries `client_order_id` (open, or among the recent ids), or 0 when none does
+    /// (an accepted order's id is its seq, never 0). A scan of at most 64, as in the Java engine.
+    pub fn prior_order_id(&self, client_order_id: i64) -> i64 {
+        if let Some(oid) = self.client_ids.get(&client_order_id) {
+            return *oid;
+        }
+        self.recent.iter().find(|(cid, _)| *cid == client_order_id).map_or(0, |(_, oid)| *oid)
     }
 }
 
@@ -613,7 +639,13 @@ impl State {
             None => self.place_checked(c, out),
         };
         if let Some(code) = code {
-            out.push(Event::OrderRejected { seq, account_id, market_id, client_order_id, code });
+            // A repeat names the order it repeats, so that the gateway can answer a retry with it (spec §3.3).
+            let existing_order_id = if code == RejectCode::DUPLICATE_CLIENT_ORDER_ID {
+                self.account_ro(account_id).unwrap().prior_order_id(client_order_id)
+            } else {
+                0
+            };
+            out.push(Event::OrderRejected { seq, account_id, market_id, client_order_id, code, existing_order_id });
         }
     }
 
@@ -663,7 +695,7 @@ impl State {
         }
         let hold_asset = if buy { m.quote } else { m.base };
         let existing = self.account_ro(account_id);
-        if client_order_id != 0 && existing.is_some_and(|a| a.client_ids.contains_key(&client_order_id)) {
+        if client_order_id != 0 && existing.is_some_and(|a| a.prior_order_id(client_order_id) != 0) {
             return Some(RejectCode::DUPLICATE_CLIENT_ORDER_ID);
         }
         let may_rest = limit && (tif == TimeInForce::GTC || tif == TimeInForce::POST_ONLY);
@@ -706,6 +738,9 @@ impl State {
             hold_asset_id: hold_asset,
             hold_amount: hold,
         });
+        if client_order_id != 0 {
+            self.account(account_id).remember(client_order_id, seq);
+        }
         let by_quote = !limit && buy && quote_qty > 0;
         let mut t = Taker {
             order_id: seq,

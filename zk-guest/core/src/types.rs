@@ -216,7 +216,8 @@ pub enum Event {
         hold_asset_id: i32,
         hold_amount: i64,
     },
-    OrderRejected { seq: i64, account_id: i64, market_id: i32, client_order_id: i64, code: RejectCode },
+    /// `existing_order_id`: for DUPLICATE_CLIENT_ORDER_ID the order that already carries the id, else 0.
+    OrderRejected { seq: i64, account_id: i64, market_id: i32, client_order_id: i64, code: RejectCode, existing_order_id: i64 },
     TradeExecuted {
         seq: i64,
         market_id: i32,

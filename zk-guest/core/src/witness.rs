@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::{Account, Asset, Market, Order, State, MAX_OPEN_ORDERS};
+use crate::engine::{Account, Asset, Market, Order, State, MAX_OPEN_ORDERS, RECENT_CLIENT_ORDER_IDS};
 use crate::smt::{MultiProof, Tree, Z};
 use crate::types::*;
 
-const MAGIC: u32 = 0x5A4B5732; // "ZKW2"
+const MAGIC: u32 = 0x5A4B5733; // "ZKW3"
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -193,7 +193,7 @@ const MAX_ITEMS: usize = 1 << 24;
 pub fn load(bytes: &[u8]) -> Witness<'_> {
     phase_start("load");
     let mut r = Reader { b: bytes, at: 0 };
-    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW2 witness");
+    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW3 witness");
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
@@ -293,6 +293,12 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
             let asset = r.i32();
             a.balances.insert(asset, (r.i64(), r.i64()));
         }
+        // Its recent client order ids, oldest first: all of them, since the leaf below commits them.
+        let recent = r.u8() as usize;
+        assert!(recent <= RECENT_CLIENT_ORDER_IDS, "account {id}: {recent} recent client order ids");
+        for _ in 0..recent {
+            a.recent.push_back((r.i64(), r.i64()));
+        }
         for (oid, mid, coid) in orders_by_account.get(&id).into_iter().flatten() {
             a.open_orders.insert(*oid, *mid);
             if *coid != 0 {
@@ -354,7 +360,7 @@ pub fn execute(w: Witness) -> PublicValues {
     PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
 }
 
-/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW2 witness).
+/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW3 witness).
 pub const CHAIN_MAGIC: u32 = 0x5A4B5743;
 /// At most this many ranges in one chain (the prover's cycle budget bounds it well below).
 pub const MAX_CHAIN: usize = 4096;

@@ -51,8 +51,12 @@ public sealed interface Event {
                          OrderType orderType, TimeInForce tif, long price, long qty, long quoteQty, int holdAssetId,
                          long holdAmount) implements Event {}
 
-    record OrderRejected(long seq, long accountId, int marketId, long clientOrderId, RejectCode code)
-            implements Event {}
+    /**
+     * {@code existingOrderId}: for DUPLICATE_CLIENT_ORDER_ID, the order that already carries the clientOrderId (a
+     * retry is answered with it); 0 for every other code (docs/engine-spec.md §3.3).
+     */
+    record OrderRejected(long seq, long accountId, int marketId, long clientOrderId, RejectCode code,
+                         long existingOrderId) implements Event {}
 
     /**
      * A fill at the maker's price. The buyer pays {@code quoteAmount} plus its fee from locked quote; the seller

@@ -56,4 +56,52 @@ final class Account {
     Order openByClientOrderId(long clientOrderId) {
         return byClientOrderId == null ? null : byClientOrderId.get(clientOrderId);
     }
+
+    /** How many accepted client order ids an account remembers (docs/engine-spec.md §3.3). */
+    static final int RECENT_CLIENT_ORDER_IDS = 64;
+    /**
+     * The recent client order ids and their orders: a ring, {@code recentCount} entries from {@code recentHead}
+     * (the oldest). Allocated at the first one: most accounts of a large exchange never send one.
+     */
+    long[] recentClientIds;
+    long[] recentOrderIds;
+    int recentHead;
+    int recentCount;
+
+    /** An accepted order's client order id; the 65th evicts the oldest. */
+    void remember(long clientOrderId, long orderId) {
+        if (recentClientIds == null) {
+            recentClientIds = new long[RECENT_CLIENT_ORDER_IDS];
+            recentOrderIds = new long[RECENT_CLIENT_ORDER_IDS];
+        }
+        int at;
+        if (recentCount == RECENT_CLIENT_ORDER_IDS) {
+            at = recentHead;
+            recentHead = (recentHead + 1) % RECENT_CLIENT_ORDER_IDS;
+        } else {
+            at = (recentHead + recentCount++) % RECENT_CLIENT_ORDER_IDS;
+        }
+        recentClientIds[at] = clientOrderId;
+        recentOrderIds[at] = orderId;
+    }
+
+    /** The i-th recent entry, oldest first (0 <= i < recentCount). */
+    int recentSlot(int i) {
+        return (recentHead + i) % RECENT_CLIENT_ORDER_IDS;
+    }
+
+    /**
+     * The order that already carries {@code clientOrderId} (open, or among the recent ids), or 0 when none does
+     * (an accepted order's id is its seq, never 0: the market it names was added by an earlier command).
+     * A linear scan of at most 64: cheaper than a map at this size, and the same in the guest.
+     */
+    long priorOrderId(long clientOrderId) {
+        Order open = openByClientOrderId(clientOrderId);
+        if (open != null) return open.orderId;
+        for (int i = 0; i < recentCount; i++) {
+            int k = recentSlot(i);
+            if (recentClientIds[k] == clientOrderId) return recentOrderIds[k];
+        }
+        return 0;
+    }
 }

@@ -77,7 +77,7 @@ public final class Codec {
                     .u64(v.clientOrderId()).u8(code(v.side())).u8(code(v.orderType())).u8(code(v.tif()))
                     .u64(v.price()).u64(v.qty()).u64(v.quoteQty()).u32(v.holdAssetId()).u64(v.holdAmount());
             case OrderRejected v -> e.u8(0x2A).u64(v.seq()).u64(v.accountId()).u32(v.marketId())
-                    .u64(v.clientOrderId()).u16(v.code().code);
+                    .u64(v.clientOrderId()).u16(v.code().code).u64(v.existingOrderId());
             case TradeExecuted v -> e.u8(0x2B).u64(v.seq()).u32(v.marketId()).u64(v.makerOrderId())
                     .u64(v.makerAccountId()).u64(v.takerOrderId()).u64(v.takerAccountId()).u8(code(v.takerSide()))
                     .u64(v.price()).u64(v.qty()).u64(v.quoteAmount()).u64(v.makerFee()).u64(v.takerFee())

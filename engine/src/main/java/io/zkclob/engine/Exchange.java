@@ -290,7 +290,11 @@ public final class Exchange {
         else if (!validAccount(c.accountId())) code = RejectCode.INVALID_ACCOUNT;
         else code = checkShape(c);
         if (code == null) code = placeChecked(c, m, out);
-        if (code != null) out.add(new OrderRejected(c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), code));
+        if (code == null) return;
+        // A repeat names the order it repeats, so that the gateway can answer a retry with it (spec §3.3).
+        long existingOrderId = code == RejectCode.DUPLICATE_CLIENT_ORDER_ID
+                ? accounts.get(c.accountId()).priorOrderId(c.clientOrderId()) : 0;
+        out.add(new OrderRejected(c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), code, existingOrderId));
     }
 
     /** Returns a reject code, or null once the order was accepted and fully processed. */
@@ -318,7 +322,7 @@ public final class Exchange {
             hold = c.quoteQty();
         }
         Account existing = accounts.get(c.accountId());
-        if (c.clientOrderId() != 0 && existing != null && existing.openByClientOrderId(c.clientOrderId()) != null) {
+        if (c.clientOrderId() != 0 && existing != null && existing.priorOrderId(c.clientOrderId()) != 0) {
             return RejectCode.DUPLICATE_CLIENT_ORDER_ID;
         }
         boolean mayRest = limit && (c.tif() == TimeInForce.GTC || c.tif() == TimeInForce.POST_ONLY);
@@ -339,6 +343,7 @@ public final class Exchange {
         touch(a);
         out.add(new OrderAccepted(c.seq(), c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), c.side(), c.orderType(),
                 c.tif(), c.price(), c.qty(), c.quoteQty(), holdAsset.assetId, hold));
+        if (c.clientOrderId() != 0) a.remember(c.clientOrderId(), c.seq());
 
         Taker t = new Taker();
         t.orderId = c.seq();
@@ -652,6 +657,13 @@ public final class Exchange {
         }
         for (long id : accounts.keysSorted()) {
             Account a = accounts.get(id);
+            for (int i = 0; i < a.recentCount; i++) {
+                for (int j = i + 1; j < a.recentCount; j++) {
+                    if (a.recentClientIds[a.recentSlot(i)] == a.recentClientIds[a.recentSlot(j)]) {
+                        throw new IllegalStateException("client order id remembered twice for account " + id);
+                    }
+                }
+            }
             long[] l = lockedByAccount.get(id);
             for (Asset s : assetsBySlot) {
                 long locked = a.locked(s.slot);

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  */
 public final class Snapshot {
     private static final long MAGIC_V1 = 0x5A4B434C4F425331L;
-    private static final long MAGIC = 0x5A4B434C4F425332L; // "ZKCLOBS2": v2 keeps the open block's encodings
+    private static final long MAGIC_V2 = 0x5A4B434C4F425332L; // "ZKCLOBS2": v2 keeps the open block's encodings
+    private static final long MAGIC = 0x5A4B434C4F425333L; // "ZKCLOBS3": v3 adds each account's recent client order ids
 
     private Snapshot() {}
 
@@ -75,6 +76,12 @@ public final class Snapshot {
                     out.writeLong(a.available(s.slot));
                     out.writeLong(a.locked(s.slot));
                 }
+                out.writeByte(a.recentCount);
+                for (int i = 0; i < a.recentCount; i++) {
+                    int k = a.recentSlot(i);
+                    out.writeLong(a.recentClientIds[k]);
+                    out.writeLong(a.recentOrderIds[k]);
+                }
             }
             long[] deposits = ex.depositTree.leafKeysSorted();
             out.writeInt(deposits.length);
@@ -118,6 +125,11 @@ public final class Snapshot {
                 // v1 roots differ (docs/engine-spec.md §4, §6): blocks already published cannot be reproduced.
                 throw new IllegalArgumentException("snapshot of the v1 state commitment: this data directory was "
                         + "written by an earlier version; start from an empty exchange (ZKCLOB_CLEAN=1 ./scripts/run)");
+            }
+            if (magic == MAGIC_V2) {
+                // v2 accounts lack their recent client order ids (spec §3.3), which v3 roots commit.
+                throw new IllegalArgumentException("snapshot of the v2 state (no recent client order ids): this data "
+                        + "directory was written by an earlier version; start from an empty exchange (ZKCLOB_CLEAN=1 ./scripts/run)");
             }
             if (magic != MAGIC) throw new IllegalArgumentException("not an engine snapshot");
             ex.lastSeq = in.readLong();
@@ -169,6 +181,9 @@ public final class Snapshot {
                     a.available[s.slot] = in.readLong();
                     a.locked[s.slot] = in.readLong();
                 }
+                int recent = in.readUnsignedByte();
+                if (recent > Account.RECENT_CLIENT_ORDER_IDS) throw new IllegalArgumentException("snapshot: " + recent + " recent ids");
+                for (int k = 0; k < recent; k++) a.remember(in.readLong(), in.readLong());
                 ex.accounts.put(a.accountId, a);
             }
             // Account order lists are rebuilt in orderId order, as placement would have built them.

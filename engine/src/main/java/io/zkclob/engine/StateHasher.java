@@ -20,8 +20,8 @@ public final class StateHasher {
     private StateHasher() {}
 
     /**
-     * Zero when the account holds nothing: an empty account is indistinguishable from an absent one (an open
-     * order always holds something). The open-order count is committed so that a prover given only some of
+     * Zero when the account holds nothing and remembers no client order id: such an account is
+     * indistinguishable from an absent one (an open order always holds something). The open-order count is committed so that a prover given only some of
      * the account's orders can still apply the open-order limit.
      */
     static byte[] accountLeaf(Exchange ex, Account a) {
@@ -30,12 +30,18 @@ public final class StateHasher {
         for (Asset s : ex.assets.values()) {
             if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) n++;
         }
-        if (n == 0) return Sha256.ZERO;
+        if (n == 0 && a.recentCount == 0) return Sha256.ZERO;
         e.u8(ACCOUNT_LEAF).u64(a.accountId).u32(a.openOrders).u32(n);
         for (Asset s : ex.assets.values()) {
             if (a.available(s.slot) != 0 || a.locked(s.slot) != 0) {
                 e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
             }
+        }
+        // The recent client order ids (spec §3.3), oldest first: committed, so a prover cannot hide one.
+        e.u8(a.recentCount);
+        for (int i = 0; i < a.recentCount; i++) {
+            int k = a.recentSlot(i);
+            e.u64(a.recentClientIds[k]).u64(a.recentOrderIds[k]);
         }
         return e.sha256();
     }

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * block headers. Its size grows with what the blocks touch, never with the number of accounts.
  */
 public final class Witness {
-    private static final int MAGIC = 0x5A4B5732; // "ZKW2": v2 proves accounts and deposits by multiproofs
+    // "ZKW3": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids
+    private static final int MAGIC = 0x5A4B5733;
 
     /** A recorded block header, as the block-service stored it from BlockSealed. */
     public record Header(long height, long firstSeq, long lastSeq, String stateRoot, String commandsRoot,
@@ -165,6 +166,12 @@ public final class Witness {
             }
             e.u64(id).u32(a == null ? 0 : a.openOrders).u32(nonZero.size());
             for (Asset s : nonZero) e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
+            int recent = a == null ? 0 : a.recentCount;
+            e.u8(recent);
+            for (int i = 0; i < recent; i++) {
+                int k = a.recentSlot(i);
+                e.u64(a.recentClientIds[k]).u64(a.recentOrderIds[k]);
+            }
         }
         multiproof(e, preState.accountTree, accounts);
         e.u32(deposits.size());

@@ -185,13 +185,40 @@ abstract class ExchangeRulesTest {
     }
 
     @Test
-    void clientOrderIdsAreUniqueAmongOpenOrders() {
+    void aClientOrderIdIsNeverPlacedTwiceWithinTheLast64() {
         run(clientOrderIds());
-        assertEquals(RejectCode.DUPLICATE_CLIENT_ORDER_ID, orderRejectAt(10));
-        at(11, OrderAccepted.class);
+        assertDuplicateOf(10, 9);                        // an open order's id
+        at(11, OrderAccepted.class);                     // another account's ids are its own
         assertEquals(9, at(12, OrderCanceled.class).orderId());
         assertEquals(RejectCode.ORDER_NOT_FOUND, at(13, CancelRejected.class).code());
-        at(14, OrderAccepted.class);
+        assertDuplicateOf(14, 9);                        // retry of a canceled order
+        assertEquals(15, at(15, TradeExecuted.class).takerOrderId());
+        assertDuplicateOf(17, 15);                       // retry of a filled order, in a later block
+        assertEquals(RejectCode.INSUFFICIENT_FUNDS, orderRejectAt(18));
+        assertEquals(0, at(18, OrderRejected.class).existingOrderId());
+        at(19, OrderAccepted.class);                     // the rejected id is free
+        for (long seq = CLIENT_IDS_FILLER_FROM; seq < CLIENT_IDS_FILLER_FROM + 61; seq++) at(seq, OrderAccepted.class);
+        assertDuplicateOf(82, 9);                        // 64 remembered: 7 is the oldest and still taken
+        at(83, OrderAccepted.class);                     // the 65th
+        at(84, OrderAccepted.class);                     // 7 was forgotten
+        assertDuplicateOf(85, 19);
+    }
+
+    private void assertDuplicateOf(long seq, long existingOrderId) {
+        OrderRejected r = at(seq, OrderRejected.class);
+        assertEquals(RejectCode.DUPLICATE_CLIENT_ORDER_ID, r.code());
+        assertEquals(existingOrderId, r.existingOrderId());
+    }
+
+    @Test
+    void recentClientOrderIdsSurviveASnapshot() {
+        Scenario all = clientOrderIds();
+        Exchange ex = new Exchange();
+        for (Command c : all.commands.subList(0, 17)) ex.apply(c); // through block 1
+        Exchange restored = Snapshot.read(Snapshot.write(ex), LevelBook::new);
+        assertArrayEquals(ex.stateRoot(), restored.stateRoot());
+        List<Event> retry = restored.apply(all.commands.get(17));
+        assertEquals(new OrderRejected(17, ALICE, ETH_USDT, 8, RejectCode.DUPLICATE_CLIENT_ORDER_ID, 15), retry.get(0));
     }
 
     @Test

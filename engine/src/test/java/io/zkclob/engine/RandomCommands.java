@@ -98,13 +98,31 @@ public final class RandomCommands {
         }
     }
 
+    /**
+     * A retry: the k-th latest client order id of this account (k from 1 to 97, or its oldest when it has
+     * fewer; without drawing from the random stream), so that some fall within its last 64 accepted ids and some beyond (spec §3.3).
+     */
+    private long repeatedClientId(long account) {
+        int k = (int) (nextClientId % 97) + 1;
+        long oldestSeen = 0;
+        for (int i = placed.size() - 1; i >= Math.max(0, placed.size() - 5_000); i--) {
+            long[] p = placed.get(i);
+            if (p[1] == account && p[2] != 0) {
+                oldestSeen = p[2];
+                if (--k == 0) break;
+            }
+        }
+        return oldestSeen != 0 ? oldestSeen : Math.max(1, nextClientId - 1);
+    }
+
     private void placeLimit(int mi, TimeInForce tif) {
         boolean buy = rnd.nextBoolean();
         long offset = rnd.nextInt(41) - 20; // within 20 ticks of the mid, so books cross often
         long priceTicks = Math.max(1, MID_TICKS[mi] + (buy ? -offset : offset) - (buy ? 3 : -3));
         long lots = 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 5_000 : 200);
-        long clientId = rnd.nextInt(4) == 0 ? 0 : (rnd.nextInt(40) == 0 ? Math.max(1, nextClientId - 1) : nextClientId++);
+        int idKind = rnd.nextInt(4) == 0 ? 0 : (rnd.nextInt(40) == 0 ? 1 : 2);
         long account = account();
+        long clientId = idKind == 0 ? 0 : idKind == 1 ? repeatedClientId(account) : nextClientId++;
         placed.add(new long[] {s.nextSeq(), account, clientId});
         s.place(account, MARKETS[mi], buy ? Side.BUY : Side.SELL, OrderType.LIMIT, tif, priceTicks * TICKS[mi],
                 lots * LOTS[mi], 0, clientId);

@@ -150,15 +150,34 @@ public final class Scenarios {
         return s.seal();
     }
 
+    /** Seq of the first of the 61 IOC orders that fill block 3 of {@link #clientOrderIds()}. */
+    public static final long CLIENT_IDS_FILLER_FROM = 21;
+
     public static Scenario clientOrderIds() {
-        return funded("client-order-ids", "client order ids are unique among an account's open orders")
+        Scenario s = funded("client-order-ids", "an account remembers the client order ids of its last 64 accepted "
+                + "orders (and of its open ones): a repeat is rejected with the original orderId; a rejected id is free")
                 .limit(ALICE, Side.BUY, usdt(2900), eth(0.1), TimeInForce.GTC, 7)  // 9 rests
-                .limit(ALICE, Side.BUY, usdt(2901), eth(0.1), TimeInForce.GTC, 7)  // 10 DUPLICATE_CLIENT_ORDER_ID
+                .limit(ALICE, Side.BUY, usdt(2901), eth(0.1), TimeInForce.GTC, 7)  // 10 DUPLICATE (open order 9)
                 .limit(BOB, Side.BUY, usdt(2901), eth(0.1), TimeInForce.GTC, 7)    // 11 fine: another account
                 .cancelByClientId(ALICE, 7)                                         // 12 cancels 9
                 .cancelByClientId(ALICE, 7)                                         // 13 ORDER_NOT_FOUND
-                .limit(ALICE, Side.BUY, usdt(2902), eth(0.1), TimeInForce.GTC, 7)  // 14 reuse after close: ok
-                .seal();
+                .limit(ALICE, Side.BUY, usdt(2902), eth(0.1), TimeInForce.GTC, 7)  // 14 DUPLICATE (canceled 9)
+                .limit(ALICE, Side.SELL, usdt(2800), eth(0.1), TimeInForce.GTC, 8) // 15 fills against 11
+                .seal()                                                             // 16 block 1
+                .limit(ALICE, Side.SELL, usdt(2800), eth(0.1), TimeInForce.GTC, 8) // 17 DUPLICATE (filled 15)
+                .limit(ALICE, Side.BUY, usdt(3000), eth(1000), TimeInForce.GTC, 9) // 18 INSUFFICIENT_FUNDS
+                .limit(ALICE, Side.BUY, usdt(2900), eth(0.1), TimeInForce.GTC, 9)  // 19 rests: a rejected id is free
+                .seal();                                                            // 20 block 2
+        // Block 3: ALICE remembers 7, 8, 9; 61 more accepted ids make 64, and 7 is still taken.
+        for (int i = 0; i < 61; i++) {
+            s.limit(ALICE, Side.BUY, usdt(2000), eth(0.1), TimeInForce.IOC, 100 + i); // 21..81 IOC_REMAINDER
+        }
+        return s.limit(ALICE, Side.BUY, usdt(2900), eth(0.1), TimeInForce.GTC, 7)   // 82 DUPLICATE (9, 64th oldest)
+                .limit(ALICE, Side.BUY, usdt(2000), eth(0.1), TimeInForce.IOC, 161) // 83 the 65th: forgets 7
+                .limit(ALICE, Side.BUY, usdt(2900), eth(0.1), TimeInForce.GTC, 7)   // 84 rests: 7 is free again,
+                                                                                     //    and 8 is forgotten
+                .limit(ALICE, Side.BUY, usdt(2901), eth(0.1), TimeInForce.GTC, 9)   // 85 DUPLICATE (19, now oldest)
+                .seal();                                                             // 86 block 3
     }
 
     public static Scenario cancelRules() {

@@ -44,9 +44,14 @@ class WitnessVectorsTest {
         List<Command> partialFill = Vectors.catalogue().stream().filter(s -> s.name.equals("partial-fill")).findFirst()
                 .orElseThrow().commands;
         // h1, h2-4 and h5-7 chain into one proof of blocks 1..7 (docs/zk.md, ZKWC); h1-7 is the same span as one range.
+        // client-order-ids: retries checked against the recent client order ids of the pre-state (block 2), and the
+        // 65th evicting the oldest (block 3).
+        List<Command> clientIds = Scenarios.clientOrderIds().commands;
         return List.of(new Object[] {"random-markets-h1", all, 1L, 1L}, new Object[] {"random-markets-h2-4", all, 2L, 4L},
                 new Object[] {"random-markets-h5-7", all, 5L, 7L}, new Object[] {"random-markets-h1-7", all, 1L, 7L},
-                new Object[] {"random-markets-h20", all, 20L, 20L}, new Object[] {"partial-fill-h2", partialFill, 2L, 2L});
+                new Object[] {"random-markets-h20", all, 20L, 20L}, new Object[] {"partial-fill-h2", partialFill, 2L, 2L},
+                new Object[] {"client-order-ids-h2", clientIds, 2L, 2L},
+                new Object[] {"client-order-ids-h3", clientIds, 3L, 3L});
     }
 
     @Test

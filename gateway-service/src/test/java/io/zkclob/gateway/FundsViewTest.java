@@ -71,7 +71,7 @@ class FundsViewTest {
     void aVerdictAppliedBeforeTheAppendCallbackReleasesAtOnce() {
         view.apply(events(new Deposited(0, ALICE, USDT, 100, 1)), 1);
         FundsView.Reservation r = view.reserve(ALICE, USDT, 60, "USDT");
-        view.apply(events(new OrderRejected(3, ALICE, 1, 0, RejectCode.INSUFFICIENT_FUNDS)), 4);
+        view.apply(events(new OrderRejected(3, ALICE, 1, 0, RejectCode.INSUFFICIENT_FUNDS, 0)), 4);
         view.sequenced(r, 3);
         assertEquals(100, view.available(ALICE, USDT));
         assertEquals(0, view.reservationsInFlight());

@@ -68,7 +68,7 @@ class OrderProjectorTest {
     @Test
     void aRejectedOrderReadsBackWhatItsCommandAsked() {
         log.put(7L, new PlaceOrder(7, 0, 42, 1, 99, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 3_000_000_000L, 50_000_000L, 0));
-        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS))), 8);
+        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS, 0))), 8);
         OrderQueries.OrderView o = queries.byId(7);
         assertEquals("REJECTED", o.status());
         assertEquals("SELL", o.side());
@@ -80,7 +80,7 @@ class OrderProjectorTest {
 
     @Test
     void aRejectedOrderWhoseCommandIsUnknownHasNoMadeUpAmounts() {
-        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS))), 8);
+        projector.apply(List.of(at(7, 0, new OrderRejected(7, 42, 1, 99, RejectCode.INSUFFICIENT_FUNDS, 0))), 8);
         OrderQueries.OrderView o = queries.byId(7);
         assertNull(o.side());
         assertNull(o.price());
