@@ -61,7 +61,8 @@ final class Account {
     static final int RECENT_CLIENT_ORDER_IDS = 64;
     /**
      * The recent client order ids and their orders: a ring, {@code recentCount} entries from {@code recentHead}
-     * (the oldest). Allocated at the first one: most accounts of a large exchange never send one.
+     * (the oldest). Allocated at the first id and grown by doubling up to 64 (1 KiB), so that a million accounts
+     * that send a few ids each do not cost a GiB; the head moves only once the ring is full, so growing is a copy.
      */
     long[] recentClientIds;
     long[] recentOrderIds;
@@ -71,15 +72,18 @@ final class Account {
     /** An accepted order's client order id; the 65th evicts the oldest. */
     void remember(long clientOrderId, long orderId) {
         if (recentClientIds == null) {
-            recentClientIds = new long[RECENT_CLIENT_ORDER_IDS];
-            recentOrderIds = new long[RECENT_CLIENT_ORDER_IDS];
+            recentClientIds = new long[4];
+            recentOrderIds = new long[4];
+        } else if (recentCount == recentClientIds.length && recentCount < RECENT_CLIENT_ORDER_IDS) {
+            recentClientIds = Arrays.copyOf(recentClientIds, recentCount * 2);
+            recentOrderIds = Arrays.copyOf(recentOrderIds, recentCount * 2);
         }
         int at;
         if (recentCount == RECENT_CLIENT_ORDER_IDS) {
             at = recentHead;
             recentHead = (recentHead + 1) % RECENT_CLIENT_ORDER_IDS;
         } else {
-            at = (recentHead + recentCount++) % RECENT_CLIENT_ORDER_IDS;
+            at = recentCount++; // not full: the head is still 0
         }
         recentClientIds[at] = clientOrderId;
         recentOrderIds[at] = orderId;
@@ -87,7 +91,7 @@ final class Account {
 
     /** The i-th recent entry, oldest first (0 <= i < recentCount). */
     int recentSlot(int i) {
-        return (recentHead + i) % RECENT_CLIENT_ORDER_IDS;
+        return (recentHead + i) % recentClientIds.length;
     }
 
     /**

@@ -42,6 +42,11 @@ public class GatewayApp {
     }
 
     @Bean
+    OrderVerdicts orderVerdicts() {
+        return new OrderVerdicts();
+    }
+
+    @Bean
     FundsView fundsView(@Value("${spring.kafka.bootstrap-servers}") String bootstrap) {
         return new FundsView(() -> eventsEnd(bootstrap));
     }
@@ -52,7 +57,7 @@ public class GatewayApp {
      */
     @Bean
     EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds,
-                         WsSessions sessions) {
+                         WsSessions sessions, OrderVerdicts verdicts) {
         return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), new EventFeed.Projection() {
             @Override
             public long nextOffset() {
@@ -64,6 +69,7 @@ public class GatewayApp {
                 funds.apply(batch, nextOffset);
                 stream.onEvents(batch);
                 sessions.onEvents(batch); // after the funds view: a report never precedes the balance it implies
+                verdicts.onEvents(batch);
             }
         });
     }

@@ -3,6 +3,9 @@ package io.zkclob.gateway;
 import io.swagger.v3.oas.annotations.Operation;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.*;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Event.OrderRejected;
+import io.zkclob.contracts.RejectCode;
 import io.zkclob.contracts.OrderType;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
@@ -13,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -36,20 +37,26 @@ class TradingApi {
 
     record WithdrawRequest(String asset, String amount) {}
 
-    /** Continuations that write to the database; bounded in practice by the connection pool they wait for. */
-    private static final Executor BLOCKING_WORK = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * How long a placement with a clientOrderId waits for the engine's verdict before it is answered with its
+     * seq alone (the verdict then shows in the order's status): the feed can lag, e.g. replaying after a restart.
+     */
+    static final long VERDICT_WAIT_MS = 5_000;
     private final Signatures signatures;
     private final Backends backends;
     private final CommandLog log;
     private final JdbcClient jdbc;
     private final FundsView funds;
+    private final OrderVerdicts verdicts;
 
-    TradingApi(Signatures signatures, Backends backends, CommandLog log, JdbcClient jdbc, FundsView funds) {
+    TradingApi(Signatures signatures, Backends backends, CommandLog log, JdbcClient jdbc, FundsView funds,
+               OrderVerdicts verdicts) {
         this.signatures = signatures;
         this.backends = backends;
         this.log = log;
         this.jdbc = jdbc;
         this.funds = funds;
+        this.verdicts = verdicts;
     }
 
     /** A valid order and what it will hold (the engine's formula), before the funds check. */
@@ -192,7 +199,12 @@ class TradingApi {
         return out;
     }
 
-    /** One order of an authenticated account: checked, funds reserved, appended; completes with its answer. */
+    /**
+     * One order of an authenticated account: checked, funds reserved, appended; completes with its answer. With a
+     * clientOrderId the answer waits for the engine's verdict: a repeat of an accepted order (a retry, whatever
+     * failed before it) is rejected by the engine with the original orderId (docs/engine-spec.md §3.3), and the
+     * retry is answered with that order, never placed twice. Nothing is written on this path.
+     */
     CompletableFuture<ResponseEntity<Map<String, Object>>> submit(long accountId, OrderRequest r) {
         Checked checked = validate(accountId, r);
         PlaceOrder cmd = checked.command();
@@ -201,19 +213,6 @@ class TradingApi {
                 "available " + checked.holdAsset() + " does not cover the hold");
         CompletableFuture<Long> appended;
         try {
-            if (clientOrderId != 0) {
-                int reserved = jdbc.sql("INSERT INTO client_orders VALUES (?, ?, -1) ON CONFLICT DO NOTHING")
-                        .params(accountId, clientOrderId).update();
-                if (reserved == 0) {
-                    long orderId = jdbc.sql("SELECT order_id FROM client_orders WHERE account_id = ? AND client_order_id = ?")
-                            .params(accountId, clientOrderId).query(Long.class).single();
-                    if (orderId < 0) throw new ApiException(HttpStatus.CONFLICT, "REQUEST_IN_PROGRESS", "this clientOrderId is being placed");
-                    // A retry: the order is already in the log; answer with it instead of placing it twice.
-                    cancel(held);
-                    return CompletableFuture.completedFuture(ResponseEntity.ok(
-                            Map.of("orderId", orderId, "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true)));
-                }
-            }
             // No thread waits for the append: the request completes from the producer's callback (Spring MVC async).
             appended = log.appendAsync(String.valueOf(accountId), cmd);
         } catch (RuntimeException e) {
@@ -226,17 +225,18 @@ class TradingApi {
             else funds.cancel(held);
         });
         if (clientOrderId == 0) return appended.thenApply(seq -> sequenced(seq, 0));
-        // Recording or releasing the reservation is a database write: off the producer's I/O thread.
-        return appended.handleAsync((seq, error) -> {
-            if (error != null) {
-                jdbc.sql("DELETE FROM client_orders WHERE account_id = ? AND client_order_id = ? AND order_id = -1")
-                        .params(accountId, clientOrderId).update();
-                throw CommandLog.cause(error);
-            }
-            jdbc.sql("UPDATE client_orders SET order_id = ? WHERE account_id = ? AND client_order_id = ?")
-                    .params(seq, accountId, clientOrderId).update();
-            return sequenced(seq, clientOrderId);
-        }, BLOCKING_WORK);
+        return appended.thenCompose(seq -> verdicts.await(seq, VERDICT_WAIT_MS)
+                .thenApply(verdict -> placed(seq, clientOrderId, verdict)));
+    }
+
+    /** The answer to a placement with a clientOrderId, given the engine's verdict (null: not known in time). */
+    static ResponseEntity<Map<String, Object>> placed(long seq, long clientOrderId, Event verdict) {
+        if (verdict instanceof OrderRejected rejected && rejected.code() == RejectCode.DUPLICATE_CLIENT_ORDER_ID
+                && rejected.existingOrderId() != 0) {
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", rejected.existingOrderId(),
+                    "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true));
+        }
+        return sequenced(seq, clientOrderId);
     }
 
     /**

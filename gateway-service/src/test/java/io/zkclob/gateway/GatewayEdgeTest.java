@@ -86,7 +86,7 @@ class GatewayEdgeTest {
     final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
     final CommandLog log = new CommandLog(producer);
     final Accounts accounts = new Accounts();
-    final MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, new FundsView(() -> 0)),
+    final MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, new FundsView(() -> 0), new OrderVerdicts()),
                     new AdminApi(PROPS, new FakeBackends(), log, accounts), new ErrorApi())
             .setControllerAdvice(new ProblemHandler()).addFilters(new BodyLimit()).build();
 
@@ -191,7 +191,7 @@ class GatewayEdgeTest {
     @Test
     void anOrderIsAnsweredFromItsOwnAppendCallback() throws Exception {
         MockProducer<String, String> manual = new MockProducer<>(false, null, new StringSerializer(), new StringSerializer());
-        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), new CommandLog(manual), null, new FundsView(() -> 0)))
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), new CommandLog(manual), null, new FundsView(() -> 0), new OrderVerdicts()))
                 .setControllerAdvice(new ProblemHandler()).build();
         String order = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
         MvcResult first = gateway.perform(json(post("/api/v1/orders"), order).header("X-Account-Id", "1")).andReturn();
@@ -214,7 +214,7 @@ class GatewayEdgeTest {
                 new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1))), 2); // 50 USDT
         assertTrue(funds.caughtUp());
         for (int i = 0; i < 2; i++) producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "x", "the commands at seq 0 and 1"));
-        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds))
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds, new OrderVerdicts()))
                 .setControllerAdvice(new ProblemHandler()).build();
         String thirty = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}"; // 30.06 held
         MvcResult first = gateway.perform(json(post("/api/v1/orders"), thirty).header("X-Account-Id", "1")).andReturn();
@@ -232,7 +232,7 @@ class GatewayEdgeTest {
         funds.apply(List.of(new EventFeed.Indexed(0, 0, new Event.MarketAdded(0, 1, "ETH-USDT", 1, 2, 10_000, 100_000, 10_000_000, 1_000, 2_000)),
                 new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1))), 2); // 50 USDT
         for (int i = 0; i < 2; i++) producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "x", "the commands at seq 0 and 1"));
-        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds))
+        MockMvc gateway = MockMvcBuilders.standaloneSetup(new TradingApi(accounts, new FakeBackends(), log, null, funds, new OrderVerdicts()))
                 .setControllerAdvice(new ProblemHandler()).build();
         String thirty = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
         String badTick = thirty.replace("\"3000\"", "\"3000.001\"");

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Event;
 import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.OrderType;
+import io.zkclob.contracts.Side;
+import io.zkclob.contracts.TimeInForce;
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.engine.Exchange;
@@ -31,7 +34,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -206,10 +213,13 @@ class ExchangeEndToEndIT {
         assertTrue(fills.body().toString().contains("\"orderId\":" + buyId), fills.body().toString());
         assertTrue(send("GET", "/trades", null, bob, null).body().toString().contains("\"orderId\":" + sellId));
 
-        // The same clientOrderId again is answered with the original order, not placed twice.
+        // The same clientOrderId again, after the order filled, is answered with the original order (the
+        // engine rejects the repeat and names it), not placed twice.
         Response again = order(alice, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3010\",\"qty\":\"0.5\",\"clientOrderId\":7}");
-        assertEquals(200, again.status());
+        assertEquals(202, again.status(), again.body().toString());
         assertEquals(buyId, again.body().get("orderId").asLong());
+        assertTrue(again.body().get("duplicate").asBoolean(), again.body().toString());
+        assertEquals(1, acceptedWithClientOrderId(alice, 7), "placed once");
 
         // The trade is on the public trades topic.
         try (KafkaConsumer<String, String> c = consumer()) {
@@ -225,6 +235,95 @@ class ExchangeEndToEndIT {
                     trades.toString());
         }
         assertConservation();
+    }
+
+    /**
+     * A gateway that crashed after its append reached the log, before it answered: the order is in the log (here
+     * appended as that gateway did) and fills; the client retries with the same clientOrderId through a
+     * restarted gateway and gets the original order back, placed once.
+     */
+    @Test
+    @Order(7)
+    void aClientOrderIdRetriedAfterAGatewayRestartIsPlacedOnce() throws Exception {
+        Trader carol = register();
+        Trader dave = register();
+        assertEquals(202, deposit(carol, "USDT", "1000", 901).status());
+        assertEquals(202, deposit(dave, "ETH", "1", 902).status());
+        await("deposits", () -> balanceIs(carol, "USDT", "1000", "0") && balanceIs(dave, "ETH", "1", "0"));
+        assertEquals(202, order(dave, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"3500\",\"qty\":\"0.1\"}").status());
+        // 3500 USDT, 0.1 ETH in the engine's units (USDT 6 decimals, ETH 8).
+        appendToLog(new Command.PlaceOrder(Command.UNSEQUENCED, 0, carol.accountId, 1, 501, Side.BUY, OrderType.LIMIT,
+                TimeInForce.GTC, 3_500_000_000L, 10_000_000L, 0));
+        Event.OrderAccepted first = awaitEvent("the first placement", e -> e instanceof Event.OrderAccepted a
+                && a.accountId() == carol.accountId && a.clientOrderId() == 501);
+        await("filled", () -> balanceIs(carol, "ETH", "0.1", "0"));
+
+        launcher.stopService("gateway");
+        launcher.startService("gateway");
+        Response retry = order(carol, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3500\",\"qty\":\"0.1\",\"clientOrderId\":501}");
+        assertEquals(202, retry.status(), retry.body().toString());
+        assertEquals(first.orderId(), retry.body().get("orderId").asLong(), retry.body().toString());
+        assertTrue(retry.body().get("duplicate").asBoolean(), retry.body().toString());
+        assertEquals(1, acceptedWithClientOrderId(carol, 501), "placed once");
+        assertTrue(balanceIs(carol, "ETH", "0.1", "0"));
+        assertConservation();
+    }
+
+    /** An id whose order the engine rejected was never placed: it can be used again (it is not "duplicate"). */
+    @Test
+    @Order(8)
+    void aRejectedOrdersClientOrderIdCanBeUsedAgain() throws Exception {
+        Trader erin = register();
+        Trader frank = register();
+        assertEquals(202, deposit(erin, "USDT", "1000", 903).status());
+        assertEquals(202, deposit(frank, "ETH", "1", 904).status());
+        await("deposits", () -> balanceIs(erin, "USDT", "1000", "0") && balanceIs(frank, "ETH", "1", "0"));
+        assertEquals(202, order(frank, "{\"market\":\"ETH-USDT\",\"side\":\"SELL\",\"type\":\"LIMIT\",\"price\":\"8000\",\"qty\":\"0.1\"}").status());
+        // Only the engine knows this would cross: it rejects it (POST_ONLY_WOULD_CROSS).
+        Response crossing = order(erin, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"timeInForce\":\"POST_ONLY\",\"price\":\"9000\",\"qty\":\"0.1\",\"clientOrderId\":601}");
+        assertEquals(202, crossing.status(), crossing.body().toString());
+        long rejectedId = crossing.body().get("orderId").asLong();
+        Event.OrderRejected rejected = awaitEvent("the reject", e -> e instanceof Event.OrderRejected r && r.seq() == rejectedId);
+        assertEquals(io.zkclob.contracts.RejectCode.POST_ONLY_WOULD_CROSS, rejected.code());
+
+        Response again = order(erin, "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"500\",\"qty\":\"0.1\",\"clientOrderId\":601}");
+        assertEquals(202, again.status(), again.body().toString());
+        long orderId = again.body().get("orderId").asLong();
+        assertNotEquals(rejectedId, orderId);
+        assertFalse(again.body().has("duplicate"), again.body().toString());
+        await("resting", () -> "OPEN".equals(statusOf(erin, orderId)));
+        assertEquals(1, acceptedWithClientOrderId(erin, 601));
+    }
+
+    /** OrderAccepted events of this account with this clientOrderId in the whole event log. */
+    static long acceptedWithClientOrderId(Trader t, long clientOrderId) throws Exception {
+        Thread.sleep(300); // let a wrongly placed second order reach the event log, if there were one
+        long n = 0;
+        try (KafkaConsumer<String, String> c = consumer()) {
+            TopicPartition ev = new TopicPartition(Topics.EVENTS, 0);
+            c.assign(List.of(ev));
+            c.seekToBeginning(List.of(ev));
+            long end = c.endOffsets(List.of(ev)).get(ev);
+            while (c.position(ev) < end) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    if (MessageJson.readEvent(r.value()) instanceof Event.OrderAccepted a && a.accountId() == t.accountId
+                            && a.clientOrderId() == clientOrderId) n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Appends a command to the log as a gateway does. */
+    static void appendToLog(Command command) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, launcher.kafkaBootstrap());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(Topics.COMMANDS, 0, "test", MessageJson.write(command))).get();
+        }
     }
 
     @Test
