@@ -38,8 +38,10 @@ final class ProverCli {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
                     .redirectOutput(out.toFile());
             pb.environment().putIfAbsent("SP1_WORKER_NUM_CORE_WORKERS", "1");
-            pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "1");
-            pb.environment().putIfAbsent("MEMORY_LIMIT", "6000000000");
+            // Two recursion workers, as ./scripts/bench prove measures (15 GiB peak compressed); with one, a compressed
+            // proof on the running exchange once failed inside SP1 ("artifact not found").
+            pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "2");
+            pb.environment().putIfAbsent("MEMORY_LIMIT", "8000000000");
             Process p = pb.start();
             try {
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -179,4 +179,27 @@ class ZkPipelineTest {
         pipeline(PROVED, false, 4, "a"); // a starts again: its claim goes back, b's (alive) stays
         assertEquals(List.of("EXECUTED", "PROVING"), List.of(status(1), status(2)));
     }
+
+    @Test
+    void anSp1FailureIsRetriedAndOnlyARepeatedOneStopsPublication() throws Exception {
+        range(1, "EXECUTED");
+        ZkPipeline p = pipeline("{\"ok\":false,\"error\":\"proving failed: An unexpected error occurred: artifact not found\"}", true, 4);
+        p.proveNext();
+        assertEquals("EXECUTED", status(1)); // back in the queue, no divergence
+        assertFalse(p.diverged());
+        p.proveNext();
+        assertEquals("EXECUTED", status(1));
+        p.proveNext(); // the third failure of the same range is no longer taken for bad luck
+        assertEquals("FAILED", status(1));
+        assertTrue(p.diverged());
+    }
+
+    @Test
+    void aRangeTheGuestRejectsStopsPublicationAtOnce() throws Exception {
+        range(1, "EXECUTED");
+        ZkPipeline p = pipeline("{\"ok\":false,\"error\":\"guest rejected the block range (exit code 1): nothing to prove\"}", true, 4);
+        p.proveNext();
+        assertEquals("FAILED", status(1));
+        assertTrue(p.diverged());
+    }
 }
