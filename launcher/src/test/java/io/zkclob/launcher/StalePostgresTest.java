@@ -52,6 +52,9 @@ class StalePostgresTest {
     void aPostmasterWhoseLauncherStillRunsIsLeftAloneAndTheStartRefused() throws Exception {
         Process postmaster = fakePostmaster();
         Process otherLauncher = new ProcessBuilder("python3", "-c", "import time; time.sleep(120)  # java").start();
+        // A just-started process may not have exec'd yet (its command line is still the JVM's fork): wait, bounded.
+        for (int i = 0; i < 100 && !StalePostgres.running(otherLauncher.pid(), "java"); i++) Thread.sleep(50);
+        for (int i = 0; i < 100 && !StalePostgres.running(postmaster.pid(), "postgres"); i++) Thread.sleep(50);
         try {
             write("launcher.pid", otherLauncher.pid());
             write("pg/postmaster.pid", postmaster.pid());
