@@ -37,6 +37,11 @@ ensure_maven() {
   command -v mvn >/dev/null || apt_install maven
 }
 
+# The trading page's test (TradingPageIT) drives Debian's headless Chromium through Debian's chromedriver.
+ensure_chromium() {
+  apt_install chromium chromium-driver
+}
+
 # The guest is built by Debian's stock rustc with build-std (rustc-web 1.96 + its std sources + lld).
 ensure_rust_guest_toolchain() {
   apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
