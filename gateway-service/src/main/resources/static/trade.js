@@ -167,14 +167,14 @@ async function register(publicKey) {
 async function useSeed(seed, knownAccountId) {
   const { privateKey, publicKey } = await keyFromSeed(seed);
   const id = await register(publicKey);
-  if (knownAccountId && Number(knownAccountId) !== id) {
-    showMessage(`this exchange knows the key as account ${id}, not ${knownAccountId}`, "error");
-  }
   state.account = { id, privateKey, seed };
   localStorage.setItem(KEY_STORAGE, JSON.stringify({ accountId: id, privateKey: b64(seed) }));
   renderAccount();
   connectPrivate();
   refreshPrivate();
+  const mismatch = knownAccountId !== undefined && knownAccountId !== null && Number(knownAccountId) !== id;
+  if (mismatch) showMessage(`this exchange knows the key as account ${id}, not ${knownAccountId}`, "error");
+  return !mismatch;
 }
 
 async function createAccount() {
@@ -187,10 +187,10 @@ async function createAccount() {
 async function importKey(text) {
   let parsed;
   try { parsed = JSON.parse(text); } catch (e) { parsed = { privateKey: text.trim() }; }
-  await useSeed(unb64(String(parsed.privateKey || "").trim()), parsed.accountId);
+  const matches = await useSeed(unb64(String(parsed.privateKey || "").trim()), parsed.accountId);
   $("import-box").classList.add("hidden");
   $("import-text").value = "";
-  showMessage(`key imported: account ${state.account.id}`, "ok");
+  if (matches) showMessage(`key imported: account ${state.account.id}`, "ok");
 }
 
 function forgetKey() {
@@ -604,6 +604,17 @@ function onPrivateEvent(name, data) {
 
 // ------------------------------------------------------------------ explorer
 
+// A proven block stays proven: asked once. Bounded to the last few hundred heights.
+const provenBlocks = new Map();
+
+function rememberProven(p) {
+  if (p && p.status === "PROVEN") {
+    provenBlocks.set(p.height, p);
+    if (provenBlocks.size > 500) provenBlocks.delete(provenBlocks.keys().next().value);
+  }
+  return p;
+}
+
 async function loadBlocks() {
   let latest;
   try {
@@ -614,7 +625,8 @@ async function loadBlocks() {
   }
   const from = Math.max(0, latest.height - BLOCKS_SHOWN + 1);
   const blocks = list(await get(`${API}/blocks?from=${from}&to=${latest.height}`), "blocks", "items", "data").reverse();
-  const proofs = await Promise.all(blocks.map((b) => get(`${API}/proofs/blocks/${b.height}`).catch(() => null)));
+  const proofs = await Promise.all(blocks.map((b) => provenBlocks.get(b.height)
+    ?? get(`${API}/proofs/blocks/${b.height}`).then(rememberProven).catch(() => null)));
   $("blocks").replaceChildren(...blocks.map((b, i) => {
     const p = proofs[i], status = p ? p.status : "SEALED";
     const proof = p && p.proofId != null
