@@ -541,7 +541,7 @@ function renderPrivate(orders, fills, balances) {
     const m = marketById(f.marketId) || state.markets.find((x) => x.symbol === f.market) || { quoteScale: 0, baseScale: 0 };
     return el("tr", {}, el("td", {}, String(f.seq ?? f.tradeId ?? "")), el("td", {}, String(f.orderId)), el("td", {}, m.symbol ?? ""),
       el("td", { class: f.side === "SELL" ? "sell" : "buy" }, f.side), el("td", {}, f.role ?? ""),
-      el("td", {}, amount(f.price, m.quoteScale)), el("td", {}, amount(f.qty, m.baseScale)), el("td", {}, amount(f.fee, m.quoteScale)));
+      el("td", {}, amount(f.price, m.quoteScale)), el("td", {}, amount(f.qty, m.baseScale)), el("td", {}, `${amount(f.fee, m.quoteScale)} ${f.feeAsset ?? m.quote ?? ""}`));
   }));
   $("balances-rows").replaceChildren(...balances.map((b) => el("tr", { "data-asset": b.asset },
     el("td", {}, b.asset), el("td", { class: "available" }, plain(b.available)), el("td", { class: "locked" }, plain(b.locked)))));

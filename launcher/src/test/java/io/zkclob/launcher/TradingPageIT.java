@@ -43,8 +43,8 @@ import tools.jackson.databind.JsonNode;
  * The trading page (gateway-service's static/index.html) in a real headless Chromium, Debian's package driven
  * through its chromedriver, against the whole fleet: a fresh trader creates a key in the browser and registers,
  * is funded by the operator, places a limit order through the form and sees it in the live book (the SSE
- * stream), sees a trade, a fill and the blocks; then a key made elsewhere (scripts/zkclob.py's form) is
- * imported. Writes target/trading-page.png; {@code -Dzkclob.page.screenshot=../docs/trading-page.png} also
+ * stream), sees a trade, a fill, a candle and the blocks; then a key made elsewhere (scripts/zkclob.py's form) is
+ * imported and one of its orders canceled from the page. Writes target/trading-page.png; {@code -Dzkclob.page.screenshot=../docs/trading-page.png} also
  * refreshes the README's picture. PAGE_SKIP=1 skips it where Chromium cannot be installed (it says so).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -184,7 +184,7 @@ class TradingPageIT {
 
     @Test
     @Order(2)
-    void aKeyMadeElsewhereIsImportedAndShowsItsAccount() {
+    void aKeyMadeElsewhereIsImportedShowsItsAccountAndCancelsAnOrder() {
         if (skipped()) return;
         browser.findElement(By.id("forget-key")).click();
         until.until(ExpectedConditions.textToBe(By.id("account-line"), "No key in this browser."));
@@ -194,6 +194,14 @@ class TradingPageIT {
         until.until(ExpectedConditions.attributeToBe(By.id("account"), "data-account-id", String.valueOf(bob.accountId)));
         awaitText("#balances-rows tr[data-asset=ETH] td.locked", "1.2"); // the two resting asks
         until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#open-orders-rows tr"), 2));
+
+        // Cancel from the open orders: the level leaves the live book.
+        browser.findElements(By.cssSelector("#open-orders-rows tr")).stream()
+                .filter(r -> r.findElement(By.cssSelector("td:nth-child(4)")).getText().equals("3050")).findFirst()
+                .orElseThrow().findElement(By.tagName("button")).click();
+        until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#asks tr[data-price='3050']"), 0));
+        until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#open-orders-rows tr"), 1));
+        awaitText("#balances-rows tr[data-asset=ETH] td.locked", "0.2");
     }
 
     // ------------------------------------------------------------------ helpers
