@@ -54,6 +54,7 @@ public final class Launcher implements AutoCloseable {
     private final Path dataDir;
     private final Ports ports;
     private ExternalInfra external;
+    private boolean brokerOwnsProcess;
     private EmbeddedPostgres postgres;
     private KafkaRaftServer kafka;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
@@ -75,6 +76,12 @@ public final class Launcher implements AutoCloseable {
         System.out.printf("%nREADY gateway=http://127.0.0.1:%d kafka=127.0.0.1:%d postgres=127.0.0.1:%d data=%s%n",
                 l.ports.gateway(), l.ports.kafka(), l.ports.postgres(), data);
         Thread.currentThread().join();
+    }
+
+    /** The broker is alone in this process (Node): Kafka's exit and halt requests end the process. */
+    Launcher brokerOwnsProcess() {
+        this.brokerOwnsProcess = true;
+        return this;
     }
 
     public Ports ports() {
@@ -106,7 +113,7 @@ public final class Launcher implements AutoCloseable {
         bootstrapMarkets();
     }
 
-    private void startPostgres() throws IOException, InterruptedException {
+    void startPostgres() throws IOException, InterruptedException {
         Path pg = dataDir.resolve("pg");
         Files.createDirectories(pg);
         StalePostgres.stopIfOrphaned(dataDir, pg);
@@ -136,12 +143,14 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
-    private void startKafka() throws IOException {
+    void startKafka() throws IOException {
         Path dir = dataDir.resolve("kafka");
         Files.createDirectories(dir);
-        // A broker fault must not kill the whole fleet's JVM.
-        Exit.setExitProcedure((code, msg) -> log.error("kafka asked to exit({}): {}", code, msg));
-        Exit.setHaltProcedure((code, msg) -> log.error("kafka asked to halt({}): {}", code, msg));
+        // A broker fault must not kill the whole fleet's JVM; a broker in a process of its own (Node) exits as Kafka asks.
+        if (!brokerOwnsProcess) {
+            Exit.setExitProcedure((code, msg) -> log.error("kafka asked to exit({}): {}", code, msg));
+            Exit.setHaltProcedure((code, msg) -> log.error("kafka asked to halt({}): {}", code, msg));
+        }
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -251,7 +260,7 @@ public final class Launcher implements AutoCloseable {
     }
 
     /** Lists ETH, USDT, BTC and the markets ETH-USDT and BTC-USDT on first start (idempotent). */
-    private void bootstrapMarkets() throws Exception {
+    void bootstrapMarkets() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + ports.gateway() + "/api/v1";
         String markets = http.send(HttpRequest.newBuilder(URI.create(base + "/markets")).build(),
