@@ -52,7 +52,15 @@ class ApiKeys {
     };
     private final Map<String, Long> missAtMs = new java.util.HashMap<>();
 
+    private final RateLimits limits;
+
     ApiKeys(ApiKeyRepository repository) {
+        this(repository, RateLimits.unlimited());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    ApiKeys(ApiKeyRepository repository, RateLimits limits) {
+        this.limits = limits;
         this.repository = repository;
     }
 
@@ -102,6 +110,8 @@ class ApiKeys {
         if (!MessageDigest.isEqual(expected, given)) {
             throw BinanceException.unauthorized(-1022, "Signature for this request is not valid.");
         }
+        // The account's budget (shared with REST and the WebSocket session), charged once the key's owner is proven.
+        limits.account(key.accountId());
         return key.accountId();
     }
 

@@ -31,6 +31,17 @@ class BinanceErrors {
         return ResponseEntity.status(e.status()).body(new ErrorBody(e.code(), e.getMessage()));
     }
 
+    /** A signed request over its account's limit (RateLimits): 429 -1003 with Retry-After, as Binance answers. */
+    @ExceptionHandler(RateLimits.Refused.class)
+    ResponseEntity<ErrorBody> rateLimited(RateLimits.Refused e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                .body(rateLimited(e.getMessage()));
+    }
+
+    static ErrorBody rateLimited(String detail) {
+        return new ErrorBody(-1003, "Too many requests; " + detail);
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> ours(ApiException e) {
         return binance(translate(e.code(), e.getMessage()));
@@ -68,7 +79,7 @@ class BinanceErrors {
             case "UNKNOWN_MARKET" -> BinanceException.badSymbol();
             case "ORDER_NOT_FOUND", "NOT_ORDER_OWNER" -> BinanceException.noSuchOrder();
             case "MALFORMED_REQUEST", "MALFORMED" -> BinanceException.badRequest(-1100, detail);
-            case "TOO_MANY_REQUESTS" -> new BinanceException(HttpStatus.TOO_MANY_REQUESTS, -1003, "Too many requests: " + detail);
+            case "TOO_MANY_REQUESTS", "RATE_LIMITED" -> new BinanceException(HttpStatus.TOO_MANY_REQUESTS, -1003, "Too many requests: " + detail);
             case "REQUEST_IN_PROGRESS" -> BinanceException.rejected("Duplicate order sent.");
             case "LOG_UNAVAILABLE", "BACKEND_UNAVAILABLE", "UNAVAILABLE" -> new BinanceException(HttpStatus.SERVICE_UNAVAILABLE, -1001,
                     "Internal error; unable to process your request. Please try again.");

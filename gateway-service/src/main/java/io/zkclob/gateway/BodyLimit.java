@@ -21,7 +21,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * legitimate body (an AddMarket command) is well under 1 KiB.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1) // right after the address's rate limit (RateLimitFilter): a flood is not read
 class BodyLimit extends OncePerRequestFilter {
     static final int MAX_BYTES = 64 * 1024;
 

@@ -35,6 +35,7 @@ class Signatures {
     private final JdbcClient jdbc;
     private final GatewayProperties props;
     private final ReplayGuard replays;
+    private final RateLimits limits;
     private final Map<Long, Ed25519.PublicPoint> keys = new LinkedHashMap<>(1_024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Ed25519.PublicPoint> eldest) {
@@ -43,14 +44,23 @@ class Signatures {
     };
 
     @Autowired
+    Signatures(JdbcClient jdbc, GatewayProperties props, RateLimits limits) {
+        this(jdbc, props, new DatabaseHorizon(jdbc), limits);
+    }
+
     Signatures(JdbcClient jdbc, GatewayProperties props) {
-        this(jdbc, props, new DatabaseHorizon(jdbc));
+        this(jdbc, props, new DatabaseHorizon(jdbc), RateLimits.unlimited());
     }
 
     Signatures(JdbcClient jdbc, GatewayProperties props, ReplayGuard.Horizon horizon) {
+        this(jdbc, props, horizon, RateLimits.unlimited());
+    }
+
+    Signatures(JdbcClient jdbc, GatewayProperties props, ReplayGuard.Horizon horizon, RateLimits limits) {
         this.jdbc = jdbc;
         this.props = props;
         this.replays = new ReplayGuard(horizon, props.signatureWindowMs());
+        this.limits = limits;
     }
 
     /** The restart horizon in the gateway's database: one row, only ever raised. */
@@ -117,6 +127,9 @@ class Signatures {
         System.arraycopy(body, 0, signed, message.length, body.length);
         boolean ok = key != null && Ed25519.verify(signature, 0, key, signed, 0, signed.length);
         if (!ok) throw new ApiException(HttpStatus.UNAUTHORIZED, "BAD_SIGNATURE", "the signature does not verify for this account");
+        // Charged only now that the account is proven (a forged X-Account-Id spends the sender's address budget, not
+        // the victim's), and before the replay record: a request refused here may be sent again as it was.
+        limits.account(accountId);
         // Keyed on what was signed (account, message, body), not on the header's text: a second spelling of the same
         // signature (base64 without padding, other unused low bits) or of the timestamp ("+1", "01") is the same request.
         replays.accept(accountId, replayKey(accountId, message, body), ts, now);

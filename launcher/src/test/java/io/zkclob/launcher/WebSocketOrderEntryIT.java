@@ -141,10 +141,15 @@ class WebSocketOrderEntryIT {
         }
     }
 
+    static final List<String> RATE_LIMITS = List.of("gateway.rate-limit.address-per-second", "gateway.rate-limit.account-per-second");
+
     @BeforeAll
     static void start() throws Exception {
         // Read by the gateway only (no other service has gateway.* settings); the fleet runs in this JVM.
         System.setProperty("gateway.ws.send-queue-max-chars", String.valueOf(SEND_QUEUE_MAX_CHARS));
+        // The slow reader below sends 150,000 messages at once, far past any sane rate limit (which would close it
+        // as RATE_LIMITED before its queue fills): the limits are off here; WsRateLimitTest and FuzzIT test them.
+        for (String limit : RATE_LIMITS) System.setProperty(limit, "0");
         launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-ws"), new Launcher.Ports(26432, 26092, 26080, 26082, 26083,
                 26084, 26085, 26086));
         launcher.start();
@@ -158,6 +163,7 @@ class WebSocketOrderEntryIT {
     @AfterAll
     static void stop() {
         System.clearProperty("gateway.ws.send-queue-max-chars");
+        for (String limit : RATE_LIMITS) System.clearProperty(limit);
         if (launcher != null) launcher.close();
     }
 

@@ -2,6 +2,7 @@ package io.zkclob.gateway.ws;
 
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.gateway.OrderEntry;
+import io.zkclob.gateway.RateLimits;
 import io.zkclob.gateway.ws.WsMessages.*;
 import io.zkclob.support.ApiException;
 import jakarta.websocket.CloseReason;
@@ -44,10 +45,27 @@ final class OrderEntryEndpoint extends Endpoint {
     private static final Executor QUERIES = Executors.newVirtualThreadPerTaskExecutor();
     private final OrderEntry entry;
     private final WsSessions sessions;
+    private final RateLimits limits;
 
-    OrderEntryEndpoint(OrderEntry entry, WsSessions sessions) {
+    OrderEntryEndpoint(OrderEntry entry, WsSessions sessions, RateLimits limits) {
         this.entry = entry;
         this.sessions = sessions;
+        this.limits = limits;
+    }
+
+    /**
+     * What a connection's messages are charged to: the address it was opened from (every message) and, once logged
+     * on, its account (the same buckets as REST: {@link RateLimits}); and its refusals, past which it is closed.
+     */
+    static final class Budget {
+        final String address;
+        final RateLimits.Strikes strikes;
+        volatile boolean closing;
+
+        Budget(String address, RateLimits.Strikes strikes) {
+            this.address = address;
+            this.strikes = strikes;
+        }
     }
 
     @Override
@@ -62,9 +80,10 @@ final class OrderEntryEndpoint extends Endpoint {
         session.setMaxBinaryMessageBufferSize(MAX_MESSAGE_CHARS);
         // Heartbeats decide liveness (WsSessions); the container's idle timeout stays off.
         session.setMaxIdleTimeout(0);
+        Budget budget = new Budget((String) session.getUserProperties().get(RateLimits.WS_ADDRESS_PROPERTY), limits.strikes());
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
             c.heard();
-            handle(c, text);
+            handle(c, text, budget);
         });
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.heard());
     }
@@ -79,7 +98,10 @@ final class OrderEntryEndpoint extends Endpoint {
         log.debug("websocket {}: {}", session.getId(), error.toString());
     }
 
-    void handle(WsConnection c, String text) {
+    void handle(WsConnection c, String text, Budget budget) {
+        if (budget.closing) return; // closed for abuse: what it still sends is not read
+        // Charged before the message is read, so that a flood of malformed messages costs its sender too.
+        RateLimits.Refused limited = charge(c, budget);
         Request req;
         try {
             req = OrderEntry.read(text, Request.class);
@@ -88,7 +110,12 @@ final class OrderEntryEndpoint extends Endpoint {
             }
             if (req.method() == null) throw malformed("method is required");
         } catch (ApiException e) {
-            refuse(c, null, e);
+            if (limited != null) rateLimited(c, null, limited, budget);
+            else refuse(c, null, e);
+            return;
+        }
+        if (limited != null) {
+            rateLimited(c, req.id(), limited, budget);
             return;
         }
         try {
@@ -98,6 +125,32 @@ final class OrderEntryEndpoint extends Endpoint {
         } catch (RuntimeException e) {
             log.error("websocket request {} failed", req.method(), e);
             refuse(c, req.id(), new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "the request failed"));
+        }
+    }
+
+    /** The message's charge to the address and, once logged on, to the account: null when admitted. */
+    private RateLimits.Refused charge(WsConnection c, Budget budget) {
+        try {
+            limits.address(budget.address);
+            long accountId = c.accountId();
+            // The logon's own charge to the account is made by the signature check, once the account is proven.
+            if (accountId != WsConnection.NOT_LOGGED_ON) limits.account(accountId);
+            return null;
+        } catch (RateLimits.Refused e) {
+            return e;
+        }
+    }
+
+    /**
+     * A refusal for the rate (status 429, code RATE_LIMITED, the wait in its message); a connection that collects
+     * more than it may (it ignores them) gets this last error frame and then a close, 1008 RATE_LIMITED.
+     */
+    private static void rateLimited(WsConnection c, JsonNode id, RateLimits.Refused e, Budget budget) {
+        refuse(c, id, e);
+        if (budget.strikes.strike()) {
+            budget.closing = true;
+            c.closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
+                    "RATE_LIMITED: requests kept coming after the refusals"));
         }
     }
 

@@ -1,6 +1,9 @@
 package io.zkclob.gateway.ws;
 
 import io.zkclob.gateway.OrderEntry;
+import io.zkclob.gateway.RateLimits;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
@@ -25,16 +28,24 @@ class WebSocketConfig {
      * by the one listener {@code BinanceConfig.binanceWebSocketContainer} adds (the Binance streams share it).
      */
     @Bean
-    SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntry entry, WsSessions sessions) {
+    SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntry entry, WsSessions sessions,
+                                                  RateLimits limits) {
         return () -> {
             ServerContainer container = (ServerContainer) servletContext.getAttribute(Constants.SERVER_CONTAINER_SERVLET_CONTEXT_ATTRIBUTE);
             if (container == null) throw new IllegalStateException("no WebSocket container in the servlet context");
-            OrderEntryEndpoint endpoint = new OrderEntryEndpoint(entry, sessions);
+            OrderEntryEndpoint endpoint = new OrderEntryEndpoint(entry, sessions, limits);
             ServerEndpointConfig config = ServerEndpointConfig.Builder.create(OrderEntryEndpoint.class, PATH)
                     .configurator(new ServerEndpointConfig.Configurator() {
                         @Override
                         public <T> T getEndpointInstance(Class<T> type) {
                             return type.cast(endpoint);
+                        }
+
+                        /** The connection's own copy of the config (Tomcat makes one per handshake) learns its address. */
+                        @Override
+                        public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+                            String address = RateLimits.handshakeAddress();
+                            if (address != null) sec.getUserProperties().put(RateLimits.WS_ADDRESS_PROPERTY, address);
                         }
                     }).build();
             // A stalled reader's socket write gives up after this (the connection is then aborted, WsConnection).

@@ -104,6 +104,16 @@ final class WsConnection {
 
     private record Unwritten(Object message) {}
 
+    /** A close queued behind the messages before it (a refusal's error frame goes out before the close). */
+    private record CloseAfter(CloseReason reason) {}
+
+    /** Closes once every message queued so far has been written; what is queued after this is dropped. */
+    void closeAfterQueued(CloseReason reason) {
+        if (closing.get() != null) return;
+        queue.add(new CloseAfter(reason));
+        drainSoon();
+    }
+
     void ping() {
         if (closing.get() != null) return;
         queue.add(PING);
@@ -132,6 +142,9 @@ final class WsConnection {
                 } else if (m instanceof Unwritten u) {
                     queuedChars.addAndGet(-UNWRITTEN_CHARS);
                     remote.sendText(MessageJson.write(u.message()));
+                } else if (m instanceof CloseAfter after) {
+                    closing.compareAndSet(null, after.reason()); // ends the loop; the close follows the flush below
+                    continue;
                 } else {
                     remote.sendPing(ByteBuffer.allocate(0));
                 }
