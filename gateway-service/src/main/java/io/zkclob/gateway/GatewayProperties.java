@@ -1,6 +1,7 @@
 package io.zkclob.gateway;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 @ConfigurationProperties("gateway")
@@ -8,6 +9,10 @@ record GatewayProperties(String orderServiceUrl, String ledgerServiceUrl, String
                          String operatorKey,
                          long signatureWindowMs,
                          @DefaultValue RateLimit rateLimit) {
+    /** The constructor Spring binds (the record has a second one, for tests and callers without rate limits). */
+    @ConstructorBinding
+    GatewayProperties {}
+
     GatewayProperties(String orderServiceUrl, String ledgerServiceUrl, String proverServiceUrl, String blockServiceUrl,
                       String operatorKey, long signatureWindowMs) {
         this(orderServiceUrl, ledgerServiceUrl, proverServiceUrl, blockServiceUrl, operatorKey, signatureWindowMs, RateLimit.DEFAULTS);

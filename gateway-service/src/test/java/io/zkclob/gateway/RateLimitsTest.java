@@ -259,4 +259,27 @@ class RateLimitsTest {
         assertEquals(7, keys.authenticate("k1", p, ApiKeys.Permission.TRADE, now));
         assertThrows(RateLimits.Refused.class, () -> keys.authenticate("k1", p, ApiKeys.Permission.TRADE, now));
     }
+
+    @Test
+    void theFilterLendsAWebSocketHandshakeItsAddressForTheDurationOfTheRequestOnly() throws Exception {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        var request = new org.springframework.mock.web.MockHttpServletRequest("GET", "/api/v1/ws");
+        request.setRemoteAddr("192.0.2.77");
+        new RateLimitFilter(limits(10, 10, 0, 0, 1_000)).doFilter(request, new MockHttpServletResponse(),
+                (req, res) -> seen.add(RateLimits.handshakeAddress()));
+        assertEquals(java.util.List.of("192.0.2.77"), seen, "the endpoint's configurator reads it during the upgrade");
+        assertEquals(null, RateLimits.handshakeAddress(), "and it does not outlive the request on a pooled thread");
+    }
+
+    @Test
+    void thePropertiesBindWithTheirDefaultsAndOverrides() {
+        var source = new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
+                "gateway.signature-window-ms", "10000", "gateway.rate-limit.account-per-second", "5"));
+        GatewayProperties bound = new org.springframework.boot.context.properties.bind.Binder(source).bind("gateway", GatewayProperties.class).get();
+        assertEquals(new GatewayProperties.RateLimit(2_000, 4_000, 5, 2_000, 100_000, 100), bound.rateLimit());
+        GatewayProperties none = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of("gateway.operator-key", "k")))
+                .bind("gateway", GatewayProperties.class).get();
+        assertEquals(GatewayProperties.RateLimit.DEFAULTS, none.rateLimit(), "no gateway.rate-limit.* at all: the defaults");
+    }
 }
