@@ -49,7 +49,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TradingPageIT {
-    static final int GATEWAY_PORT = 47080;
+    static final int GATEWAY_PORT = 27080; // all harness ports below the ephemeral range (32768+), where client sockets could take them
     static final String BASE = "http://127.0.0.1:" + GATEWAY_PORT;
     static final Duration WAIT = Duration.ofSeconds(60);
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -90,7 +90,7 @@ class TradingPageIT {
         File chromium = executable("CHROMIUM_BIN", "/usr/bin/chromium");
         File driver = executable("CHROMEDRIVER_BIN", "/usr/bin/chromedriver");
         launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-page"),
-                new Launcher.Ports(46432, 47092, GATEWAY_PORT, 47082, 47083, 47084, 47085, 47086));
+                new Launcher.Ports(27432, 27092, GATEWAY_PORT, 27082, 27083, 27084, 27085, 27086));
         launcher.start();
         bob = new Trader();
         bob.accountId = ok(send("POST", "/accounts", "{\"publicKey\":\"" + bob.publicKeyBase64() + "\"}", null, null)).get("accountId").asLong();
