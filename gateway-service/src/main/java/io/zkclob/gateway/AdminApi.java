@@ -1,6 +1,13 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.zkclob.gateway.ApiDocs.Operator;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiRecords.Sequenced;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.AddAsset;
 import io.zkclob.contracts.Command.AddMarket;
@@ -20,7 +27,12 @@ import org.springframework.web.bind.annotation.*;
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminApi {
-    record DepositRequest(Long accountId, String asset, String amount, Long externalId) {}
+    @Schema(description = "A bridge deposit to credit")
+    record DepositRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") Long accountId,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "USDT") String asset,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "10000") String amount,
+                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "the bridge's id: credits once", example = "1001")
+                          Long externalId) {}
 
     /** The engine's account ids (the gateway's sequence account_ids is bounded the same way). */
     static final long MAX_ACCOUNT_ID = (1L << 32) - 1;
@@ -42,9 +54,13 @@ class AdminApi {
         if (!ok) throw new ApiException(HttpStatus.FORBIDDEN, "NOT_OPERATOR", "a valid X-Operator-Key is required");
     }
 
-    @Operation(summary = "Credit a bridge deposit (the same externalId credits once)")
+    @Operation(summary = "Credit a bridge deposit (the same externalId credits once)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = DepositRequest.class))),
+            responses = @ApiResponse(responseCode = "202", description = "sequenced", useReturnTypeSchema = true))
+    @Operator
+    @Refused(status = 422, codes = {"INVALID_ACCOUNT", "UNKNOWN_ASSET", "INVALID_AMOUNT", "AMOUNT_OVERFLOW"})
     @PostMapping("/deposits")
-    ResponseEntity<Map<String, Object>> deposit(@RequestHeader(value = "X-Operator-Key", required = false) String key,
+    ResponseEntity<Sequenced> deposit(@Parameter(hidden = true) @RequestHeader(value = "X-Operator-Key", required = false) String key,
                                                 @RequestBody byte[] body) {
         operator(key);
         DepositRequest r = TradingApi.parse(body, DepositRequest.class);
@@ -61,12 +77,16 @@ class AdminApi {
         if (amount <= 0) throw TradingApi.reject("INVALID_AMOUNT", "amount must be positive");
         long seq = log.append("deposit", new Deposit(Command.UNSEQUENCED, 0, r.accountId(),
                 ((Number) asset.get("assetId")).intValue(), amount, r.externalId()));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Sequenced(seq, "SEQUENCED"));
     }
 
-    @Operation(summary = "Append an operator command as JSON (AddAsset, AddMarket, SetMarketStatus)")
+    @Operation(summary = "Append an operator command as JSON (AddAsset, AddMarket, SetMarketStatus)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {AddAsset.class, AddMarket.class, Command.SetMarketStatus.class}))),
+            responses = @ApiResponse(responseCode = "202", description = "sequenced", useReturnTypeSchema = true))
+    @Operator
     @PostMapping("/commands")
-    ResponseEntity<Map<String, Object>> command(@RequestHeader(value = "X-Operator-Key", required = false) String key,
+    ResponseEntity<Sequenced> command(@Parameter(hidden = true) @RequestHeader(value = "X-Operator-Key", required = false) String key,
                                                 @RequestBody byte[] body) {
         operator(key);
         Command c;
@@ -79,6 +99,6 @@ class AdminApi {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "only AddAsset, AddMarket and SetMarketStatus here");
         }
         long seq = log.append("operator", c.sequenced(Command.UNSEQUENCED, 0));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Sequenced(seq, "SEQUENCED"));
     }
 }

@@ -1,6 +1,12 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiDocs.Signed;
 import io.zkclob.support.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -16,11 +22,17 @@ import org.springframework.web.bind.annotation.*;
 @RestController
 @RequestMapping("/api/v1/apiKeys")
 class ApiKeysApi {
-    record CreateRequest(String label, List<String> permissions) {}
+    @Schema(description = "A new API key: a label and its permissions (default READ and TRADE)")
+    record CreateRequest(@Schema(example = "my bot", maxLength = 64) String label,
+                         @ArraySchema(schema = @Schema(allowableValues = {"READ", "TRADE"})) List<String> permissions) {}
 
-    record Created(String apiKey, String secret, String label, List<String> permissions, long createdAtMs) {}
+    @Schema(description = "The created key; the HMAC-SHA256 secret is shown here only")
+    record Created(@Schema(example = "k3yAbc…") String apiKey, @Schema(example = "s3cr3t…") String secret, String label,
+                   List<String> permissions, @Schema(example = "1795000000000") long createdAtMs) {}
 
-    record KeyView(String apiKey, String label, List<String> permissions, long createdAtMs, Long revokedAtMs, boolean active) {}
+    @Schema(description = "An API key without its secret")
+    record KeyView(String apiKey, String label, List<String> permissions, long createdAtMs, @Schema(nullable = true) Long revokedAtMs,
+                   boolean active) {}
 
     static final int MAX_LABEL_CHARS = 64;
     private final Signatures signatures;
@@ -37,7 +49,12 @@ class ApiKeysApi {
                 req.getMethod(), req.getRequestURI() + (q == null ? "" : "?" + q), body == null ? new byte[0] : body);
     }
 
-    @Operation(summary = "Create an API key (signed): {label, permissions: [READ, TRADE]}; the HMAC secret is shown once")
+    @Operation(summary = "Create an API key (signed): {label, permissions: [READ, TRADE]}; the HMAC secret is shown once",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreateRequest.class))),
+            responses = @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 422, codes = {"TOO_MANY_API_KEYS"})
     @PostMapping
     ResponseEntity<Created> create(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
@@ -57,6 +74,7 @@ class ApiKeysApi {
     }
 
     @Operation(summary = "Your API keys (signed), revoked ones included; never their secrets")
+    @Signed
     @GetMapping
     List<KeyView> list(HttpServletRequest req) {
         long accountId = auth(req, null);
@@ -64,13 +82,15 @@ class ApiKeysApi {
     }
 
     @Operation(summary = "Revoke one of your API keys (signed): its next request is refused")
+    @Signed
+    @Refused(status = 404, codes = {"API_KEY_NOT_FOUND"})
     @DeleteMapping("/{apiKey}")
     KeyView revoke(@PathVariable String apiKey, HttpServletRequest req) {
         long accountId = auth(req, null);
         return view(keys.revoke(accountId, apiKey));
     }
 
-    private static KeyView view(ApiKey k) {
+    static KeyView view(ApiKey k) {
         return new KeyView(k.apiKey(), k.label(), permissions(k), k.createdAtMs(), k.revokedAtMs(), !k.revoked());
     }
 

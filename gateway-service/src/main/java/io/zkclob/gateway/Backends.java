@@ -60,6 +60,19 @@ class Backends {
         }
     }
 
+    /**
+     * An account's orders as order-service stores them: the latest, newest first, or from {@code fromId} on, oldest
+     * first; optionally only open ones or those with one clientOrderId.
+     */
+    List<Map<String, Object>> accountOrders(long accountId, boolean open, Long clientOrderId, Long fromId, int limit) {
+        return call(() -> orders.get().uri(u -> {
+            u.path("/internal/accounts/{id}/orders").queryParam("open", open).queryParam("limit", limit);
+            if (clientOrderId != null) u.queryParam("clientOrderId", clientOrderId);
+            if (fromId != null) u.queryParam("fromId", fromId);
+            return u.build(accountId);
+        }).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
+    }
+
     List<Map<String, Object>> assets() {
         return call(() -> orders.get().uri("/internal/assets").retrieve().body(new ParameterizedTypeReference<>() {}));
     }

@@ -142,42 +142,28 @@ class BinanceApi {
         return markets.all().stream().map(m -> ticker(m, now)).toList();
     }
 
-    /**
-     * The window is the 1440 one-minute candles that end with the current minute, so it is 24 h to the minute
-     * (Binance's is to the millisecond): open is the first candle's open, last the last trade's price.
-     */
+    /** Binance's shape of {@link MarketStats#of} (24 h to the minute; Binance's is to the millisecond). */
     Ticker24h ticker(Backends.Market m, long nowMs) {
-        long minute = TradeTape.INTERVALS.get("1m");
-        long from = nowMs - Math.floorMod(nowMs, minute) - 1_439 * minute;
-        List<TradeTape.Candle> candles = tape.candles(m.marketId(), minute, from, null, 1_440);
-        Optional<TradeTape.Trade> last = tape.last(m.marketId());
+        MarketStats.Window w = MarketStats.of(tape, stream, m.marketId(), nowMs);
         BigDecimal q = BigDecimal.TEN.pow(m.quoteScale());
         BigDecimal b = BigDecimal.TEN.pow(m.baseScale());
-        long lastPrice = last.map(TradeTape.Trade::price).orElse(0L);
-        long open = candles.isEmpty() ? lastPrice : candles.getFirst().open();
-        long high = candles.stream().mapToLong(TradeTape.Candle::high).max().orElse(lastPrice);
-        long low = candles.stream().mapToLong(TradeTape.Candle::low).min().orElse(lastPrice);
-        BigDecimal volume = candles.stream().map(TradeTape.Candle::volumeQty).reduce(BigDecimal.ZERO, BigDecimal::add);
-        BigDecimal quoteVolume = candles.stream().map(TradeTape.Candle::volumeQuote).reduce(BigDecimal.ZERO, BigDecimal::add);
-        long count = candles.stream().mapToLong(TradeTape.Candle::trades).sum();
+        long open = w.open();
+        long lastPrice = w.last();
+        BigDecimal volume = w.volumeUnits();
+        BigDecimal quoteVolume = w.quoteVolumeUnits();
         BigDecimal change = BigDecimal.valueOf(lastPrice - open).divide(q);
         String percent = open == 0 ? "0" : BinanceMarkets.plain(BigDecimal.valueOf(lastPrice - open).multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(open), 3, RoundingMode.HALF_EVEN));
         String weighted = volume.signum() == 0 ? "0" : BinanceMarkets.plain(quoteVolume.divide(q).divide(volume.divide(b),
                 m.quoteScale(), RoundingMode.HALF_EVEN));
-        Map<String, Object> top = stream.snapshot(m.marketId(), 1);
-        long[] bid = first(top.get("bids"));
-        long[] ask = first(top.get("asks"));
+        long[] bid = w.bid();
+        long[] ask = w.ask();
         return new Ticker24h(BinanceMarkets.symbol(m), BinanceMarkets.plain(change), percent, weighted, BinanceMarkets.price(m, open),
-                BinanceMarkets.price(m, lastPrice), BinanceMarkets.qty(m, last.map(TradeTape.Trade::qty).orElse(0L)),
+                BinanceMarkets.price(m, lastPrice), BinanceMarkets.qty(m, w.lastQty()),
                 BinanceMarkets.price(m, bid[0]), BinanceMarkets.qty(m, bid[1]), BinanceMarkets.price(m, ask[0]), BinanceMarkets.qty(m, ask[1]),
-                BinanceMarkets.price(m, open), BinanceMarkets.price(m, high), BinanceMarkets.price(m, low),
-                BinanceMarkets.plain(volume.divide(b)), BinanceMarkets.plain(quoteVolume.divide(q)), nowMs - 86_400_000L, nowMs, -1, -1, count);
-    }
-
-    private static long[] first(Object levels) {
-        @SuppressWarnings("unchecked") List<long[]> l = (List<long[]>) levels;
-        return l.isEmpty() ? new long[] {0, 0} : l.getFirst();
+                BinanceMarkets.price(m, open), BinanceMarkets.price(m, w.high()), BinanceMarkets.price(m, w.low()),
+                BinanceMarkets.plain(volume.divide(b)), BinanceMarkets.plain(quoteVolume.divide(q)), w.openTimeMs(), w.closeTimeMs(), -1, -1,
+                w.trades());
     }
 
     @Operation(summary = "Candles (klines) from the trade tape: intervals 1m, 5m, 15m, 1h, 4h, 1d; default 500, at most 1000")
@@ -238,7 +224,7 @@ class BinanceApi {
                 .params(accountId, clientId, takenAtMs).update();
         if (reserved == 0) throw BinanceException.rejected("Duplicate order sent.");
         String id = clientId;
-        CompletableFuture<org.springframework.http.ResponseEntity<Map<String, Object>>> sent;
+        CompletableFuture<org.springframework.http.ResponseEntity<ApiRecords.OrderAck>> sent;
         try {
             sent = trading.submit(accountId, placement.request());
         } catch (RuntimeException e) {
@@ -251,7 +237,7 @@ class BinanceApi {
                 release(accountId, id);
                 throw CommandLog.cause(error);
             }
-            long orderId = ((Number) answer.getBody().get("orderId")).longValue();
+            long orderId = answer.getBody().orderId();
             jdbc.sql("UPDATE api_client_orders SET order_id = ? WHERE account_id = ? AND client_order_id = ?").params(orderId, accountId, id).update();
             if (respType.equals("ACK")) return new OrderAck(BinanceMarkets.symbol(m), orderId, -1, id, takenAtMs);
             Optional<BinanceOrders.Row> row = awaitVerdict(orderId, placement.final_());

@@ -1,9 +1,15 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.zkclob.contracts.Command;
+import io.zkclob.contracts.Event;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiRecords.Block;
 import io.zkclob.support.ApiException;
+import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -12,21 +18,31 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The public block explorer, served by block-service. */
+/**
+ * The public block explorer, served by block-service. Bodies are read into the contracts' own records (a block
+ * header, {@link Command}s, {@link Event.TradeExecuted}s), so the OpenAPI document shows what is served and a
+ * change of shape upstream fails here rather than reaching clients.
+ */
 @RestController
 @RequestMapping("/api/v1/blocks")
 class BlocksProxy {
+    /** block-service's page bound. */
+    static final int MAX_BLOCKS_PAGE = 100;
+    private static final TypeReference<List<Command>> COMMANDS = new TypeReference<>() {};
+    private static final TypeReference<List<Event>> EVENTS = new TypeReference<>() {};
     private final RestClient blocks;
 
     BlocksProxy(GatewayProperties props) {
         this.blocks = RestClient.create(props.blockServiceUrl());
     }
 
-    private ResponseEntity<String> get(String path, Object... vars) {
+    private String get(String path, Object... vars) {
         try {
-            String body = blocks.get().uri(path, vars).retrieve().body(String.class);
-            return ResponseEntity.ok().header("Content-Type", "application/json").body(body);
+            return blocks.get().uri(path, vars).retrieve().body(String.class);
         } catch (HttpClientErrorException.NotFound e) {
             throw new ApiException(HttpStatus.NOT_FOUND, "BLOCK_NOT_FOUND", "no such block");
         } catch (HttpClientErrorException.BadRequest e) {
@@ -36,33 +52,67 @@ class BlocksProxy {
         }
     }
 
+    /** Headers may grow fields upstream; the explorer keeps serving the ones it documents. */
+    private static final JsonMapper HEADERS = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private static <T> T read(String json, Class<T> type) {
+        return HEADERS.readValue(json, type);
+    }
+
     @Operation(summary = "The latest sealed block")
+    @Refused(status = 404, codes = {"BLOCK_NOT_FOUND"})
+    @Refused(status = 503, codes = {"BLOCKS_UNAVAILABLE"})
     @GetMapping("/latest")
-    ResponseEntity<String> latest() {
-        return get("/internal/blocks/latest");
+    Block latest() {
+        return read(get("/internal/blocks/latest"), Block.class);
     }
 
     @Operation(summary = "A block: height, sequence range, state/commands/events roots, previous hash, hash")
+    @Refused(status = 404, codes = {"BLOCK_NOT_FOUND"})
+    @Refused(status = 503, codes = {"BLOCKS_UNAVAILABLE"})
     @GetMapping("/{height}")
-    ResponseEntity<String> block(@PathVariable long height) {
-        return get("/internal/blocks/{h}", height);
+    Block block(@PathVariable long height) {
+        return read(get("/internal/blocks/{h}", height), Block.class);
     }
 
-    @Operation(summary = "Blocks from..to (at most 100)")
+    @Operation(summary = "Blocks in height order: from..to, or `limit` from `from` on, or without from the latest `limit`"
+            + " (at most 100 a page; page on with from = the last height + 1)")
+    @Refused(status = 404, codes = {"BLOCK_NOT_FOUND"})
+    @Refused(status = 503, codes = {"BLOCKS_UNAVAILABLE"})
     @GetMapping
-    ResponseEntity<String> range(@RequestParam long from, @RequestParam long to) {
-        return get("/internal/blocks?from={f}&to={t}", from, to);
+    List<Block> range(@RequestParam(required = false) Long from, @RequestParam(required = false) Long to,
+                      @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "100") int limit) {
+        if (limit < 1 || limit > MAX_BLOCKS_PAGE) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "limit is 1 to " + MAX_BLOCKS_PAGE);
+        }
+        long first;
+        long last;
+        if (from != null) {
+            first = from;
+            last = to != null ? Math.min(to, from + limit - 1) : from + limit - 1;
+        } else {
+            last = to != null ? to : latest().height();
+            first = Math.max(1, last - limit + 1);
+        }
+        if (first < 0 || last < first) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "from and to are heights, from <= to");
+        return List.of(read(get("/internal/blocks?from={f}&to={t}", first, last), Block[].class));
     }
 
-    @Operation(summary = "Every command of a block, in sequence order (cancels, deposits and withdrawals included)")
+    @Operation(summary = "Every command of a block, in sequence order (cancels, deposits and withdrawals included), as the command"
+            + " log holds them: a `type` and the command's fields (docs/topics.md)")
+    @Refused(status = 404, codes = {"BLOCK_NOT_FOUND"})
+    @Refused(status = 503, codes = {"BLOCKS_UNAVAILABLE"})
     @GetMapping("/{height}/commands")
-    ResponseEntity<String> commands(@PathVariable long height) {
-        return get("/internal/blocks/{h}/commands", height);
+    List<Command> commands(@PathVariable long height) {
+        return MessageJson.MAPPER.readValue(get("/internal/blocks/{h}/commands", height), COMMANDS);
     }
 
-    @Operation(summary = "The trades of a block")
+    @Operation(summary = "The trades of a block, as the engine's TradeExecuted events (integer units)")
+    @Refused(status = 404, codes = {"BLOCK_NOT_FOUND"})
+    @Refused(status = 503, codes = {"BLOCKS_UNAVAILABLE"})
     @GetMapping("/{height}/trades")
-    ResponseEntity<String> trades(@PathVariable long height) {
-        return get("/internal/blocks/{h}/trades", height);
+    List<Event.TradeExecuted> trades(@PathVariable long height) {
+        return MessageJson.MAPPER.readValue(get("/internal/blocks/{h}/trades", height), EVENTS).stream()
+                .map(Event.TradeExecuted.class::cast).toList();
     }
 }

@@ -1,9 +1,16 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiRecords.BlockProof;
+import io.zkclob.gateway.ApiRecords.GuestProgram;
+import io.zkclob.gateway.ApiRecords.Proof;
+import io.zkclob.gateway.ApiRecords.ProvingStatus;
+import io.zkclob.gateway.ApiRecords.VerifyingKey;
 import io.zkclob.support.ApiException;
-import java.util.Map;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,9 +33,9 @@ class ProofsProxy {
         this.prover = RestClient.create(props.proverServiceUrl());
     }
 
-    private Map<String, Object> get(String path, Object... vars) {
+    private <T> T get(Class<T> type, String path, Object... vars) {
         try {
-            return prover.get().uri(path, vars).retrieve().body(new ParameterizedTypeReference<Map<String, Object>>() {});
+            return prover.get().uri(path, vars).retrieve().body(type);
         } catch (HttpClientErrorException.NotFound e) {
             throw new ApiException(HttpStatus.NOT_FOUND, "NOT_FOUND", "not found");
         } catch (RestClientException e) {
@@ -37,18 +44,26 @@ class ProofsProxy {
     }
 
     @Operation(summary = "Proof status of a block: SEALED, EXECUTED (in the SP1 guest, not proven), PROVING, PROVEN, FAILED")
+    @Refused(status = 404, codes = {"NOT_FOUND"})
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/blocks/{height}")
-    Map<String, Object> block(@PathVariable long height) {
-        return get("/proofs/blocks/{h}", height);
+    BlockProof block(@PathVariable long height) {
+        return get(BlockProof.class, "/proofs/blocks/{h}", height);
     }
 
     @Operation(summary = "A proof's metadata: block range, mode, verifying key, public values")
+    @Refused(status = 404, codes = {"NOT_FOUND"})
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/{proofId}")
-    Map<String, Object> proof(@PathVariable long proofId) {
-        return get("/proofs/{id}", proofId);
+    Proof proof(@PathVariable long proofId) {
+        return get(Proof.class, "/proofs/{id}", proofId);
     }
 
-    @Operation(summary = "Download a proof file; check it offline with `zk-prover verify --elf clob-guest.elf FILE`")
+    @Operation(summary = "Download a proof file; check it offline with `zk-prover verify --elf clob-guest.elf FILE`",
+            responses = @ApiResponse(responseCode = "200", description = "the proof file",
+                    content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))))
+    @Refused(status = 404, codes = {"PROOF_NOT_FOUND"})
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/{proofId}/download")
     ResponseEntity<byte[]> download(@PathVariable long proofId) {
         try {
@@ -63,18 +78,23 @@ class ProofsProxy {
     }
 
     @Operation(summary = "The verifying key hash of the guest program")
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/vkey")
-    Map<String, Object> vkey() {
-        return get("/proofs/vkey");
+    VerifyingKey vkey() {
+        return get(VerifyingKey.class, "/proofs/vkey");
     }
 
     @Operation(summary = "The guest program every proof is of: SHA-256 and size of its ELF, to compare with a rebuild (docs/zk.md)")
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/guest")
-    Map<String, Object> guest() {
-        return get("/proofs/guest");
+    GuestProgram guest() {
+        return get(GuestProgram.class, "/proofs/guest");
     }
 
-    @Operation(summary = "Download the guest ELF; verify proofs with it: `zk-prover verify --elf clob-guest.elf PROOF`")
+    @Operation(summary = "Download the guest ELF; verify proofs with it: `zk-prover verify --elf clob-guest.elf PROOF`",
+            responses = @ApiResponse(responseCode = "200", description = "the guest ELF",
+                    content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))))
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/guest/elf")
     ResponseEntity<byte[]> guestElf() {
         try {
@@ -87,8 +107,9 @@ class ProofsProxy {
     }
 
     @Operation(summary = "Proving lag (blocks and seconds behind), divergence alarm, blocks per status")
+    @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/status")
-    Map<String, Object> status() {
-        return get("/proofs/status");
+    ProvingStatus status() {
+        return get(ProvingStatus.class, "/proofs/status");
     }
 }

@@ -1,7 +1,14 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiDocs.Signed;
+import io.zkclob.gateway.ApiRecords.BookSnapshot;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -29,19 +36,28 @@ class StreamApi {
     }
 
     @Operation(summary = "Order book snapshot (integer units) with the seq it reflects: the resync point for the stream")
+    @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/markets/{symbol}/book")
-    Map<String, Object> book(@PathVariable String symbol, @RequestParam(defaultValue = "100") int levels) {
-        return stream.snapshot(backends.market(symbol).marketId(), Math.min(Math.max(levels, 1), 1_000));
+    @SuppressWarnings("unchecked")
+    BookSnapshot book(@PathVariable String symbol, @RequestParam(defaultValue = "100") int levels) {
+        Map<String, Object> s = stream.snapshot(backends.market(symbol).marketId(), Math.min(Math.max(levels, 1), 1_000));
+        return new BookSnapshot(((Number) s.get("marketId")).intValue(), ((Number) s.get("seq")).longValue(),
+                (List<long[]>) s.get("bids"), (List<long[]>) s.get("asks"));
     }
 
     @Operation(summary = "Live stream (SSE): events 'depth' {seq, prevSeq, bids, asks: changed levels [price, qty], qty 0 = gone},"
-            + " 'trade', 'heartbeat' {seq} every 5 s")
+            + " 'trade', 'heartbeat' {seq} every 5 s", responses = @ApiResponse(responseCode = "200", description = "a Server-Sent Events stream",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string", example = "event: depth\ndata: {...}\n\n"))))
+    @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping(value = "/stream/markets/{symbol}", produces = "text/event-stream")
     SseEmitter market(@PathVariable String symbol) {
         return stream.subscribe(backends.market(symbol).marketId(), null);
     }
 
-    @Operation(summary = "Your own live stream (SSE, signed like REST): 'order', 'fill' and 'funds' events")
+    @Operation(summary = "Your own live stream (SSE, signed like REST): 'order', 'fill' and 'funds' events",
+            responses = @ApiResponse(responseCode = "200", description = "a Server-Sent Events stream",
+                    content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string", example = "event: order\ndata: {...}\n\n"))))
+    @Signed
     @GetMapping(value = "/stream/private", produces = "text/event-stream")
     SseEmitter mine(HttpServletRequest req) {
         String q = req.getQueryString();

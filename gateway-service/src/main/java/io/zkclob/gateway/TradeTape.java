@@ -1,6 +1,10 @@
 package io.zkclob.gateway;
 
+import io.zkclob.contracts.Event.DepositRejected;
+import io.zkclob.contracts.Event.Deposited;
 import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.Event.WithdrawalRejected;
+import io.zkclob.contracts.Event.Withdrawn;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
 import java.math.BigDecimal;
@@ -13,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Every trade of the event log, with the time the engine logged it, into the gateway's PostgreSQL: the trade
  * tape (public trades, an account's trades) and OHLCV candles per market for {@link #INTERVALS}, updated as
- * trades arrive, so that klines and the 24 h ticker read a few rows instead of scanning trades on request.
+ * trades arrive, so that klines and the 24 h ticker read a few rows instead of scanning trades on request; and
+ * every deposit and withdrawal the engine decided (the accounts' transfer history).
  *
  * <p>One transaction per batch: the trades, the candles, and the position (offset to resume from and the
  * (seq, index) watermark); a redelivered event is at or below the watermark and changes nothing. Times are the
@@ -72,6 +77,7 @@ final class TradeTape implements EventFeed.Projection {
                 seq = x.seq();
                 index = x.index();
                 if (x.event() instanceof TradeExecuted t) record(x, t, candles);
+                else transfer(x);
             }
             for (var c : candles.entrySet()) upsert(c.getKey(), c.getValue());
             jdbc.sql("INSERT INTO trade_tape_position VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
@@ -100,6 +106,21 @@ final class TradeTape implements EventFeed.Projection {
             d.volumeQuote = d.volumeQuote.add(BigDecimal.valueOf(t.quoteAmount()));
             d.trades++;
         }
+    }
+
+    /** A deposit or withdrawal and the engine's verdict on it; other events are not recorded. */
+    private void transfer(Indexed x) {
+        Object[] row = switch (x.event()) {
+            case Deposited d -> new Object[] {d.accountId(), d.assetId(), "DEPOSIT", d.amount(), d.externalId(), "COMPLETED", null};
+            case DepositRejected d -> new Object[] {d.accountId(), d.assetId(), "DEPOSIT", d.amount(), d.externalId(), "REJECTED", d.code().name()};
+            case Withdrawn w -> new Object[] {w.accountId(), w.assetId(), "WITHDRAWAL", w.amount(), null, "COMPLETED", null};
+            case WithdrawalRejected w -> new Object[] {w.accountId(), w.assetId(), "WITHDRAWAL", w.amount(), null, "REJECTED", w.code().name()};
+            default -> null;
+        };
+        if (row == null) return;
+        jdbc.sql("INSERT INTO transfers (seq, event_index, account_id, asset_id, kind, amount, external_id, status, reject_code, time_ms)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq, event_index) DO NOTHING")
+                .params(x.seq(), x.index(), row[0], row[1], row[2], row[3], row[4], row[5], row[6], Math.max(0, x.logTimeMs())).update();
     }
 
     private void upsert(CandleKey k, Delta d) {
@@ -164,16 +185,20 @@ final class TradeTape implements EventFeed.Projection {
         return jdbc.sql("SELECT seq FROM trade_tape_position WHERE id = 1").query(Long.class).optional().orElse(-1L);
     }
 
-    /** An account's trades in a market, oldest first, optionally from a trade id or within [startMs, endMs]. */
-    List<Trade> ofAccount(long accountId, int marketId, Long orderId, Long fromId, Long startMs, Long endMs, int limit) {
-        String where = " WHERE (maker_account_id = :a OR taker_account_id = :a) AND market_id = :m"
+    /**
+     * An account's trades in a market (null: in every market), oldest first: the latest, or from a trade id on, or
+     * within [startMs, endMs].
+     */
+    List<Trade> ofAccount(long accountId, Integer marketId, Long orderId, Long fromId, Long startMs, Long endMs, int limit) {
+        String where = " WHERE (maker_account_id = :a OR taker_account_id = :a)" + (marketId != null ? " AND market_id = :m" : "")
                 + (orderId != null ? " AND (maker_order_id = :o OR taker_order_id = :o)" : "")
                 + (fromId != null ? " AND trade_id >= :f" : "")
                 + (startMs != null ? " AND time_ms >= :s" : "")
                 + (endMs != null ? " AND time_ms <= :e" : "");
         var q = jdbc.sql("SELECT * FROM (SELECT " + TRADE_COLUMNS + " FROM trade_tape" + where + " ORDER BY trade_id "
                         + (fromId != null || startMs != null ? "ASC" : "DESC") + " LIMIT :l) t ORDER BY trade_id")
-                .param("a", accountId).param("m", marketId).param("l", limit);
+                .param("a", accountId).param("l", limit);
+        if (marketId != null) q = q.param("m", marketId);
         if (orderId != null) q = q.param("o", orderId);
         if (fromId != null) q = q.param("f", fromId);
         if (startMs != null) q = q.param("s", startMs);
@@ -198,6 +223,20 @@ final class TradeTape implements EventFeed.Projection {
         if (endMs != null) q = q.param("e", endMs);
         return q.query((rs, n) -> new Candle(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                 rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getLong(8))).list();
+    }
+
+    record Transfer(long seq, long accountId, int assetId, String kind, long amount, Long externalId, String status, String rejectCode,
+                    long timeMs) {}
+
+    /** An account's deposits or withdrawals, oldest first: the latest {@code limit}, or from seq {@code fromSeq} on. */
+    List<Transfer> transfers(long accountId, String kind, Long fromSeq, int limit) {
+        String where = " WHERE account_id = :a AND kind = :k" + (fromSeq != null ? " AND seq >= :f" : "");
+        var q = jdbc.sql("SELECT * FROM (SELECT seq, account_id, asset_id, kind, amount, external_id, status, reject_code, time_ms FROM transfers"
+                        + where + " ORDER BY seq " + (fromSeq != null ? "ASC" : "DESC") + " LIMIT :l) t ORDER BY seq")
+                .param("a", accountId).param("k", kind).param("l", limit);
+        if (fromSeq != null) q = q.param("f", fromSeq);
+        return q.query((rs, n) -> new Transfer(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getLong(5),
+                rs.getObject(6, Long.class), rs.getString(7), rs.getString(8), rs.getLong(9))).list();
     }
 
     /** The latest trade of a market, if any (the ticker's last price when the window has none). */

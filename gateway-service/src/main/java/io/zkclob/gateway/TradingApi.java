@@ -1,6 +1,12 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.zkclob.gateway.ApiDocs.Refused;
+import io.zkclob.gateway.ApiDocs.Signed;
+import io.zkclob.gateway.ApiRecords.*;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.*;
 import io.zkclob.contracts.Event;
@@ -12,7 +18,6 @@ import io.zkclob.contracts.TimeInForce;
 import io.zkclob.engine.Fees;
 import io.zkclob.support.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +35,24 @@ import org.springframework.web.bind.annotation.*;
 @RestController
 @RequestMapping("/api/v1")
 class TradingApi {
-    record RegisterRequest(String publicKey) {}
+    @Schema(description = "A raw 32-byte Ed25519 public key, base64")
+    record RegisterRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "MCowBQYDK2VwAyEA...") String publicKey) {}
 
-    record OrderRequest(String market, String side, String type, String timeInForce, String price, String qty,
-                        String quoteQty, Long clientOrderId) {}
+    @Schema(description = "An order. LIMIT takes price and qty; MARKET takes qty (SELL) or qty or quoteQty (BUY) and is IOC")
+    record OrderRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "ETH-USDT") String market,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"BUY", "SELL"}) String side,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"LIMIT", "MARKET"}) String type,
+                        @Schema(description = "default GTC for LIMIT, IOC for MARKET", allowableValues = {"GTC", "IOC", "FOK", "POST_ONLY"})
+                        String timeInForce,
+                        @Schema(description = "decimal, a multiple of the tick size", example = "3000") String price,
+                        @Schema(description = "decimal base quantity, a multiple of the lot size", example = "0.5") String qty,
+                        @Schema(description = "decimal quote amount to spend (MARKET BUY only)", example = "1500") String quoteQty,
+                        @Schema(description = "your idempotency key (positive): a retry answers the original order", example = "7")
+                        Long clientOrderId) {}
 
-    record WithdrawRequest(String asset, String amount) {}
+    @Schema(description = "A withdrawal from your available balance")
+    record WithdrawRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "USDT") String asset,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "100") String amount) {}
 
     /**
      * How long a placement with a clientOrderId waits for the engine's verdict before it is answered with its
@@ -79,54 +96,45 @@ class TradingApi {
 
     // ------------------------------------------------------------------ public
 
-    @Operation(summary = "Register an account with a raw Ed25519 public key (base64)")
+    @Operation(summary = "Register an account with a raw Ed25519 public key (base64)", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = true, content = @Content(mediaType = "application/json", schema = @Schema(implementation = RegisterRequest.class))),
+            responses = {@ApiResponse(responseCode = "201", description = "registered now", useReturnTypeSchema = true),
+                    @ApiResponse(responseCode = "200", description = "this key was already registered", useReturnTypeSchema = true)})
+    @Refused(status = 400, codes = {"INVALID_PUBLIC_KEY"})
     @PostMapping("/accounts")
-    ResponseEntity<Map<String, Object>> register(@RequestBody byte[] body) {
+    ResponseEntity<AccountCreated> register(@RequestBody byte[] body) {
         RegisterRequest r = parse(body, RegisterRequest.class);
         if (r.publicKey() == null) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "publicKey is required");
         Signatures.parseKey(r.publicKey());
         Long existing = jdbc.sql("SELECT account_id FROM accounts WHERE public_key = ?").param(r.publicKey()).query(Long.class)
                 .optional().orElse(null);
-        if (existing != null) return ResponseEntity.ok(Map.of("accountId", existing));
+        if (existing != null) return ResponseEntity.ok(new AccountCreated(existing));
         long id = jdbc.sql("INSERT INTO accounts (public_key) VALUES (?) ON CONFLICT (public_key) DO UPDATE SET public_key = EXCLUDED.public_key"
                 + " RETURNING account_id").param(r.publicKey()).query(Long.class).single();
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("accountId", id));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new AccountCreated(id));
     }
 
-    @Operation(summary = "Markets and their rules (decimal strings)")
+    @Operation(summary = "Markets, their rules (decimal strings) and their assets' scales")
     @GetMapping("/markets")
-    List<Map<String, Object>> markets() {
+    List<Market> markets() {
         return backends.markets().stream().map(TradingApi::marketView).toList();
     }
 
-    static Map<String, Object> marketView(Backends.Market m) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("symbol", m.symbol());
-        v.put("marketId", m.marketId());
-        v.put("base", m.base());
-        v.put("quote", m.quote());
-        v.put("tickSize", Units.format(m.tickSize(), m.quoteScale()));
-        v.put("lotSize", Units.format(m.lotSize(), m.baseScale()));
-        v.put("minNotional", Units.format(m.minNotional(), m.quoteScale()));
-        v.put("makerFeePpm", m.makerFeePpm());
-        v.put("takerFeePpm", m.takerFeePpm());
-        v.put("status", m.status());
-        return v;
+    static Market marketView(Backends.Market m) {
+        return new Market(m.symbol(), m.marketId(), m.base(), m.quote(), m.baseScale(), m.quoteScale(),
+                Units.format(m.tickSize(), m.quoteScale()), Units.format(m.lotSize(), m.baseScale()),
+                Units.format(m.minNotional(), m.quoteScale()), m.makerFeePpm(), m.takerFeePpm(), m.status());
     }
 
-    @Operation(summary = "Order book depth: aggregated price levels, best first")
+    @Operation(summary = "Order book depth: aggregated price levels, best first (levels: 1 to 500)")
+    @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/markets/{symbol}/depth")
-    Map<String, Object> depth(@PathVariable String symbol, @RequestParam(defaultValue = "20") int levels) {
+    Depth depth(@PathVariable String symbol, @RequestParam(defaultValue = "20") int levels) {
         Backends.Market m = backends.market(symbol);
         Map<String, Object> raw = Backends.call(() -> backends.orders().get()
                 .uri("/internal/markets/{id}/depth?levels={n}", m.marketId(), levels).retrieve()
                 .body(new ParameterizedTypeReference<Map<String, Object>>() {}));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("market", m.symbol());
-        out.put("throughSeq", raw.get("throughSeq"));
-        out.put("bids", levels(raw.get("bids"), m));
-        out.put("asks", levels(raw.get("asks"), m));
-        return out;
+        return new Depth(m.symbol(), ((Number) raw.get("throughSeq")).longValue(), levels(raw.get("bids"), m), levels(raw.get("asks"), m));
     }
 
     private static List<List<String>> levels(Object raw, Backends.Market m) {
@@ -135,34 +143,32 @@ class TradingApi {
                 Units.format(r.get(1).longValue(), m.baseScale()))).toList();
     }
 
-    @Operation(summary = "Recent trades of a market")
-    @GetMapping("/markets/{symbol}/trades")
-    List<Map<String, Object>> trades(@PathVariable String symbol, @RequestParam(defaultValue = "50") int limit) {
-        Backends.Market m = backends.market(symbol);
-        List<Map<String, Object>> raw = Backends.call(() -> backends.orders().get()
-                .uri("/internal/markets/{id}/trades?limit={n}", m.marketId(), limit).retrieve()
-                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
-        return raw.stream().map(t -> Map.<String, Object>of("seq", t.get("seq"),
-                "price", Units.format(((Number) t.get("price")).longValue(), m.quoteScale()),
-                "qty", Units.format(((Number) t.get("qty")).longValue(), m.baseScale()), "takerSide", t.get("takerSide"))).toList();
-    }
-
     // ------------------------------------------------------------------ private: orders
 
-    @Operation(summary = "Place an order (signed). Returns the order id = its position in the command log")
+    @Operation(summary = "Place an order (signed). Returns the order id = its position in the command log", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = OrderRequest.class))),
+            responses = @ApiResponse(responseCode = "202", description = "sequenced", useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
+    @Refused(status = 422, codes = {"INSUFFICIENT_FUNDS", "INVALID_TICK", "INVALID_LOT", "INVALID_AMOUNT", "AMOUNT_OVERFLOW",
+            "BELOW_MIN_NOTIONAL", "INVALID_ORDER_TYPE", "MARKET_HALTED"})
     @PostMapping("/orders")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+    CompletableFuture<ResponseEntity<OrderAck>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         return submit(accountId, parse(body, OrderRequest.class));
     }
 
-    record BatchRequest(List<OrderRequest> orders) {}
+    @Schema(description = "1 to 50 orders under one signature")
+    record BatchRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<OrderRequest> orders) {}
 
     static final int MAX_BATCH_ORDERS = 50;
 
-    @Operation(summary = "Place up to 50 orders under one signature; each is answered with its own result, in order")
+    @Operation(summary = "Place up to 50 orders under one signature; each is answered with its own result, in order",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = BatchRequest.class))))
+    @Signed
     @PostMapping("/orders/batch")
-    CompletableFuture<Map<String, Object>> placeBatch(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+    CompletableFuture<BatchAck> placeBatch(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         BatchRequest batch = parse(body, BatchRequest.class);
         if (batch.orders() == null || batch.orders().isEmpty() || batch.orders().size() > MAX_BATCH_ORDERS) {
@@ -170,9 +176,9 @@ class TradingApi {
         }
         // Not all-or-nothing: each order is checked, reserved and appended on its own (the appends share the
         // producer's batches), and its result is what a single POST /orders would have answered.
-        List<CompletableFuture<Map<String, Object>>> results = new java.util.ArrayList<>();
+        List<CompletableFuture<BatchItem>> results = new java.util.ArrayList<>();
         for (OrderRequest r : batch.orders()) {
-            CompletableFuture<ResponseEntity<Map<String, Object>>> one;
+            CompletableFuture<ResponseEntity<OrderAck>> one;
             try {
                 if (r == null) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "an order is null");
                 one = submit(accountId, r);
@@ -182,21 +188,16 @@ class TradingApi {
             results.add(one.handle((ok, error) -> error == null ? withStatusCode(ok) : refusal(CommandLog.cause(error))));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .thenApply(done -> Map.of("results", results.stream().map(CompletableFuture::join).toList()));
+                .thenApply(done -> new BatchAck(results.stream().map(CompletableFuture::join).toList()));
     }
 
-    private static Map<String, Object> withStatusCode(ResponseEntity<Map<String, Object>> answer) {
-        Map<String, Object> out = new LinkedHashMap<>(answer.getBody());
-        out.put("httpStatus", answer.getStatusCode().value());
-        return out;
+    private static BatchItem withStatusCode(ResponseEntity<OrderAck> answer) {
+        OrderAck a = answer.getBody();
+        return new BatchItem(answer.getStatusCode().value(), a.orderId(), a.clientOrderId(), a.status(), a.duplicate(), null, null);
     }
 
-    private static Map<String, Object> refusal(ApiException e) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("httpStatus", e.status().value());
-        out.put("code", e.code());
-        out.put("detail", e.getMessage());
-        return out;
+    private static BatchItem refusal(ApiException e) {
+        return new BatchItem(e.status().value(), null, null, null, null, e.code(), e.getMessage());
     }
 
     /**
@@ -205,7 +206,7 @@ class TradingApi {
      * failed before it) is rejected by the engine with the original orderId (docs/engine-spec.md §3.3), and the
      * retry is answered with that order, never placed twice. Nothing is written on this path.
      */
-    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(long accountId, OrderRequest r) {
+    CompletableFuture<ResponseEntity<OrderAck>> submit(long accountId, OrderRequest r) {
         Checked checked = validate(accountId, r);
         PlaceOrder cmd = checked.command();
         long clientOrderId = cmd.clientOrderId();
@@ -230,11 +231,10 @@ class TradingApi {
     }
 
     /** The answer to a placement with a clientOrderId, given the engine's verdict (null: not known in time). */
-    static ResponseEntity<Map<String, Object>> placed(long seq, long clientOrderId, Event verdict) {
+    static ResponseEntity<OrderAck> placed(long seq, long clientOrderId, Event verdict) {
         if (verdict instanceof OrderRejected rejected && rejected.code() == RejectCode.DUPLICATE_CLIENT_ORDER_ID
                 && rejected.existingOrderId() != 0) {
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", rejected.existingOrderId(),
-                    "clientOrderId", clientOrderId, "status", "SEQUENCED", "duplicate", true));
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(new OrderAck(rejected.existingOrderId(), clientOrderId, "SEQUENCED", true));
         }
         return sequenced(seq, clientOrderId);
     }
@@ -257,8 +257,8 @@ class TradingApi {
         if (held != null) funds.cancel(held);
     }
 
-    private static ResponseEntity<Map<String, Object>> sequenced(long seq, long clientOrderId) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("orderId", seq, "clientOrderId", clientOrderId, "status", "SEQUENCED"));
+    private static ResponseEntity<OrderAck> sequenced(long seq, long clientOrderId) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new OrderAck(seq, clientOrderId, "SEQUENCED", null));
     }
 
     /** The engine's checks that need no engine state; the funds check follows ({@link #reserveFunds}). */
@@ -322,13 +322,15 @@ class TradingApi {
     }
 
     @Operation(summary = "One of your orders, by order id")
+    @Signed
+    @Refused(status = 404, codes = {"ORDER_NOT_FOUND"})
     @GetMapping("/orders/{orderId}")
-    Map<String, Object> order(@PathVariable long orderId, HttpServletRequest req) {
+    Order order(@PathVariable long orderId, HttpServletRequest req) {
         return orderOf(auth(req, null), orderId);
     }
 
     /** One order of an authenticated account (REST and WebSocket). */
-    Map<String, Object> orderOf(long accountId, long orderId) {
+    Order orderOf(long accountId, long orderId) {
         // Another account's order is reported exactly like a missing one (same status, code and detail): ids
         // reveal nothing.
         Map<String, Object> o = backends.order(orderId).filter(x -> ((Number) x.get("accountId")).longValue() == accountId)
@@ -336,47 +338,90 @@ class TradingApi {
         return present(o);
     }
 
-    @Operation(summary = "Your orders (open=true for open ones; clientOrderId to find one)")
+    /** Orders a page holds at most (order-service's own bound). */
+    static final int MAX_ORDERS_PAGE = 1_000;
+
+    @Operation(summary = "Your orders: without fromId the latest `limit`, newest first; with fromId those with orderId >= fromId,"
+            + " oldest first (page on with the last orderId + 1). open=true for open ones; clientOrderId to find one")
+    @Signed
     @GetMapping("/orders")
-    List<Map<String, Object>> orders(@RequestParam(defaultValue = "false") boolean open,
-                                     @RequestParam(required = false) Long clientOrderId, HttpServletRequest req) {
-        return ordersOf(auth(req, null), open, clientOrderId);
+    List<Order> orders(@RequestParam(defaultValue = "false") boolean open, @RequestParam(required = false) Long clientOrderId,
+                       @RequestParam(required = false) Long fromId,
+                       @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
+        return ordersOf(auth(req, null), open, clientOrderId, fromId, limit);
     }
 
-    /** An authenticated account's orders (REST and WebSocket). */
-    List<Map<String, Object>> ordersOf(long accountId, boolean open, Long clientOrderId) {
-        List<Map<String, Object>> list = Backends.call(() -> backends.orders().get()
-                .uri(u -> {
-                    u.path("/internal/accounts/{id}/orders").queryParam("open", open);
-                    if (clientOrderId != null) u.queryParam("clientOrderId", clientOrderId);
-                    return u.build(accountId);
-                }).retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
-        return list.stream().map(this::present).toList();
+    /** An authenticated account's latest orders, newest first (WebSocket). */
+    List<Order> ordersOf(long accountId, boolean open, Long clientOrderId) {
+        return ordersOf(accountId, open, clientOrderId, null, 100);
     }
 
-    private Map<String, Object> present(Map<String, Object> o) {
+    /** An authenticated account's orders (REST and WebSocket): a page from fromId on, or the latest. */
+    List<Order> ordersOf(long accountId, boolean open, Long clientOrderId, Long fromId, int limit) {
+        if (limit < 1 || limit > MAX_ORDERS_PAGE) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "limit is 1 to " + MAX_ORDERS_PAGE);
+        }
+        return backends.accountOrders(accountId, open, clientOrderId, fromId, limit).stream().map(this::present).toList();
+    }
+
+    private Order present(Map<String, Object> o) {
         int marketId = ((Number) o.get("marketId")).intValue();
         Backends.Market m = backends.markets().stream().filter(x -> x.marketId() == marketId).findFirst().orElse(null);
-        Map<String, Object> v = new LinkedHashMap<>(o);
-        if (m != null) {
-            v.put("market", m.symbol());
-            // A rejected order whose command could not be read back has no price or quantities (null, never 0).
-            for (String f : List.of("price", "filledQuote", "quoteQty", "feesPaid")) {
-                v.put(f, o.get(f) instanceof Number n ? Units.format(n.longValue(), m.quoteScale()) : null);
-            }
-            for (String f : List.of("qty", "filledQty")) {
-                v.put(f, o.get(f) instanceof Number n ? Units.format(n.longValue(), m.baseScale()) : null);
-            }
-        }
-        return v;
+        // A rejected order whose command could not be read back has no price or quantities (null, never 0).
+        int quoteScale = m == null ? 0 : m.quoteScale();
+        int baseScale = m == null ? 0 : m.baseScale();
+        return new Order(number(o, "orderId"), number(o, "accountId"), m == null ? null : m.symbol(), marketId, number(o, "clientOrderId"),
+                (String) o.get("side"), (String) o.get("orderType"), (String) o.get("tif"), amount(o, "price", quoteScale),
+                amount(o, "qty", baseScale), amount(o, "quoteQty", quoteScale), amount(o, "filledQty", baseScale),
+                amount(o, "filledQuote", quoteScale), amount(o, "feesPaid", quoteScale), (String) o.get("status"),
+                (String) o.get("rejectCode"), (String) o.get("cancelReason"), number(o, "updatedSeq"), time(o, "createdAtMs"),
+                time(o, "updatedAtMs"));
     }
 
-    @Operation(summary = "Cancel one of your orders")
+    private static long number(Map<String, Object> o, String field) {
+        return o.get(field) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static Long time(Map<String, Object> o, String field) {
+        return o.get(field) instanceof Number n ? n.longValue() : null;
+    }
+
+    private static String amount(Map<String, Object> o, String field, int scale) {
+        return o.get(field) instanceof Number n ? Units.format(n.longValue(), scale) : null;
+    }
+
+    @Operation(summary = "Cancel one of your orders", responses = @ApiResponse(responseCode = "202", description = "sequenced",
+            useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 404, codes = {"ORDER_NOT_FOUND"})
     @DeleteMapping("/orders/{orderId}")
-    ResponseEntity<Map<String, Object>> cancel(@PathVariable long orderId, HttpServletRequest req) {
+    ResponseEntity<CancelAck> cancel(@PathVariable long orderId, HttpServletRequest req) {
         long accountId = auth(req, null);
         long seq = log.append(String.valueOf(accountId), cancelCommand(accountId, orderId));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancelSequenced(orderId, seq));
+    }
+
+    @Operation(summary = "Cancel one of your orders by the clientOrderId it was placed with", responses = @ApiResponse(
+            responseCode = "202", description = "sequenced", useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 404, codes = {"ORDER_NOT_FOUND"})
+    @DeleteMapping("/orders/by-client-id/{clientOrderId}")
+    ResponseEntity<CancelAck> cancelByClientOrderId(@PathVariable long clientOrderId, HttpServletRequest req) {
+        long accountId = auth(req, null);
+        long orderId = orderIdOf(accountId, clientOrderId);
+        long seq = log.append(String.valueOf(accountId), cancelCommand(accountId, orderId));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancelSequenced(orderId, seq));
+    }
+
+    /**
+     * The order a clientOrderId names: the one the engine accepted with it (a repeat of the id is rejected as a
+     * duplicate, so at most one was accepted among the account's latest 64 ids).
+     */
+    long orderIdOf(long accountId, long clientOrderId) {
+        if (clientOrderId <= 0) throw new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order with clientOrderId " + clientOrderId);
+        return ordersOf(accountId, false, clientOrderId, null, MAX_ORDERS_PAGE).stream()
+                .filter(o -> !"REJECTED".equals(o.status())).findFirst().map(Order::orderId)
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order with clientOrderId " + clientOrderId));
     }
 
     static CancelOrder cancelCommand(long accountId, long orderId) {
@@ -385,13 +430,16 @@ class TradingApi {
         return new CancelOrder(Command.UNSEQUENCED, 0, accountId, orderId, 0);
     }
 
-    static Map<String, Object> cancelSequenced(long orderId, long seq) {
-        return Map.of("orderId", orderId, "seq", seq, "status", "CANCEL_SEQUENCED");
+    static CancelAck cancelSequenced(long orderId, long seq) {
+        return new CancelAck(orderId, seq, "CANCEL_SEQUENCED");
     }
 
-    @Operation(summary = "Cancel all your open orders, optionally in one market")
+    @Operation(summary = "Cancel all your open orders, optionally in one market", responses = @ApiResponse(responseCode = "202",
+            description = "sequenced", useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @DeleteMapping("/orders")
-    ResponseEntity<Map<String, Object>> cancelAll(@RequestParam(required = false) String market, HttpServletRequest req) {
+    ResponseEntity<CancelAllAck> cancelAll(@RequestParam(required = false) String market, HttpServletRequest req) {
         long accountId = auth(req, null);
         long seq = log.append(String.valueOf(accountId), cancelAllCommand(accountId, market));
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(cancelAllSequenced(seq));
@@ -403,34 +451,32 @@ class TradingApi {
         return new CancelAll(Command.UNSEQUENCED, 0, accountId, marketId);
     }
 
-    static Map<String, Object> cancelAllSequenced(long seq) {
-        return Map.of("seq", seq, "status", "CANCEL_ALL_SEQUENCED");
-    }
-
-    @Operation(summary = "Your fills")
-    @GetMapping("/trades")
-    List<Map<String, Object>> myTrades(HttpServletRequest req) {
-        long accountId = auth(req, null);
-        return Backends.call(() -> backends.orders().get().uri("/internal/accounts/{id}/fills", accountId).retrieve()
-                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {}));
+    static CancelAllAck cancelAllSequenced(long seq) {
+        return new CancelAllAck(seq, "CANCEL_ALL_SEQUENCED");
     }
 
     // ------------------------------------------------------------------ private: funds
 
     @Operation(summary = "Your balances: available and locked (held by open orders)")
+    @Signed
     @GetMapping("/balances")
-    List<Map<String, Object>> balances(HttpServletRequest req) {
+    List<Balance> balances(HttpServletRequest req) {
         long accountId = auth(req, null);
         Map<Integer, Integer> scales = new java.util.HashMap<>();
         for (Map<String, Object> a : backends.assets()) scales.put(((Number) a.get("assetId")).intValue(), ((Number) a.get("scale")).intValue());
-        return backends.balances(accountId).stream().map(b -> Map.<String, Object>of("asset", b.asset(),
-                "available", Units.format(b.available(), scales.getOrDefault(b.assetId(), 0)),
-                "locked", Units.format(b.locked(), scales.getOrDefault(b.assetId(), 0)))).toList();
+        return backends.balances(accountId).stream().map(b -> new Balance(b.asset(),
+                Units.format(b.available(), scales.getOrDefault(b.assetId(), 0)),
+                Units.format(b.locked(), scales.getOrDefault(b.assetId(), 0)))).toList();
     }
 
-    @Operation(summary = "Withdraw from your available balance (sequenced: it can never spend funds held by orders)")
+    @Operation(summary = "Withdraw from your available balance (sequenced: it can never spend funds held by orders)",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(mediaType = "application/json", schema = @Schema(implementation = WithdrawRequest.class))),
+            responses = @ApiResponse(responseCode = "202", description = "sequenced", useReturnTypeSchema = true))
+    @Signed
+    @Refused(status = 422, codes = {"UNKNOWN_ASSET", "INVALID_AMOUNT", "AMOUNT_OVERFLOW", "INSUFFICIENT_FUNDS"})
     @PostMapping("/withdrawals")
-    ResponseEntity<Map<String, Object>> withdraw(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+    ResponseEntity<Sequenced> withdraw(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         WithdrawRequest r = parse(body, WithdrawRequest.class);
         Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
@@ -448,6 +494,6 @@ class TradingApi {
             throw e;
         }
         if (held != null) funds.sequenced(held, seq);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("seq", seq, "status", "SEQUENCED"));
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Sequenced(seq, "SEQUENCED"));
     }
 }

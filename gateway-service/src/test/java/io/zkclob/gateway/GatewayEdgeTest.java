@@ -77,6 +77,16 @@ class GatewayEdgeTest {
             return Long.MAX_VALUE / 4;
         }
 
+        /** Account 1 placed order 40 with clientOrderId 9; its retry (50) was rejected as a duplicate. */
+        @Override
+        List<Map<String, Object>> accountOrders(long accountId, boolean open, Long clientOrderId, Long fromId, int limit) {
+            if (accountId != 1 || (clientOrderId != null && clientOrderId != 9)) return List.of();
+            return List.of(Map.of("orderId", 50, "accountId", 1, "marketId", 1, "clientOrderId", 9, "status", "REJECTED",
+                            "rejectCode", "DUPLICATE_CLIENT_ORDER_ID"),
+                    Map.of("orderId", 40, "accountId", 1, "marketId", 1, "clientOrderId", 9, "status", "OPEN", "price", 3_000_000_000L,
+                            "qty", 1_000_000L));
+        }
+
         @Override
         Optional<Map<String, Object>> order(long orderId) {
             return orderId == 77 ? Optional.of(Map.of("orderId", 77, "accountId", 2, "marketId", 1)) : Optional.empty();
@@ -155,6 +165,30 @@ class GatewayEdgeTest {
         MockHttpServletResponse ok = send(json(post("/api/v1/orders"),
                 "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}").header("X-Account-Id", "1"));
         assertEquals(202, ok.getStatus(), ok.getContentAsString());
+    }
+
+    @Test
+    void cancelByClientOrderIdCancelsTheOrderTheEngineAcceptedWithIt() throws Exception {
+        MockHttpServletResponse r = send(delete("/api/v1/orders/by-client-id/9").header("X-Account-Id", "1"));
+        assertEquals(202, r.getStatus(), r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("\"orderId\":40"), r.getContentAsString());
+        assertEquals(1, producer.history().size());
+        assertTrue(producer.history().getFirst().value().contains("\"orderId\":40"), producer.history().getFirst().value());
+        refused(404, "ORDER_NOT_FOUND", send(delete("/api/v1/orders/by-client-id/9").header("X-Account-Id", "2")));
+        refused(404, "ORDER_NOT_FOUND", send(delete("/api/v1/orders/by-client-id/5").header("X-Account-Id", "1")));
+        refused(404, "ORDER_NOT_FOUND", send(delete("/api/v1/orders/by-client-id/0").header("X-Account-Id", "1")));
+        assertEquals(1, producer.history().size(), "nothing refused reaches the log");
+    }
+
+    @Test
+    void ordersAreTypedAndPagedWithinBounds() throws Exception {
+        MockHttpServletResponse r = send(get("/api/v1/orders?clientOrderId=9&fromId=1&limit=10").header("X-Account-Id", "1"));
+        assertEquals(200, r.getStatus(), r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("\"market\":\"ETH-USDT\""), r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("\"price\":\"3000\",\"qty\":\"0.01\""), r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("\"price\":null"), "unknown amounts are null, never 0: " + r.getContentAsString());
+        refused(400, "MALFORMED_REQUEST", send(get("/api/v1/orders?limit=0").header("X-Account-Id", "1")));
+        refused(400, "MALFORMED_REQUEST", send(get("/api/v1/orders?limit=1001").header("X-Account-Id", "1")));
     }
 
     @Test

@@ -58,15 +58,15 @@ class OrderVerdictsTest {
 
     @Test
     void aRetryIsAnsweredWithTheOriginalOrderAndAnythingElseWithItsSeq() {
-        ResponseEntity<Map<String, Object>> retry = TradingApi.placed(12, 5, duplicateOf(12, 5, 11));
+        ResponseEntity<ApiRecords.OrderAck> retry = TradingApi.placed(12, 5, duplicateOf(12, 5, 11));
         assertEquals(202, retry.getStatusCode().value());
-        assertEquals(11L, retry.getBody().get("orderId"));
-        assertEquals(true, retry.getBody().get("duplicate"));
-        ResponseEntity<Map<String, Object>> fresh = TradingApi.placed(12, 5, accepted(12, 5));
-        assertEquals(12L, fresh.getBody().get("orderId"));
-        assertFalse(fresh.getBody().containsKey("duplicate"));
-        assertEquals(12L, TradingApi.placed(12, 5, null).getBody().get("orderId"));
+        assertEquals(11L, retry.getBody().orderId());
+        assertEquals(true, retry.getBody().duplicate());
+        ResponseEntity<ApiRecords.OrderAck> fresh = TradingApi.placed(12, 5, accepted(12, 5));
+        assertEquals(12L, fresh.getBody().orderId());
+        assertNull(fresh.getBody().duplicate(), "not written when false");
+        assertEquals(12L, TradingApi.placed(12, 5, null).getBody().orderId());
         OrderRejected funds = new OrderRejected(12, ALICE, 1, 5, RejectCode.INSUFFICIENT_FUNDS, 0);
-        assertEquals(12L, TradingApi.placed(12, 5, funds).getBody().get("orderId"));
+        assertEquals(12L, TradingApi.placed(12, 5, funds).getBody().orderId());
     }
 }

@@ -183,6 +183,14 @@ class ExchangeEndToEndIT {
         }
     }
 
+    static String fillsOf(Trader t) {
+        try {
+            return send("GET", "/trades", null, t, null).body().toString();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     static JsonNode orderStatus(Trader t, long orderId) throws Exception {
         return send("GET", "/orders/" + orderId, null, t, null).body();
     }
@@ -209,9 +217,20 @@ class ExchangeEndToEndIT {
                 && balanceIs(bob, "USDT", "1498.5", "0") && balanceIs(bob, "ETH", "1.5", "0"));
         assertEquals("FILLED", orderStatus(alice, buyId).get("status").asString());
         assertEquals("FILLED", orderStatus(bob, sellId).get("status").asString());
-        Response fills = send("GET", "/trades", null, alice, null);
-        assertTrue(fills.body().toString().contains("\"orderId\":" + buyId), fills.body().toString());
-        assertTrue(send("GET", "/trades", null, bob, null).body().toString().contains("\"orderId\":" + sellId));
+        // Fills come from the trade tape (its own consumer of the events): wait for it, then check the typed fields.
+        await("fills on the trade tape", () -> fillsOf(alice).contains("\"orderId\":" + buyId)
+                && fillsOf(bob).contains("\"orderId\":" + sellId));
+        JsonNode fill = send("GET", "/trades", null, alice, null).body().get(0);
+        assertEquals("TAKER", fill.get("role").asString(), fill.toString());
+        assertEquals("3000", fill.get("price").asString(), fill.toString());
+        assertEquals("3", fill.get("fee").asString(), fill.toString());
+        assertTrue(fill.get("tradeId").asLong() > 0 && fill.get("timeMs").asLong() > 0, fill.toString());
+        JsonNode tape = send("GET", "/markets/ETH-USDT/trades", null, null, null).body();
+        assertEquals(fill.get("tradeId").asLong(), tape.get(tape.size() - 1).get("tradeId").asLong(), tape.toString());
+        JsonNode ticker = send("GET", "/markets/ETH-USDT/ticker", null, null, null).body();
+        assertEquals("3000", ticker.get("last").asString(), ticker.toString());
+        JsonNode candles = send("GET", "/markets/ETH-USDT/candles?interval=1m", null, null, null).body();
+        assertEquals("3000", candles.get(candles.size() - 1).get("close").asString(), candles.toString());
 
         // The same clientOrderId again, after the order filled, is answered with the original order (the
         // engine rejects the repeat and names it), not placed twice.

@@ -73,31 +73,34 @@ class OrderProjector implements EventFeed.Projection {
     private final class Writes {
         private final List<Object[]> orders = new ArrayList<>();
         private final List<Object[]> fills = new ArrayList<>();
-        /** orderId → {filledQty, filledQuote, fees, lastSeq}, in first-fill order. */
+        /** orderId → {filledQty, filledQuote, fees, lastSeq, lastTimeMs}, in first-fill order. */
         private final Map<Long, long[]> filled = new LinkedHashMap<>();
         private final List<Object[]> closed = new ArrayList<>();
 
-        void fill(long seq, int index, long orderId, long accountId, TradeExecuted t, String role, Side side, long fee) {
+        void fill(long seq, int index, long timeMs, long orderId, long accountId, TradeExecuted t, String role, Side side, long fee) {
             fills.add(new Object[] {seq, index, orderId, accountId, t.marketId(), role, side.name(), t.price(), t.qty(), t.quoteAmount(), fee});
-            long[] sum = filled.computeIfAbsent(orderId, id -> new long[4]);
+            long[] sum = filled.computeIfAbsent(orderId, id -> new long[5]);
             sum[0] = Math.addExact(sum[0], t.qty());
             sum[1] = Math.addExact(sum[1], t.quoteAmount());
             sum[2] = Math.addExact(sum[2], fee);
             sum[3] = seq;
+            sum[4] = timeMs;
         }
 
         void flush() {
             batch("INSERT INTO orders (order_id, account_id, market_id, client_order_id, side, order_type, tif, price, qty,"
-                    + " quote_qty, status, reject_code, updated_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", orders);
+                    + " quote_qty, status, reject_code, updated_seq, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING", orders);
             batch("INSERT INTO fills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", fills);
             List<Object[]> totals = new ArrayList<>(filled.size());
-            filled.forEach((id, v) -> totals.add(new Object[] {v[0], v[1], v[2], v[0], v[3], id}));
+            filled.forEach((id, v) -> totals.add(new Object[] {v[0], v[1], v[2], v[0], v[3], v[4], id}));
             batch("UPDATE orders SET filled_qty = filled_qty + ?, filled_quote = filled_quote + ?, fees_paid = fees_paid + ?,"
                     + " status = CASE WHEN qty > 0 AND filled_qty + ? >= qty THEN 'FILLED' ELSE 'PARTIALLY_FILLED' END,"
-                    + " updated_seq = ? WHERE order_id = ?", totals);
+                    + " updated_seq = ?, updated_at_ms = ? WHERE order_id = ?", totals);
             // Nothing left and something filled: the order completed, and a completed order has no cancel reason.
             batch("UPDATE orders SET status = CASE WHEN ? AND filled_qty > 0 THEN 'FILLED' ELSE 'CANCELED' END,"
-                    + " cancel_reason = CASE WHEN ? AND filled_qty > 0 THEN NULL ELSE ? END, updated_seq = ? WHERE order_id = ?", closed);
+                    + " cancel_reason = CASE WHEN ? AND filled_qty > 0 THEN NULL ELSE ? END, updated_seq = ?, updated_at_ms = ? WHERE order_id = ?",
+                    closed);
         }
 
         private void batch(String sql, List<Object[]> rows) {
@@ -111,6 +114,7 @@ class OrderProjector implements EventFeed.Projection {
 
     private void project(Indexed x, Map<Long, PlaceOrder> rejected, Writes w) {
         long s = x.seq();
+        long t = x.logTimeMs();
         switch (x.event()) {
             case AssetAdded a -> jdbc.sql("INSERT INTO assets VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
                     .params(a.assetId(), a.symbol(), a.scale()).update();
@@ -120,19 +124,20 @@ class OrderProjector implements EventFeed.Projection {
             case MarketStatusChanged m -> jdbc.sql("UPDATE markets SET status = ? WHERE market_id = ?")
                     .params(m.status().name(), m.marketId()).update();
             case OrderAccepted a -> w.orders.add(new Object[] {a.orderId(), a.accountId(), a.marketId(), a.clientOrderId(),
-                    a.side().name(), a.orderType().name(), a.tif().name(), a.price(), a.qty(), a.quoteQty(), "OPEN", null, s});
+                    a.side().name(), a.orderType().name(), a.tif().name(), a.price(), a.qty(), a.quoteQty(), "OPEN", null, s, t, t});
             case OrderRejected r -> {
                 PlaceOrder p = rejected.get(s); // null only if the log has no PlaceOrder there: fields stay NULL
                 w.orders.add(new Object[] {s, r.accountId(), r.marketId(), r.clientOrderId(), p == null ? null : p.side().name(),
                         p == null ? null : p.orderType().name(), p == null ? null : p.tif().name(), p == null ? null : p.price(),
-                        p == null ? null : p.qty(), p == null ? null : p.quoteQty(), "REJECTED", r.code().name(), s});
+                        p == null ? null : p.qty(), p == null ? null : p.quoteQty(), "REJECTED", r.code().name(), s, t, t});
             }
-            case TradeExecuted t -> {
-                Side makerSide = t.takerSide().opposite();
-                w.fill(s, x.index(), t.makerOrderId(), t.makerAccountId(), t, "MAKER", makerSide, t.makerFee());
-                w.fill(s, x.index(), t.takerOrderId(), t.takerAccountId(), t, "TAKER", t.takerSide(), t.takerFee());
+            case TradeExecuted e -> {
+                Side makerSide = e.takerSide().opposite();
+                w.fill(s, x.index(), t, e.makerOrderId(), e.makerAccountId(), e, "MAKER", makerSide, e.makerFee());
+                w.fill(s, x.index(), t, e.takerOrderId(), e.takerAccountId(), e, "TAKER", e.takerSide(), e.takerFee());
             }
-            case OrderCanceled c -> w.closed.add(new Object[] {c.remainingQty() == 0, c.remainingQty() == 0, c.reason().name(), s, c.orderId()});
+            case OrderCanceled c -> w.closed.add(new Object[] {c.remainingQty() == 0, c.remainingQty() == 0, c.reason().name(), s, t,
+                    c.orderId()});
             default -> { }
         }
     }

@@ -20,7 +20,7 @@ class OrderQueries {
     /** price, qty and quoteQty are null where unknown (a rejected order whose command could not be read). */
     record OrderView(long orderId, long accountId, int marketId, long clientOrderId, String side, String orderType,
                      String tif, Long price, Long qty, Long quoteQty, long filledQty, long filledQuote, long feesPaid,
-                     String status, String rejectCode, String cancelReason, long updatedSeq) {}
+                     String status, String rejectCode, String cancelReason, long updatedSeq, Long createdAtMs, Long updatedAtMs) {}
 
     record FillView(long seq, long orderId, int marketId, String role, String side, long price, long qty,
                     long quoteAmount, long fee) {}
@@ -30,7 +30,8 @@ class OrderQueries {
                       int takerFeePpm, String status) {}
 
     private static final String ORDER_COLUMNS = "order_id, account_id, market_id, client_order_id, side, order_type, tif,"
-            + " price, qty, quote_qty, filled_qty, filled_quote, fees_paid, status, reject_code, cancel_reason, updated_seq";
+            + " price, qty, quote_qty, filled_qty, filled_quote, fees_paid, status, reject_code, cancel_reason, updated_seq, created_at_ms,"
+            + " updated_at_ms";
     private final JdbcClient jdbc;
 
     OrderQueries(JdbcClient jdbc) {
@@ -40,7 +41,8 @@ class OrderQueries {
     private static OrderView order(ResultSet rs, int n) throws SQLException {
         return new OrderView(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class), rs.getObject(10, Long.class), rs.getLong(11), rs.getLong(12),
-                rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getLong(17));
+                rs.getLong(13), rs.getString(14), rs.getString(15), rs.getString(16), rs.getLong(17), rs.getObject(18, Long.class),
+                rs.getObject(19, Long.class));
     }
 
     @GetMapping("/orders/{orderId}")
@@ -49,12 +51,16 @@ class OrderQueries {
                 .optional().orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "ORDER_NOT_FOUND", "no order " + orderId));
     }
 
+    /** The latest orders, newest first; or a page from {@code fromId} on, oldest first (the gateway's paging). */
     @GetMapping("/accounts/{accountId}/orders")
     List<OrderView> orders(@PathVariable long accountId, @RequestParam(defaultValue = "false") boolean open,
-                           @RequestParam(required = false) Long clientOrderId, @RequestParam(defaultValue = "100") int limit) {
+                           @RequestParam(required = false) Long clientOrderId, @RequestParam(required = false) Long fromId,
+                           @RequestParam(defaultValue = "100") int limit) {
         String where = "account_id = ?" + (open ? " AND status IN ('OPEN', 'PARTIALLY_FILLED')" : "")
-                + (clientOrderId != null ? " AND client_order_id = " + clientOrderId.longValue() : "");
-        return jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE " + where + " ORDER BY order_id DESC LIMIT ?")
+                + (clientOrderId != null ? " AND client_order_id = " + clientOrderId.longValue() : "")
+                + (fromId != null ? " AND order_id >= " + fromId.longValue() : "");
+        return jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE " + where + " ORDER BY order_id " + (fromId != null ? "ASC" : "DESC")
+                        + " LIMIT ?")
                 .params(accountId, Math.min(Math.max(limit, 1), 1_000)).query(OrderQueries::order).list();
     }
 

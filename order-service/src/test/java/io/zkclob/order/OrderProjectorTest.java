@@ -104,6 +104,23 @@ class OrderProjectorTest {
     }
 
     @Test
+    void ordersCarryTheEnginesLogTimesOfTheirAcceptanceAndLastChange() {
+        projector.apply(List.of(
+                new Indexed(10, 0, new OrderAccepted(10, 10, 42, 1, 5, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,
+                        20_000L, 0, 2, 600_000_000L), 1_000),
+                new Indexed(10, 1, new TradeExecuted(10, 1, 3, 41, 10, 42, Side.BUY, 3_000_000_000L, 10_000L, 300_000_000L,
+                        0, 600_000L, 0, 0), 1_001)), 11);
+        OrderQueries.OrderView o = queries.byId(10);
+        assertEquals(1_000L, o.createdAtMs());
+        assertEquals(1_001L, o.updatedAtMs(), "a fill changes it");
+        projector.apply(List.of(new Indexed(10, 2, new OrderCanceled(10, 10, 42, 1, CancelReason.IOC_REMAINDER, 10_000L, 2, 300_000_000L),
+                1_002)), 12);
+        o = queries.byId(10);
+        assertEquals(1_000L, o.createdAtMs(), "never moves");
+        assertEquals(1_002L, o.updatedAtMs(), "its end changes it");
+    }
+
+    @Test
     void aPartlyFilledIocRemainderIsCanceledWithItsReason() {
         projector.apply(List.of(
                 at(10, 0, new OrderAccepted(10, 10, 42, 1, 5, Side.BUY, OrderType.LIMIT, TimeInForce.IOC, 3_000_000_000L,

@@ -1,0 +1,158 @@
+package io.zkclob.gateway;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.method.HandlerMethod;
+
+/**
+ * The OpenAPI document's shared parts: the signing scheme as security schemes, the problem+json error schema, and
+ * every refusal an /api/v1 operation really answers. Controllers name their own refusals with {@link Refused};
+ * those every operation shares (400, 429, 503; 401 when {@link Signed}; 413 and 415 with a body) are added here,
+ * so that a new endpoint is documented the same way without repeating them.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiDocs {
+    /** A signed /api/v1 request (X-Account-Id, X-Timestamp, X-Signature; docs/api.md "Signing"). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Signed {}
+
+    /** An operator request (X-Operator-Key). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Operator {}
+
+    /** A refusal an operation answers, beyond the shared ones: its status and the stable codes it carries. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @Repeatable(Refusals.class)
+    @interface Refused {
+        int status();
+
+        String[] codes();
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Refusals {
+        Refused[] value();
+    }
+
+    static final String PROBLEM = "Problem";
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String ACCOUNT_HEADER = "accountId";
+    static final String TIMESTAMP_HEADER = "timestamp";
+    static final String SIGNATURE_HEADER = "signature";
+    static final String OPERATOR_HEADER = "operatorKey";
+
+    @Bean
+    OpenAPI gatewayOpenApi() {
+        return new OpenAPI()
+                .info(new Info().title("zkclob gateway").version("v1").description("""
+                        The public API of a ZK-proven central limit order book. Amounts are decimal strings in the \
+                        asset's units (scales in GET /api/v1/assets and /markets). Private endpoints are signed: \
+                        X-Account-Id, X-Timestamp (ms, within the signature window of the server's clock, GET \
+                        /api/v1/time) and X-Signature = base64(Ed25519(timestamp + "\\n" + METHOD + "\\n" + \
+                        path?query + "\\n" + body)) (docs/api.md). Errors are problem+json with a stable `code`."""))
+                .components(new Components()
+                        .addSecuritySchemes(ACCOUNT_HEADER, header("X-Account-Id", "The account id that signs"))
+                        .addSecuritySchemes(TIMESTAMP_HEADER, header("X-Timestamp", "Milliseconds since the epoch, near the server's clock"))
+                        .addSecuritySchemes(SIGNATURE_HEADER, header("X-Signature",
+                                "base64 Ed25519 signature of timestamp\\nMETHOD\\npath?query\\nbody with the account's key"))
+                        .addSecuritySchemes(OPERATOR_HEADER, header("X-Operator-Key", "The operator's key (bridge credits, listings)"))
+                        .addSchemas(PROBLEM, problemSchema()));
+    }
+
+    private static SecurityScheme header(String name, String description) {
+        return new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER).name(name).description(description);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static Schema<?> problemSchema() {
+        Map<String, Schema> p = new java.util.LinkedHashMap<>();
+        p.put("type", new StringSchema().format("uri").example("https://zkclob.io/errors/insufficient-funds"));
+        p.put("title", new StringSchema().example("INSUFFICIENT_FUNDS"));
+        p.put("status", new IntegerSchema().example(422));
+        p.put("detail", new StringSchema().example("available USDT does not cover the hold"));
+        p.put("instance", new StringSchema().format("uri-reference").example("/api/v1/orders"));
+        p.put("code", new StringSchema().description("stable, machine-readable; switch on this").example("INSUFFICIENT_FUNDS"));
+        return new ObjectSchema().description("RFC 9457 problem details with a stable code").properties(p)
+                .required(List.of("status", "code"));
+    }
+
+    /** Shared refusals, security and the documented refusals of each /api/v1 operation. */
+    @Bean
+    OperationCustomizer refusals() {
+        return (operation, handler) -> {
+            if (handler.getBeanType() == BinanceApi.class) return operation; // Binance's {code, msg}, its own docs
+            Map<Integer, LinkedHashSet<String>> codes = new TreeMap<>();
+            add(codes, 400, "MALFORMED_REQUEST");
+            add(codes, 429, "TOO_MANY_REQUESTS");
+            add(codes, 503, "UNAVAILABLE", "BACKEND_UNAVAILABLE");
+            if (operation.getRequestBody() != null) {
+                add(codes, 413, "PAYLOAD_TOO_LARGE");
+                add(codes, 415, "UNSUPPORTED_MEDIA_TYPE");
+            }
+            if (handler.hasMethodAnnotation(Signed.class)) {
+                operation.addSecurityItem(new SecurityRequirement().addList(ACCOUNT_HEADER).addList(TIMESTAMP_HEADER).addList(SIGNATURE_HEADER));
+                add(codes, 401, "MISSING_SIGNATURE", "BAD_SIGNATURE", "NON_CANONICAL_SIGNATURE", "STALE_REQUEST", "REPLAYED_REQUEST",
+                        "UNKNOWN_ACCOUNT");
+            }
+            if (handler.hasMethodAnnotation(Operator.class)) {
+                operation.addSecurityItem(new SecurityRequirement().addList(OPERATOR_HEADER));
+                add(codes, 403, "NOT_OPERATOR");
+            }
+            for (Refused r : refusedOf(handler)) add(codes, r.status(), r.codes());
+            ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+            for (var e : codes.entrySet()) {
+                responses.addApiResponse(String.valueOf(e.getKey()), problem(e.getKey(), e.getValue()));
+            }
+            operation.setResponses(responses);
+            return operation;
+        };
+    }
+
+    private static List<Refused> refusedOf(HandlerMethod handler) {
+        List<Refused> out = new ArrayList<>();
+        Refused one = handler.getMethodAnnotation(Refused.class);
+        if (one != null) out.add(one);
+        Refusals many = handler.getMethodAnnotation(Refusals.class);
+        if (many != null) out.addAll(List.of(many.value()));
+        return out;
+    }
+
+    private static void add(Map<Integer, LinkedHashSet<String>> codes, int status, String... names) {
+        codes.computeIfAbsent(status, k -> new LinkedHashSet<>()).addAll(List.of(names));
+    }
+
+    static ApiResponse problem(int status, java.util.Collection<String> codes) {
+        HttpStatus s = HttpStatus.valueOf(status);
+        return new ApiResponse().description(s.getReasonPhrase() + "; code: " + String.join(", ", codes))
+                .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+    }
+}
