@@ -195,6 +195,30 @@ class ZkPipelineTest {
     }
 
     @Test
+    void aSpanWhoseProofSp1RejectsIsProvenAgainWithTheNextRange() throws Exception {
+        range(1, "EXECUTED");
+        ZkPipeline p = pipeline(PROVED, true, 4);
+        // The stand-in SP1 makes a proof of range 1 alone that its verifier rejects (as SP1 6.10 does with the
+        // launcher's listing block, docs/zk.md) and proves any longer input.
+        Files.writeString(dir.resolve("zk-prover"), "#!/bin/sh\n"
+                + "if [ \"$1\" = prove ]; then cp \"$7\" " + dir.resolve("last-input") + ";"
+                + " if [ $(wc -c < \"$7\") -le 1 ]; then echo '{\"ok\":false,\"error\":\"" + ZkPipeline.UNVERIFIABLE
+                + ": Core machine verification error: invalid public values: global cumulative sum is not zero\"}'; exit 1; fi;"
+                + " echo proof > \"$9\"; fi\n"
+                + "echo '" + PROVED + "'\n");
+        p.proveNext();
+        assertEquals("EXECUTED", status(1)); // back in the queue: not a divergence, nothing published
+        assertFalse(p.diverged());
+        p.proveNext(); // range 2 is not executed yet: range 1 waits for it
+        assertEquals("EXECUTED", status(1));
+        range(2, "EXECUTED");
+        p.proveNext();
+        assertEquals(List.of("PROVEN", "PROVEN"), List.of(status(1), status(2)));
+        assertArrayEquals(io.zkclob.engine.Witness.chain(List.of(new byte[] {1}, new byte[] {2})), Files.readAllBytes(dir.resolve("last-input")));
+        assertFalse(p.diverged());
+    }
+
+    @Test
     void aRangeTheGuestRejectsStopsPublicationAtOnce() throws Exception {
         range(1, "EXECUTED");
         ZkPipeline p = pipeline("{\"ok\":false,\"error\":\"guest rejected the block range (exit code 1): nothing to prove\"}", true, 4);
