@@ -4,6 +4,7 @@ import io.zkclob.support.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
@@ -110,6 +111,9 @@ class ProofsApi {
     Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>(pipeline.lag());
         m.put("cliAvailable", cli.available());
+        // Every status is named, 0 where no block has it: clients (the gateway's typed record among them) read a
+        // fixed shape.
+        for (String status : List.of("SEALED", "EXECUTED", "PROVING", "PROVEN", "FAILED")) m.put("blocks" + status, 0L);
         jdbc.sql("SELECT status, COUNT(*) FROM blocks GROUP BY status").query((rs, n) -> m.put("blocks" + rs.getString(1), rs.getLong(2))).list();
         return m;
     }
