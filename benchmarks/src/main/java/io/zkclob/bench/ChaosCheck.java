@@ -69,7 +69,8 @@ final class ChaosCheck {
 
     /** What one round's check found; {@code problems} names each discrepancy (the first few of each kind). */
     record Outcome(long acknowledged, long lost, long duplicated, boolean conservation, boolean replayIdentical, long events,
-                   long blocks, long orders, long retriedAcks, long duplicateAnswers, long ownIdAnswers, List<String> problems) {}
+                   long blocks, long orders, long bookLevels, long retriedAcks, long duplicateAnswers, long ownIdAnswers,
+                   List<String> problems) {}
 
     /** An order as the replay's events leave it (the order store's projection rules, OrderProjector). */
     static final class Expected {
@@ -115,6 +116,8 @@ final class ChaosCheck {
         Replay r = replay(logEnd, problems);
         Map<Long, String[]> stored = storedOrders();
         compareOrders(r, stored, problems);
+        compareFills(r, problems);
+        long bookLevels = compareLiveBook(problems);
         compareLedger(r, problems);
         compareBlocks(r, problems);
         boolean conservation = conservation(problems);
@@ -124,9 +127,9 @@ final class ChaosCheck {
         r.acceptedByKey.forEach((k, l) -> {
             if (l.size() > 1) note(problems, "duplicated", "account " + k.accountId() + " clientOrderId " + k.clientOrderId() + " placed as " + l);
         });
-        boolean identical = problems.stream().noneMatch(p -> p.startsWith("replay"));
+        boolean identical = problems.stream().noneMatch(p -> p.startsWith("replay") || p.startsWith("book"));
         return new Outcome(acks.size(), ackFigures[0], duplicated, conservation, identical, r.events, r.blocks.size(), stored.size(),
-                ackFigures[1], ackFigures[2], ackFigures[3], problems);
+                bookLevels, ackFigures[1], ackFigures[2], ackFigures[3], problems);
     }
 
     static void note(List<String> problems, String kind, String what) {
@@ -196,6 +199,8 @@ final class ChaosCheck {
         final Set<Integer> assets = new java.util.TreeSet<>();
         final Map<Integer, long[]> totals = new TreeMap<>(); // asset -> {deposited, withdrawn}
         long events;
+        long trades;
+        long tradedQty;
     }
 
     private Replay replay(long logEnd, List<String> problems) throws Exception {
@@ -270,6 +275,8 @@ final class ChaosCheck {
                 r.orders.put(x.seq(), o);
             }
             case TradeExecuted t -> {
+                r.trades++;
+                r.tradedQty += t.qty();
                 fill(r.orders.get(t.makerOrderId()), t, t.makerFee());
                 fill(r.orders.get(t.takerOrderId()), t, t.takerFee());
             }
@@ -333,6 +340,75 @@ final class ChaosCheck {
             else if (!java.util.Arrays.equals(s, expected)) note(problems, "replay orders", "order " + id + " stored "
                     + java.util.Arrays.toString(s) + ", replay " + java.util.Arrays.toString(expected));
         });
+    }
+
+    /** The order store's fills: one maker and one taker row per trade of the replay, no more, no less. */
+    private void compareFills(Replay r, List<String> problems) throws SQLException {
+        try (Connection c = DriverManager.getConnection(fleet.jdbc("orders"), "postgres", "postgres");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(qty), 0) FROM fills")) {
+            rs.next();
+            if (rs.getLong(1) != 2 * r.trades || rs.getLong(2) != 2 * r.tradedQty) {
+                note(problems, "replay fills", "order store holds " + rs.getLong(1) + " fills of " + rs.getLong(2) + " in all; the replay "
+                        + r.trades + " trades of " + r.tradedQty + " (two fills each)");
+            }
+        }
+    }
+
+    /**
+     * The gateway's live book (GET /api/v1/markets/{symbol}/book, what its stream serves) equals the order store's
+     * depth (its open orders, level by level), which equals the replay's (compareOrders). The live book follows the
+     * event log on its own: up to 30 s for it to catch up.
+     */
+    private long compareLiveBook(List<String> problems) throws Exception {
+        long levels = 0;
+        Map<String, Integer> markets = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(fleet.jdbc("orders"), "postgres", "postgres");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT symbol, market_id FROM markets")) {
+            while (rs.next()) markets.put(rs.getString(1), rs.getInt(2));
+        }
+        for (Map.Entry<String, Integer> m : markets.entrySet()) {
+            String stored = storedDepth(m.getValue());
+            levels += stored.split("x", -1).length - 1;
+            String live = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fleet.gatewayBase()
+                        + "/markets/" + m.getKey() + "/book?levels=1000")).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() == 200) {
+                    JsonNode book = MessageJson.MAPPER.readTree(resp.body());
+                    live = levels(book.get("bids")) + " / " + levels(book.get("asks"));
+                    if (live.equals(stored)) break;
+                } else {
+                    live = resp.statusCode() + " " + resp.body();
+                }
+                Thread.sleep(500);
+            }
+            if (!stored.equals(live)) note(problems, "book", m.getKey() + ": live book " + live + ", order store " + stored);
+        }
+        return levels;
+    }
+
+    private static String levels(JsonNode side) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode level : side) out.add(level.get(0).asLong() + "x" + level.get(1).asLong());
+        return String.join(" ", out);
+    }
+
+    private String storedDepth(int marketId) throws SQLException {
+        String sql = "SELECT price, SUM(qty - filled_qty) FROM orders WHERE market_id = %d AND side = '%s'"
+                + " AND status IN ('OPEN', 'PARTIALLY_FILLED') GROUP BY price ORDER BY price %s";
+        List<String> sides = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(fleet.jdbc("orders"), "postgres", "postgres"); Statement s = c.createStatement()) {
+            for (String[] side : new String[][] {{"BUY", "DESC"}, {"SELL", "ASC"}}) {
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery(sql.formatted(marketId, side[0], side[1]))) {
+                    while (rs.next()) out.add(rs.getLong(1) + "x" + rs.getLong(2));
+                }
+                sides.add(String.join(" ", out));
+            }
+        }
+        return sides.get(0) + " / " + sides.get(1);
     }
 
     private void compareLedger(Replay r, List<String> problems) throws SQLException {

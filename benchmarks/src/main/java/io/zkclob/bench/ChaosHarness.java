@@ -108,10 +108,11 @@ public final class ChaosHarness {
                 clean &= !stuck && o.problems().isEmpty();
                 System.out.printf("chaos round %d/%d: %s; client: %s%n", round, rounds, String.join(", ", killed), drained);
                 System.out.printf("chaos round %d/%d: acknowledged %d (%d after a retry, %d answered duplicate, %d with the retry's own id),"
-                                + " lost %d, duplicated %d, conservation %s, replay %s (%d events, %d blocks, %d orders); checked in %.0f s%n",
+                                + " lost %d, duplicated %d, conservation %s, replay %s (%d events, %d blocks, %d orders, live book = store's"
+                                + " %d levels); checked in %.0f s%n",
                         round, rounds, o.acknowledged(), o.retriedAcks(), o.duplicateAnswers(), o.ownIdAnswers(), o.lost(), o.duplicated(),
                         o.conservation() ? "ok" : "BROKEN", o.replayIdentical() ? "identical" : "DIFFERS", o.events(), o.blocks(), o.orders(),
-                        seconds(c0));
+                        o.bookLevels(), seconds(c0));
                 for (String p : o.problems()) System.out.println("chaos round " + round + " PROBLEM " + p);
                 if (stuck) System.out.println("chaos round " + round + " PROBLEM orders not acknowledged within " + DRAIN_SECONDS + " s");
             }
@@ -146,22 +147,29 @@ public final class ChaosHarness {
             else fleet.kill(target);
             Thread.sleep(random.nextInt(2_000));
             long s0 = System.nanoTime();
-            restart(target);
-            killed.add(String.format("kill -9 %s at %.1f s, ready again in %.1f s", target, killedAtS, seconds(s0)));
+            String parts = restart(target);
+            killed.add(String.format("kill -9 %s at %.1f s, ready again in %.1f s%s", target, killedAtS, seconds(s0), parts));
         }
         sleepUntil(r0 + TimeUnit.SECONDS.toNanos(roundSeconds));
         return killed;
     }
 
-    private void restart(String target) throws Exception {
+    /** Starts what was killed; for everything, says when each part was ready (from the start of the restart). */
+    private String restart(String target) throws Exception {
         if (!target.equals("all")) {
             startWithRetries(target);
-            return;
+            return "";
         }
+        long s0 = System.nanoTime();
+        List<String> ready = new java.util.concurrent.CopyOnWriteArrayList<>();
         startWithRetries("postgres");
+        ready.add(String.format("postgres %.1f s", seconds(s0)));
         startWithRetries("kafka");
+        ready.add(String.format("kafka %.1f s", seconds(s0)));
         List<CompletableFuture<Void>> services = new ArrayList<>();
-        for (String s : ChaosFleet.SERVICES) services.add(fleet.start(s));
+        for (String s : ChaosFleet.SERVICES) {
+            services.add(fleet.start(s).whenComplete((x, e) -> ready.add(String.format("%s %.1f s", s, seconds(s0)))));
+        }
         for (int i = 0; i < services.size(); i++) {
             try {
                 services.get(i).get(ChaosFleet.READY_TIMEOUT_S, TimeUnit.SECONDS);
@@ -170,6 +178,7 @@ public final class ChaosHarness {
                 startWithRetries(ChaosFleet.SERVICES.get(i));
             }
         }
+        return " (" + String.join(", ", ready) + ")";
     }
 
     /** A start may fail while a dependency recovers (PostgreSQL's crash recovery): up to 3 attempts. */
