@@ -110,7 +110,7 @@ class AccountApi {
     record FeeRate(@Schema(example = "ETH-USDT") String market, @Schema(example = "1000") int makerFeePpm, @Schema(example = "2000") int takerFeePpm) {}
 
     @Schema(description = "Your account: its signing key, API keys, open orders and fee rates")
-    record AccountInfo(@Schema(example = "1") long accountId, @Schema(description = "the Ed25519 public key that signs, base64") String publicKey,
+    record AccountInfo(@Schema(example = "1") long accountId, @Schema(description = "the Ed25519 public key that signs, base64", nullable = true) String publicKey,
                        @Schema(description = "open orders (counted up to 1000)", example = "3") int openOrders,
                        List<ApiKeysApi.KeyView> apiKeys, List<FeeRate> fees) {}
 

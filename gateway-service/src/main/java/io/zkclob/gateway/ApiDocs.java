@@ -32,7 +32,7 @@ import org.springframework.web.method.HandlerMethod;
 /**
  * The OpenAPI document's shared parts: the signing scheme as security schemes, the problem+json error schema, and
  * every refusal an /api/v1 operation really answers. Controllers name their own refusals with {@link Refused};
- * those every operation shares (400, 429, 503; 401 when {@link Signed}; 413 and 415 with a body) are added here,
+ * those every operation shares (400, 406, 429, 503; 401 when {@link Signed}; 413 and 415 with a body) are added here,
  * so that a new endpoint is documented the same way without repeating them.
  */
 @Configuration(proxyBeanMethods = false)
@@ -112,7 +112,8 @@ class ApiDocs {
             if (handler.getBeanType() == BinanceApi.class) return operation; // Binance's {code, msg}, its own docs
             Map<Integer, LinkedHashSet<String>> codes = new TreeMap<>();
             add(codes, 400, "MALFORMED_REQUEST");
-            add(codes, 429, "TOO_MANY_REQUESTS");
+            add(codes, 406, "NOT_ACCEPTABLE"); // an Accept header that excludes JSON
+            add(codes, 429, RateLimits.CODE);
             add(codes, 503, "UNAVAILABLE", "BACKEND_UNAVAILABLE");
             if (operation.getRequestBody() != null) {
                 add(codes, 413, "PAYLOAD_TOO_LARGE");
@@ -120,6 +121,7 @@ class ApiDocs {
             }
             if (handler.hasMethodAnnotation(Signed.class)) {
                 operation.addSecurityItem(new SecurityRequirement().addList(ACCOUNT_HEADER).addList(TIMESTAMP_HEADER).addList(SIGNATURE_HEADER));
+                add(codes, 429, "TOO_MANY_REQUESTS"); // the replay guard's bound on one account's signatures in flight
                 add(codes, 401, "MISSING_SIGNATURE", "BAD_SIGNATURE", "NON_CANONICAL_SIGNATURE", "STALE_REQUEST", "REPLAYED_REQUEST",
                         "UNKNOWN_ACCOUNT");
             }
@@ -152,7 +154,12 @@ class ApiDocs {
 
     static ApiResponse problem(int status, java.util.Collection<String> codes) {
         HttpStatus s = HttpStatus.valueOf(status);
-        return new ApiResponse().description(s.getReasonPhrase() + "; code: " + String.join(", ", codes))
+        ApiResponse r = new ApiResponse().description(s.getReasonPhrase() + "; code: " + String.join(", ", codes))
                 .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM))));
+        if (status == 429) {
+            r.addHeaderObject("Retry-After", new io.swagger.v3.oas.models.headers.Header().description("seconds to wait before retrying")
+                    .schema(new IntegerSchema()));
+        }
+        return r;
     }
 }

@@ -11,6 +11,7 @@ import io.zkclob.gateway.ApiRecords.Proof;
 import io.zkclob.gateway.ApiRecords.ProvingStatus;
 import io.zkclob.gateway.ApiRecords.VerifyingKey;
 import io.zkclob.support.ApiException;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -110,6 +111,14 @@ class ProofsProxy {
     @Refused(status = 503, codes = {"PROVER_UNAVAILABLE"})
     @GetMapping("/status")
     ProvingStatus status() {
-        return get(ProvingStatus.class, "/proofs/status");
+        // prover-service writes a count only for the statuses some block has: read as a map, absent counts are 0.
+        Map<?, ?> m = get(Map.class, "/proofs/status");
+        return new ProvingStatus(count(m, "blocks"), count(m, "seconds"), Boolean.TRUE.equals(m.get("divergence")),
+                Boolean.TRUE.equals(m.get("cliAvailable")), count(m, "blocksSEALED"), count(m, "blocksEXECUTED"), count(m, "blocksPROVING"),
+                count(m, "blocksPROVEN"), count(m, "blocksFAILED"));
+    }
+
+    private static long count(Map<?, ?> m, String key) {
+        return m.get(key) instanceof Number n ? n.longValue() : 0;
     }
 }
