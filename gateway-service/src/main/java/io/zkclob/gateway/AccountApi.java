@@ -42,19 +42,20 @@ class AccountApi {
     }
 
     @Operation(summary = "Your fills, oldest first: the latest `limit`, or `limit` from trade id `fromId` on (page on with the last"
-            + " tradeId + 1); optionally in one market or of one order")
+            + " tradeId + 1), or the first `limit` from startTimeMs on (up to endTimeMs); optionally in one market or of one order")
     @Signed
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/trades")
     List<MyTrade> myTrades(@RequestParam(required = false) String market, @RequestParam(required = false) Long orderId,
                            @RequestParam(required = false) @Schema(minimum = "1") Long fromId,
+                           @RequestParam(required = false) Long startTimeMs, @RequestParam(required = false) Long endTimeMs,
                            @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
         long accountId = auth(req);
         Integer marketId = market == null ? null : backends.market(market).marketId();
         int n = MarketDataApi.bounded(limit, MarketDataApi.MAX_TRADES_PAGE);
         Map<Integer, Backends.Market> markets = new HashMap<>();
         for (Backends.Market m : backends.markets()) markets.put(m.marketId(), m);
-        return tape.ofAccount(accountId, marketId, orderId, fromId, null, null, n).stream()
+        return tape.ofAccount(accountId, marketId, orderId, fromId, startTimeMs, endTimeMs, n).stream()
                 .map(t -> myTrade(accountId, markets.get(t.marketId()), t)).toList();
     }
 

@@ -44,13 +44,20 @@ class MarketDataApi {
     }
 
     @Operation(summary = "A market's trades, oldest first: the latest `limit`, or `limit` from trade id `fromId` on (page on with"
-            + " the last tradeId + 1)")
+            + " the last tradeId + 1), or the first `limit` within [startTimeMs, endTimeMs] (either may be left open)")
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/markets/{symbol}/trades")
     List<PublicTrade> trades(@PathVariable String symbol, @RequestParam(defaultValue = "50") @Schema(minimum = "1", maximum = "1000") int limit,
-                             @RequestParam(required = false) @Schema(minimum = "1") Long fromId) {
+                             @RequestParam(required = false) @Schema(minimum = "1") Long fromId,
+                             @RequestParam(required = false) Long startTimeMs, @RequestParam(required = false) Long endTimeMs) {
         Backends.Market m = backends.market(symbol);
-        return tape.recent(m.marketId(), fromId, bounded(limit, MAX_TRADES_PAGE)).stream().map(t -> publicTrade(m, t)).toList();
+        int n = bounded(limit, MAX_TRADES_PAGE);
+        if ((startTimeMs != null || endTimeMs != null) && fromId != null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "page by fromId or by time, not both");
+        }
+        List<TradeTape.Trade> rows = startTimeMs != null || endTimeMs != null ? tape.inWindow(m.marketId(), startTimeMs, endTimeMs, n)
+                : tape.recent(m.marketId(), fromId, n);
+        return rows.stream().map(t -> publicTrade(m, t)).toList();
     }
 
     static PublicTrade publicTrade(Backends.Market m, TradeTape.Trade t) {

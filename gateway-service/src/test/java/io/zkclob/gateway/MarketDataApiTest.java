@@ -121,6 +121,11 @@ class MarketDataApiTest {
         assertEquals(1, page.size());
         assertEquals(second, page.get(0).get("tradeId").asLong());
         assertEquals(2, ok("/api/v1/markets/ETH-USDT/trades?limit=2", null).size(), "the latest two");
+        JsonNode window = ok("/api/v1/markets/ETH-USDT/trades?startTimeMs=" + (T0 + 6_000) + "&endTimeMs=" + (T0 + MINUTE), null);
+        assertEquals(1, window.size(), "the trade at +50 s only");
+        assertEquals(T0 + 50_000, window.get(0).get("timeMs").asLong());
+        assertEquals(2, ok("/api/v1/markets/ETH-USDT/trades?startTimeMs=" + (T0 + 6_000), null).size(), "open-ended");
+        refused("/api/v1/markets/ETH-USDT/trades?fromId=1&startTimeMs=1", 400, "MALFORMED_REQUEST");
         refused("/api/v1/markets/ETH-USDT/trades?limit=0", 400, "MALFORMED_REQUEST");
         refused("/api/v1/markets/ETH-USDT/trades?limit=1001", 400, "MALFORMED_REQUEST");
         refused("/api/v1/markets/BTC-USDT/trades", 404, "UNKNOWN_MARKET");
@@ -181,6 +186,8 @@ class MarketDataApiTest {
         assertEquals(13, taker.get(0).get("orderId").asLong(), "the latest");
         assertEquals(0, ok("/api/v1/trades", "9").size(), "nobody else's");
         assertEquals(1, ok("/api/v1/trades?orderId=12", "8").size());
+        assertEquals(2, ok("/api/v1/trades?startTimeMs=" + (T0 + 6_000), "8").size(), "from a time on");
+        assertEquals(1, ok("/api/v1/trades?startTimeMs=" + (T0 + 6_000) + "&endTimeMs=" + (T0 + MINUTE), "8").size());
     }
 
     @Test
