@@ -4,6 +4,8 @@ import io.zkclob.support.ApiException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -27,16 +29,35 @@ class Backends {
     private volatile List<Market> markets = List.of();
     private volatile long marketsAtMs;
 
+    private final LongSupplier clockMs;
+
+    @Autowired
     Backends(GatewayProperties props) {
-        this.orders = RestClient.create(props.orderServiceUrl());
-        this.ledger = RestClient.create(props.ledgerServiceUrl());
+        this(props, System::currentTimeMillis);
     }
 
+    /** {@code clockMs}: when the market list was last refreshed (tests step it). */
+    Backends(GatewayProperties props, LongSupplier clockMs) {
+        this.orders = RestClient.create(props.orderServiceUrl());
+        this.ledger = RestClient.create(props.ledgerServiceUrl());
+        this.clockMs = clockMs;
+    }
+
+    /**
+     * The markets, refreshed from order-service at most once a second. A refresh that fails keeps the list already
+     * known: order entry must not stop while a read-side service restarts (the crash test measured 28 s of
+     * 503 BACKEND_UNAVAILABLE on every order while order-service restarted). The engine checks every order's market
+     * again, its status included, so a list a few seconds stale can admit nothing the engine would not judge.
+     */
     List<Market> markets() {
-        long now = System.currentTimeMillis();
+        long now = clockMs.getAsLong();
         if (now - marketsAtMs > 1_000 || markets.isEmpty()) {
-            markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
-            marketsAtMs = now;
+            try {
+                markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
+            } catch (ApiException e) {
+                if (markets.isEmpty()) throw e;
+            }
+            marketsAtMs = now; // also after a failure: at most one attempt a second while order-service is down
         }
         return markets;
     }
