@@ -532,7 +532,7 @@ function marketScale(order, which) {
 
 function renderPrivate(orders, fills, balances) {
   state.openOrders = orders;
-  $("open-orders-rows").replaceChildren(...orders.map((o) => el("tr", { "data-order-id": o.orderId },
+  $("open-orders-rows").replaceChildren(...orders.map((o) => el("tr", { "data-order-id": o.orderId, "data-price": amount(o.price, marketScale(o, "quoteScale")) },
     el("td", {}, String(o.orderId)), el("td", {}, o.market ?? ""), el("td", { class: o.side === "SELL" ? "sell" : "buy" }, o.side),
     el("td", {}, amount(o.price, marketScale(o, "quoteScale"))), el("td", {}, amount(o.qty, marketScale(o, "baseScale"))),
     el("td", {}, amount(o.filledQty, marketScale(o, "baseScale"))), el("td", {}, o.status),

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -108,7 +109,9 @@ class TradingPageIT {
         // The driver is named explicitly, so Selenium Manager never tries to download one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
+        // The page re-renders its tables as data arrives: an element found a moment ago may be gone; look again.
         until = new WebDriverWait(browser, WAIT);
+        until.ignoring(StaleElementReferenceException.class);
     }
 
     static File executable(String env, String fallback) {
@@ -153,8 +156,7 @@ class TradingPageIT {
         browser.findElement(By.id("place-order")).click();
         until.until(ExpectedConditions.textMatches(By.id("message"), java.util.regex.Pattern.compile("order \\d+ sequenced")));
         // The live book (the SSE stream applied to the snapshot) shows the order; the level is marked as one's own.
-        WebElement level = until.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bids tr[data-price='2900']")));
-        until.until(ExpectedConditions.attributeToBe(level, "data-qty", "0.5"));
+        until.until(ExpectedConditions.attributeToBe(By.cssSelector("#bids tr[data-price='2900']"), "data-qty", "0.5"));
         until.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#bids tr.mine[data-price='2900']")));
         awaitText("#open-orders-rows tr td:nth-child(4)", "2900");
         awaitText("#balances-rows tr[data-asset=USDT] td.locked", "1452.9"); // 1450 + the 0.2 % taker-fee hold
@@ -176,8 +178,12 @@ class TradingPageIT {
         until.until(ExpectedConditions.attributeToBe(By.id("chart"), "data-close", "3010"));
 
         // The explorer lists sealed blocks with the prover's status of each.
-        WebElement status = until.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#blocks tr[data-height] td.status")));
-        assertTrue(List.of("SEALED", "EXECUTED", "PROVING", "PROVEN").contains(status.getText()), status.getText());
+        String status = until.until(d -> {
+            String text = d.findElement(By.cssSelector("#blocks tr[data-height] td.status")).getText();
+            return text.isEmpty() ? null : text;
+        });
+        assertTrue(List.of("SEALED", "EXECUTED", "PROVING", "PROVEN").contains(status), status);
+        until.until(ExpectedConditions.textMatches(By.id("proving-status"), java.util.regex.Pattern.compile("proving lag \\d+ blocks")));
 
         screenshot();
     }
@@ -196,9 +202,10 @@ class TradingPageIT {
         until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#open-orders-rows tr"), 2));
 
         // Cancel from the open orders: the level leaves the live book.
-        browser.findElements(By.cssSelector("#open-orders-rows tr")).stream()
-                .filter(r -> r.findElement(By.cssSelector("td:nth-child(4)")).getText().equals("3050")).findFirst()
-                .orElseThrow().findElement(By.tagName("button")).click();
+        until.until(d -> {
+            d.findElement(By.cssSelector("#open-orders-rows tr[data-price='3050'] button")).click();
+            return true;
+        });
         until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#asks tr[data-price='3050']"), 0));
         until.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#open-orders-rows tr"), 1));
         awaitText("#balances-rows tr[data-asset=ETH] td.locked", "0.2");
