@@ -83,6 +83,9 @@ public final class ChaosHarness {
         boolean identical = true;
         boolean clean = true;
         ChaosFleet parts = fleet;
+        // Interrupted (Ctrl-C, a CI timeout's SIGTERM): stop the fleet, or its PostgreSQL and ports outlive this run.
+        Thread stopFleet = new Thread(fleet::close, "chaos-stop-fleet");
+        Runtime.getRuntime().addShutdownHook(stopFleet);
         try (parts) {
             parts.startAll();
             System.out.printf("chaos: fleet up in %.0f s (%s, %d-core machine), data in %s%n", seconds(t0), ChaosFleet.SERVICES,
