@@ -91,18 +91,21 @@ impl Smt {
 /// of keys plus the sibling hashes their paths need that no other key of the set provides, level by level
 /// in ascending index. Every inner node on those paths is hashed once to check the pre-state root, and
 /// afterwards only the paths of changed leaves are rehashed. Sorted vectors and positions replace map
-/// lookups, which cost more than the hashes in the zkVM.
+/// lookups, which cost more than the hashes in the zkVM; all levels share one vector each (nodes, children,
+/// parents), so a tree is a handful of allocations, not four per level.
 #[derive(Clone, Debug)]
 pub struct MultiProof {
     depth: u32,
     keys: Vec<u64>,
-    /// levels[h][p]: the p-th known node at height h (levels[0] are the leaves), ascending index.
-    levels: Vec<Vec<[u8; 32]>>,
-    /// kids[h][q]: where node q of height h+1 gets its (left, right) children: a position in levels[h], or
-    /// SIB | an index into `sibs`.
-    kids: Vec<Vec<(u32, u32)>>,
-    /// parent[h][p]: the position in levels[h+1] of node p's parent.
-    parent: Vec<Vec<u32>>,
+    /// nodes[at[h] + p]: the p-th known node at height h (height 0: the leaves), ascending index.
+    nodes: Vec<[u8; 32]>,
+    /// at[h]: where height h starts in `nodes` (at[depth + 1] = nodes.len()).
+    at: Vec<u32>,
+    /// kids[at[h + 1] - at[1] + q]: where node q of height h+1 gets its (left, right) children: a position
+    /// in height h, or SIB | an index into `sibs`.
+    kids: Vec<(u32, u32)>,
+    /// parent[at[h] + p]: the position in height h+1 of node p's parent (h < depth).
+    parent: Vec<u32>,
     sibs: Vec<[u8; 32]>,
     dirty: Vec<u32>,
     /// The root when no key is known (nothing can change, so the trusted root stands).
@@ -134,9 +137,10 @@ impl MultiProof {
         let mut t = MultiProof {
             depth,
             keys,
-            levels: Vec::with_capacity(depth as usize + 1),
-            kids: Vec::with_capacity(depth as usize),
-            parent: Vec::with_capacity(depth as usize),
+            nodes: leaves,
+            at: Vec::with_capacity(depth as usize + 2),
+            kids: Vec::new(),
+            parent: Vec::new(),
             sibs,
             dirty: Vec::new(),
             empty_root: trusted_root,
@@ -151,55 +155,59 @@ impl MultiProof {
             }
             return (t, trusted_root);
         }
+        // Each height holds at most as many nodes as there are keys: one reservation for all of them.
+        let n = t.keys.len();
+        t.nodes.reserve(n * depth as usize + 1);
+        t.kids.reserve(n * depth as usize);
+        t.parent.reserve(n * depth as usize);
+        t.at.push(0);
+        // idx: the indices of the current height's nodes, compacted in place as the heights go up.
         let mut idx: Vec<u64> = t.keys.clone();
-        let mut hashes = leaves;
+        let mut len = n;
         let mut si = 0usize;
-        for _ in 0..depth {
-            let mut next_idx = Vec::with_capacity(idx.len() / 2 + 1);
-            let mut next = Vec::with_capacity(idx.len() / 2 + 1);
-            let mut kids = Vec::with_capacity(idx.len() / 2 + 1);
-            let mut parent = Vec::with_capacity(idx.len());
-            let mut j = 0usize;
-            while j < idx.len() {
+        for h in 0..depth {
+            let base = *t.at.last().unwrap() as usize;
+            let next_base = t.nodes.len();
+            t.at.push(next_base as u32);
+            let (mut j, mut q) = (0usize, 0u32);
+            while j < len {
                 let i = idx[j];
-                let q = next.len() as u32;
-                if i & 1 == 0 && j + 1 < idx.len() && idx[j + 1] == i + 1 {
-                    next.push(node(&hashes[j], &hashes[j + 1]));
-                    kids.push((j as u32, j as u32 + 1));
-                    parent.push(q);
-                    parent.push(q);
+                if i & 1 == 0 && j + 1 < len && idx[j + 1] == i + 1 {
+                    let v = node(&t.nodes[base + j], &t.nodes[base + j + 1]);
+                    t.nodes.push(v);
+                    t.kids.push((j as u32, j as u32 + 1));
+                    t.parent.push(q);
+                    t.parent.push(q);
                     j += 2;
                 } else {
                     let s = *t.sibs.get(si).expect("multiproof: too few siblings");
                     if s != Z {
                         // Sibling index i^1 at this height covers keys [lo, hi].
-                        let h = t.levels.len() as u32;
                         let lo = ((i ^ 1) as u128) << h;
                         let hi = ((((i ^ 1) as u128) + 1) << h) - 1;
                         t.hidden_min = Some(t.hidden_min.map_or(lo as u64, |m| m.min(lo as u64)));
                         t.hidden_max = Some(t.hidden_max.map_or(hi as u64, |m| m.max(hi as u64)));
                     }
-                    let (l, r, k) = if i & 1 == 0 {
-                        (&hashes[j], &s, (j as u32, SIB | si as u32))
+                    let me = t.nodes[base + j];
+                    let (v, k) = if i & 1 == 0 {
+                        (node(&me, &s), (j as u32, SIB | si as u32))
                     } else {
-                        (&s, &hashes[j], (SIB | si as u32, j as u32))
+                        (node(&s, &me), (SIB | si as u32, j as u32))
                     };
-                    next.push(node(l, r));
-                    kids.push(k);
-                    parent.push(q);
+                    t.nodes.push(v);
+                    t.kids.push(k);
+                    t.parent.push(q);
                     si += 1;
                     j += 1;
                 }
-                next_idx.push(i >> 1);
+                idx[q as usize] = i >> 1;
+                q += 1;
             }
-            t.levels.push(std::mem::replace(&mut hashes, next));
-            t.kids.push(kids);
-            t.parent.push(parent);
-            idx = next_idx;
+            len = q as usize;
         }
+        t.at.push(t.nodes.len() as u32);
         assert_eq!(si, t.sibs.len(), "multiproof: unused siblings");
-        let root = hashes[0];
-        t.levels.push(hashes);
+        let root = t.nodes[t.nodes.len() - 1];
         (t, root)
     }
 
@@ -212,13 +220,13 @@ impl MultiProof {
     }
 
     pub fn leaf(&self, key: u64) -> [u8; 32] {
-        self.levels[0][self.position(key)]
+        self.nodes[self.position(key)]
     }
 
     pub fn put(&mut self, key: u64, leaf: [u8; 32]) {
         let p = self.position(key);
-        if self.levels[0][p] != leaf {
-            self.levels[0][p] = leaf;
+        if self.nodes[p] != leaf {
+            self.nodes[p] = leaf;
             self.dirty.push(p as u32);
         }
     }
@@ -229,22 +237,28 @@ impl MultiProof {
             return self.empty_root;
         }
         let mut dirty = std::mem::take(&mut self.dirty);
+        let mut parents: Vec<u32> = Vec::with_capacity(dirty.len());
+        let kids0 = self.at[1] as usize;
         for h in 0..self.depth as usize {
             if dirty.is_empty() {
                 break;
             }
-            let mut parents: Vec<u32> = dirty.iter().map(|p| self.parent[h][*p as usize]).collect();
+            let (base, up) = (self.at[h] as usize, self.at[h + 1] as usize);
+            parents.clear();
+            parents.extend(dirty.iter().map(|p| self.parent[base + *p as usize]));
             parents.sort_unstable();
             parents.dedup();
             for q in &parents {
-                let (l, r) = self.kids[h][*q as usize];
-                let pick = |c: u32| if c & SIB != 0 { self.sibs[(c & !SIB) as usize] } else { self.levels[h][c as usize] };
+                let (l, r) = self.kids[up - kids0 + *q as usize];
+                let pick = |c: u32| if c & SIB != 0 { self.sibs[(c & !SIB) as usize] } else { self.nodes[base + c as usize] };
                 let v = node(&pick(l), &pick(r));
-                self.levels[h + 1][*q as usize] = v;
+                self.nodes[up + *q as usize] = v;
             }
-            dirty = parents;
+            std::mem::swap(&mut dirty, &mut parents);
         }
-        self.levels[self.depth as usize][0]
+        dirty.clear();
+        self.dirty = dirty;
+        self.nodes[self.nodes.len() - 1]
     }
 }
 
