@@ -92,8 +92,9 @@ pub struct Market {
     /// In a guest it knows only the witness's levels; `bids`/`asks` then hold only their orders.
     pub bid_levels: Tree,
     pub ask_levels: Tree,
-    /// Levels changed since the last root: (side code, priceTicks).
-    pub dirty_levels: BTreeSet<(u8, i64)>,
+    /// Levels changed since the last root: (side code, priceTicks), repeats allowed (sorted and deduplicated
+    /// at the root: cheaper in the zkVM than a set insert per fill).
+    pub dirty_levels: Vec<(u8, i64)>,
 }
 
 impl Market {
@@ -151,7 +152,10 @@ impl Market {
         }
     }
     fn touch(&mut self, side: Side, price_ticks: i64) {
-        self.dirty_levels.insert((side.code(), price_ticks));
+        let level = (side.code(), price_ticks);
+        if self.dirty_levels.last() != Some(&level) {
+            self.dirty_levels.push(level);
+        }
     }
 
     /// The guest may take a known level as the best of its side only if no level it was not given could
@@ -194,7 +198,9 @@ impl Market {
     }
 
     fn flush_levels(&mut self) {
-        let dirty = std::mem::take(&mut self.dirty_levels);
+        let mut dirty = std::mem::take(&mut self.dirty_levels);
+        dirty.sort_unstable();
+        dirty.dedup();
         let (mut bids, mut asks) = (Vec::new(), Vec::new());
         for (code, price) in dirty {
             if code == Side::BUY.code() {
@@ -226,8 +232,8 @@ impl Market {
 
 #[derive(Clone, Debug, Default)]
 pub struct Account {
-    /// assetId -> (available, locked)
-    pub balances: BTreeMap<i32, (i64, i64)>,
+    /// (assetId, (available, locked)), ascending asset id: a scan of a few entries beats a map in the zkVM.
+    pub balances: Vec<(i32, (i64, i64))>,
     pub open_orders: BTreeMap<i64, i32>, // orderId -> marketId
     pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
     /// Changed since the last root (its id is then in `State::dirty_accounts`).
@@ -241,19 +247,26 @@ pub struct Account {
 
 impl Account {
     fn avail(&self, asset: i32) -> i64 {
-        self.balances.get(&asset).map_or(0, |b| b.0)
+        self.balances.iter().find(|b| b.0 == asset).map_or(0, |b| b.1 .0)
     }
-    fn bal(&mut self, asset: i32) -> &mut (i64, i64) {
-        self.balances.entry(asset).or_insert((0, 0))
+    pub(crate) fn bal(&mut self, asset: i32) -> &mut (i64, i64) {
+        let i = match self.balances.iter().position(|b| b.0 >= asset) {
+            Some(i) if self.balances[i].0 == asset => return &mut self.balances[i].1,
+            Some(i) => i,
+            None => self.balances.len(),
+        };
+        self.balances.insert(i, (asset, (0, 0)));
+        &mut self.balances[i].1
     }
     pub fn leaf(&self, account_id: i64) -> [u8; 32] {
-        let nz: Vec<_> = self.balances.iter().filter(|(_, b)| b.0 != 0 || b.1 != 0).collect();
-        if nz.is_empty() && self.recent.is_empty() {
+        let nonzero = |b: &&(i32, (i64, i64))| b.1 .0 != 0 || b.1 .1 != 0;
+        let n = self.balances.iter().filter(nonzero).count();
+        if n == 0 && self.recent.is_empty() {
             return Z;
         }
         let mut e = Enc::new();
-        e.u8(0x10).u64(account_id).u32(self.open_count).u32(nz.len() as i32);
-        for (a, b) in nz {
+        e.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
+        for (a, b) in self.balances.iter().filter(nonzero) {
             e.u32(*a).u64(b.0).u64(b.1);
         }
         e.u8(self.recent.len() as u8);
@@ -591,7 +604,7 @@ impl State {
             free_slots: Vec::new(),
             bid_levels: Tree::Full(Smt::new(64)),
             ask_levels: Tree::Full(Smt::new(64)),
-            dirty_levels: BTreeSet::new(),
+            dirty_levels: Vec::new(),
         });
         out.push(Event::MarketAdded {
             seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional, maker_fee_ppm,
@@ -954,12 +967,6 @@ impl State {
         let base_qty = lots * lot_size;
         let maker_fee = fee_floor(notional, m.maker_fee_ppm as i64);
         let taker_fee = fee_floor(notional, m.taker_fee_ppm as i64);
-        let (buyer, seller) = if t.side == Side::BUY { (t.account_id, maker.account_id) } else { (maker.account_id, t.account_id) };
-        let (buyer_fee, seller_fee) = if t.side == Side::BUY { (taker_fee, maker_fee) } else { (maker_fee, taker_fee) };
-        self.account(buyer).bal(quote).1 -= notional + buyer_fee;
-        self.account(buyer).bal(base).0 += base_qty;
-        self.account(seller).bal(base).1 -= base_qty;
-        self.account(seller).bal(quote).0 += notional - seller_fee;
         self.assets.get_mut(&quote).unwrap().fees_collected += maker_fee + taker_fee;
 
         let mut maker_released = 0;
@@ -972,9 +979,6 @@ impl State {
         } else {
             maker.hold - base_qty
         };
-        if maker_released != 0 {
-            self.release(maker.account_id, quote, maker_released);
-        }
         if !t.by_quote {
             t.remaining -= lots;
         }
@@ -987,12 +991,37 @@ impl State {
             };
             taker_released = t.hold - spent - nh;
             t.hold = nh;
-            if taker_released != 0 {
-                self.release(t.account_id, quote, taker_released);
-            }
         } else {
             t.hold -= base_qty;
         }
+        // Every balance change of the trade, one account lookup for each side (the maker is never the
+        // taker: a self-trade closes the resting order instead). The buyer pays notional plus its fee from
+        // its locked quote and gets the base; the seller pays base from its locked base and gets the notional
+        // less its fee; a released hold moves from locked to available.
+        let settle = |a: &mut Account, side: Side, fee: i64, released: i64| {
+            if side == Side::BUY {
+                a.bal(quote).1 -= notional + fee;
+                a.bal(base).0 += base_qty;
+            } else {
+                a.bal(base).1 -= base_qty;
+                a.bal(quote).0 += notional - fee;
+            }
+            if released != 0 {
+                let q = a.bal(quote);
+                q.1 -= released;
+                q.0 += released;
+            }
+        };
+        let a = self.account(maker.account_id);
+        settle(a, maker.side, maker_fee, maker_released);
+        if new_remaining == 0 {
+            a.open_orders.remove(&maker.order_id);
+            a.open_count -= 1;
+            if maker.client_order_id != 0 {
+                a.client_ids.remove(&maker.client_order_id);
+            }
+        }
+        settle(self.account(t.account_id), t.side, taker_fee, taker_released);
         out.push(Event::TradeExecuted {
             seq,
             market_id,
@@ -1014,12 +1043,6 @@ impl State {
         if new_remaining == 0 {
             m.take(maker.side, &key);
             self.order_index.remove(maker.order_id);
-            let a = self.account(maker.account_id);
-            a.open_orders.remove(&maker.order_id);
-            a.open_count -= 1;
-            if maker.client_order_id != 0 {
-                a.client_ids.remove(&maker.client_order_id);
-            }
         } else {
             let o = m.order_mut(maker.side, &key);
             o.remaining_lots = new_remaining;
