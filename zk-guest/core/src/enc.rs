@@ -11,6 +11,10 @@ impl Enc {
     pub fn new() -> Self {
         Enc { buf: Vec::with_capacity(128) }
     }
+    /// For an encoding whose length is known: one allocation, no growth (each growth step copies).
+    pub fn with_capacity(bytes: usize) -> Self {
+        Enc { buf: Vec::with_capacity(bytes) }
+    }
     pub fn u8(&mut self, v: u8) -> &mut Self {
         self.buf.push(v);
         self

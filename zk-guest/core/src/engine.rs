@@ -264,7 +264,7 @@ impl Account {
         if n == 0 && self.recent.is_empty() {
             return Z;
         }
-        let mut e = Enc::new();
+        let mut e = Enc::with_capacity(18 + 20 * n + 16 * self.recent.len());
         e.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
         for (a, b) in self.balances.iter().filter(nonzero) {
             e.u32(*a).u64(b.0).u64(b.1);

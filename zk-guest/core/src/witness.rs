@@ -327,7 +327,9 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     for _ in 0..n {
         let id = r.i64();
         let mut a = Account { open_count: r.count(MAX_OPEN_ORDERS as usize) as i32, ..Default::default() };
-        for _ in 0..r.count(256) {
+        let assets = r.count(256);
+        a.balances.reserve(assets);
+        for _ in 0..assets {
             let asset = r.i32();
             *a.bal(asset) = (r.i64(), r.i64());
         }
