@@ -57,6 +57,12 @@ class BinanceErrors {
         return binance(BinanceException.badRequest(-1100, "Illegal characters found in parameter '" + e.getName() + "'."));
     }
 
+    /** A query string Tomcat cannot parse (a parameter without a name): Binance's "illegal characters", not -1001. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ErrorBody> invalidParameter(org.apache.tomcat.util.http.InvalidParameterException e) {
+        return binance(BinanceException.badRequest(-1100, "Illegal characters found in a parameter."));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
         log.error("unexpected error in /api/v3", e);

@@ -19,6 +19,11 @@ public final class ProblemReportValve extends ErrorReportValve {
         int status = response.getStatus();
         // As the default valve: nothing for a success, nothing if a body was written, each error reported once.
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) return;
+        // An HTTP version we do not speak (HTTP/9.9) is the client's error, never "retry later" (found by FuzzIT).
+        if (status == 505) {
+            response.setStatus(400);
+            status = 400;
+        }
         String code = switch (status) {
             case 400 -> "MALFORMED_REQUEST";
             case 404 -> "NOT_FOUND";

@@ -20,13 +20,23 @@ final class Units {
      */
     private static final int MAX_EXPONENT = 40;
 
+    /**
+     * The one spelling of a decimal: ASCII digits, an optional point and exponent, a minus for the 422 it earns.
+     * BigDecimal alone also takes "+3000", full-width "３０００" and other Unicode digits; the API took them and a
+     * surrounding space too (the fuzzer placed orders at those prices): more than one spelling for one amount.
+     */
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
     private Units() {}
 
     static long parse(String value, int scale, String field, String precisionCode) {
         if (value == null || value.isBlank()) return 0;
-        String text = value.trim();
+        String text = value;
         if (text.length() > MAX_CHARS) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " has more than " + MAX_CHARS + " characters");
+        }
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " must be a decimal string of ASCII digits, e.g. \"0.5\"");
         }
         BigDecimal d;
         try {

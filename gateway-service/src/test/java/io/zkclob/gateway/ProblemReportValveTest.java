@@ -75,4 +75,11 @@ class ProblemReportValveTest {
     void oversizedHeadersAreAnsweredWithProblemDetails() throws IOException {
         problem(raw("GET /fine HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n"));
     }
+
+    @Test
+    void anUnknownHttpVersionIsA400NotA505RetryLater() throws IOException {
+        String r = raw("GET /fine HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n");
+        problem(r);
+        assertTrue(r.contains("\"code\":\"MALFORMED_REQUEST\""), r);
+    }
 }

@@ -37,4 +37,18 @@ class UnitsTest {
         assertEquals("AMOUNT_OVERFLOW", assertThrows(ApiException.class, () -> Units.parse("1e30", 0, "qty", "INVALID_LOT")).code());
         assertEquals("INVALID_LOT", assertThrows(ApiException.class, () -> Units.parse("1e-30", 6, "qty", "INVALID_LOT")).code());
     }
+
+    @Test
+    void onlyOneSpellingOfADecimalIsTaken() {
+        // Found by FuzzIT: each of these was an order at 3000 or 0.1.
+        for (String other : new String[] {"３０００", "+3000", " 3000", "3000 ", "0.1\n", "3٠", "1_000", "0x10", "NaN", "Infinity", "", "."}) {
+            assertEquals("MALFORMED_REQUEST", assertThrows(ApiException.class, () -> Units.parse(other.isEmpty() ? "." : other, 2, "price",
+                    "INVALID_TICK"), other).code(), other);
+        }
+        assertEquals(300_000, Units.parse("3000", 2, "price", "INVALID_TICK"));
+        assertEquals(300_000, Units.parse("3000.", 2, "price", "INVALID_TICK"));
+        assertEquals(50, Units.parse(".5", 2, "price", "INVALID_TICK"));
+        assertEquals(300_000, Units.parse("3e3", 2, "price", "INVALID_TICK"));
+        assertEquals("INVALID_AMOUNT", assertThrows(ApiException.class, () -> Units.parse("-1", 2, "price", "INVALID_TICK")).code());
+    }
 }

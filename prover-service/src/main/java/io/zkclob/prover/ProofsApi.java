@@ -26,12 +26,15 @@ class ProofsApi {
     private final JdbcClient jdbc;
     private final ZkPipeline pipeline;
     private final ProverCli cli;
-    private volatile String vkey;
+    /** How long a request waits for the verifying key before it is told to retry (the gateway's clients wait on it). */
+    static final long VKEY_WAIT_MS = 2_000;
+    private final VerifyingKey vkey;
 
     ProofsApi(JdbcClient jdbc, ZkPipeline pipeline, ProverCli cli) {
         this.jdbc = jdbc;
         this.pipeline = pipeline;
         this.cli = cli;
+        this.vkey = new VerifyingKey(() -> cli.vkey().get("vkey").asString(), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
 
     @GetMapping("/blocks/{height}")
@@ -79,8 +82,14 @@ class ProofsApi {
     @GetMapping("/vkey")
     Map<String, Object> vkey() throws Exception {
         if (!cli.available()) throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PROVER_UNAVAILABLE", "the prover CLI is not built");
-        if (vkey == null) vkey = cli.vkey().get("vkey").asString();
-        return Map.of("vkey", vkey);
+        try {
+            return Map.of("vkey", vkey.await(VKEY_WAIT_MS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "VKEY_PENDING",
+                    "the verifying key is being computed (an SP1 setup, about a minute once); retry");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PROVER_UNAVAILABLE", "the verifying key could not be computed; retry");
+        }
     }
 
     /** The guest program every proof is of: its ELF's SHA-256 and size, and where to download it (docs/zk.md). */

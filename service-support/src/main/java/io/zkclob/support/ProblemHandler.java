@@ -48,6 +48,16 @@ public class ProblemHandler {
         return problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", e.getMessage());
     }
 
+    /**
+     * Tomcat refuses a query string or form it cannot parse (a parameter without a name: {@code ?=x}, {@code &=null})
+     * when a handler first asks for a parameter, with an IllegalStateException of its own: the client's error, 400.
+     * Found by the fuzzer (it was 503 "retry later").
+     */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ProblemDetail invalidParameter(org.apache.tomcat.util.http.InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "the query string is malformed (a parameter without a name?)");
+    }
+
     @ExceptionHandler(MissingRequestHeaderException.class)
     ProblemDetail missingHeader(MissingRequestHeaderException e) {
         return problem(HttpStatus.UNAUTHORIZED, "MISSING_SIGNATURE", "missing header " + e.getHeaderName());
