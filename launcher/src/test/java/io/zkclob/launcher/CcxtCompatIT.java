@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class CcxtCompatIT {
     static Launcher launcher;
-    static final int GATEWAY_PORT = 48080;
+    static final int GATEWAY_PORT = 23080; // below the ephemeral range (32768+), where client sockets of earlier tests may sit
 
     @BeforeAll
     static void start() throws Exception {
         if (skipped()) return;
         launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-ccxt"),
-                new Launcher.Ports(45432, 49092, GATEWAY_PORT, 48082, 48083, 48084, 48085, 48086));
+                new Launcher.Ports(23432, 23092, GATEWAY_PORT, 23082, 23083, 23084, 23085, 23086));
         launcher.start();
     }
 
