@@ -7,7 +7,15 @@ use crate::enc::{write_command, write_event, Enc};
 use crate::smt::{Smt, Tree, Z};
 use crate::types::*;
 
-pub const MAX_ACCOUNT_ID: i64 = 0xFFFF_FFFF;
+/// Tree depths (docs/engine-spec.md §6): every level a tree does not need is one more node hash per touched
+/// path, at load and again at the seal. Account ids are dense from 1; prices are bounded by the price filter;
+/// external deposit ids are the bridge's own, so their tree keeps all 64 bits.
+pub const ACCOUNT_TREE_DEPTH: u32 = 24;
+pub const PRICE_TREE_DEPTH: u32 = 32;
+pub const DEPOSIT_TREE_DEPTH: u32 = 64;
+pub const MAX_ACCOUNT_ID: i64 = (1 << ACCOUNT_TREE_DEPTH) - 1;
+/// The price filter's upper end in ticks (§3.1 step 4).
+pub const MAX_PRICE_TICKS: i64 = (1 << PRICE_TREE_DEPTH) - 1;
 pub const MAX_OPEN_ORDERS: i32 = 1_000;
 /// How many accepted client order ids an account remembers (docs/engine-spec.md §3.3).
 pub const RECENT_CLIENT_ORDER_IDS: usize = 64;
@@ -411,8 +419,8 @@ impl State {
         State {
             last_seq: -1,
             block_first_seq: -1,
-            account_tree: Some(Tree::Full(Smt::new(32))),
-            deposit_tree: Some(Tree::Full(Smt::new(64))),
+            account_tree: Some(Tree::Full(Smt::new(ACCOUNT_TREE_DEPTH))),
+            deposit_tree: Some(Tree::Full(Smt::new(DEPOSIT_TREE_DEPTH))),
             ..Default::default()
         }
     }
@@ -602,8 +610,8 @@ impl State {
             asks: BTreeMap::new(),
             orders: Vec::new(),
             free_slots: Vec::new(),
-            bid_levels: Tree::Full(Smt::new(64)),
-            ask_levels: Tree::Full(Smt::new(64)),
+            bid_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
+            ask_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             dirty_levels: Vec::new(),
         });
         out.push(Event::MarketAdded {
@@ -766,6 +774,9 @@ impl State {
         let m = self.markets.get(&market_id).unwrap();
         let limit = ot == OrderType::LIMIT;
         if limit && price % m.tick_size != 0 {
+            return Some(RejectCode::INVALID_TICK);
+        }
+        if limit && price / m.tick_size > MAX_PRICE_TICKS {
             return Some(RejectCode::INVALID_TICK);
         }
         if qty % m.lot_size != 0 {

@@ -3,11 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Account, Asset, Market, Order, OrderIndex, State, MAX_OPEN_ORDERS, RECENT_CLIENT_ORDER_IDS};
+use crate::engine::{
+    Account, Asset, Market, Order, OrderIndex, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
+    RECENT_CLIENT_ORDER_IDS,
+};
 use crate::smt::{MultiProof, Tree, Z};
 use crate::types::*;
 
-const MAGIC: u32 = 0x5A4B5733; // "ZKW3"
+const MAGIC: u32 = 0x5A4B5734; // "ZKW4" (v4: trees of depth 24 for accounts, 32 for prices)
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -231,7 +234,7 @@ const MAX_ITEMS: usize = 1 << 24;
 pub fn load(bytes: &[u8]) -> Witness<'_> {
     phase_start("load");
     let mut r = Reader { b: bytes, at: 0 };
-    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW3 witness");
+    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW4 witness");
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
@@ -280,8 +283,8 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
             asks: BTreeMap::new(),
             orders: Vec::new(),
             free_slots: Vec::new(),
-            bid_levels: Tree::Full(crate::smt::Smt::new(64)),
-            ask_levels: Tree::Full(crate::smt::Smt::new(64)),
+            bid_levels: Tree::Full(crate::smt::Smt::new(PRICE_TREE_DEPTH)),
+            ask_levels: Tree::Full(crate::smt::Smt::new(PRICE_TREE_DEPTH)),
             dirty_levels: Vec::new(),
         };
         // Each side: its root, the levels the range reads or changes (ascending price) with their orders in
@@ -311,7 +314,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                 leaves.push(m.level_leaf(side, price_ticks));
             }
             let sibs = r.siblings();
-            let (tree, root) = MultiProof::new(64, keys, leaves, sibs, side_root);
+            let (tree, root) = MultiProof::new(PRICE_TREE_DEPTH, keys, leaves, sibs, side_root);
             assert_eq!(root, side_root, "market {market_id}: the levels do not match the side root");
             match side {
                 Side::BUY => m.bid_levels = Tree::Proof(tree),
@@ -351,7 +354,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         st.accounts.insert(id, a);
     }
     let sibs = r.siblings();
-    let (tree, root) = MultiProof::new(32, keys, leaves, sibs, accounts_root);
+    let (tree, root) = MultiProof::new(ACCOUNT_TREE_DEPTH, keys, leaves, sibs, accounts_root);
     assert_eq!(root, accounts_root, "the accounts do not match the accounts root");
     // Deposits: the external ids the range presents (ascending), each with its leaf (zero if not credited).
     let n = r.count(MAX_ITEMS);
@@ -363,7 +366,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         st.known_deposits.insert(id);
     }
     let sibs = r.siblings();
-    let (deposits, root) = MultiProof::new(64, keys, leaves, sibs, deposits_root);
+    let (deposits, root) = MultiProof::new(DEPOSIT_TREE_DEPTH, keys, leaves, sibs, deposits_root);
     assert_eq!(root, deposits_root, "the deposits do not match the deposits root");
     st.account_tree = Some(Tree::Proof(tree));
     st.deposit_tree = Some(Tree::Proof(deposits));
@@ -400,7 +403,7 @@ pub fn execute(w: Witness) -> PublicValues {
     PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
 }
 
-/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW3 witness).
+/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW4 witness).
 pub const CHAIN_MAGIC: u32 = 0x5A4B5743;
 /// At most this many ranges in one chain (the prover's cycle budget bounds it well below).
 pub const MAX_CHAIN: usize = 4096;

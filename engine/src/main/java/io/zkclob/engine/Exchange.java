@@ -23,12 +23,21 @@ import java.util.function.Supplier;
  * Rejections are events. The normative description is docs/engine-spec.md; the Rust guest implements the same.
  */
 public final class Exchange {
-    public static final long MAX_ACCOUNT_ID = 0xFFFF_FFFFL;
     public static final int MAX_OPEN_ORDERS_PER_ACCOUNT = 1_000;
     public static final int MAX_ASSETS = 256;
     public static final int MAX_MARKETS = 256;
-    static final int ACCOUNT_TREE_DEPTH = 32;
+    /**
+     * Tree depths (spec §6): each level a tree does not need is one more node hash per touched path in the
+     * guest, at load and again at the seal. Account ids are assigned densely from 1 (the gateway's sequence),
+     * so 2^24 − 1 of them fit a tree of depth 24. A side's price levels are keyed by priceTicks, bounded by the
+     * price filter below. External deposit ids are the bridge's own, so their tree keeps all 64 bits.
+     */
+    static final int ACCOUNT_TREE_DEPTH = 24;
+    static final int PRICE_TREE_DEPTH = 32;
     static final int DEPOSIT_TREE_DEPTH = 64;
+    public static final long MAX_ACCOUNT_ID = (1L << ACCOUNT_TREE_DEPTH) - 1;
+    /** The price filter's upper end, in ticks (spec §3.1 step 4): 42.9 M quote units per base unit at a tick of 0.01. */
+    public static final long MAX_PRICE_TICKS = (1L << PRICE_TREE_DEPTH) - 1;
 
     private final Supplier<OrderBook> bookFactory;
     final TreeMap<Integer, Asset> assets = new TreeMap<>();
@@ -301,6 +310,7 @@ public final class Exchange {
     private RejectCode placeChecked(PlaceOrder c, Market m, List<Event> out) {
         boolean limit = c.orderType() == OrderType.LIMIT;
         if (limit && c.price() % m.tickSize != 0) return RejectCode.INVALID_TICK;
+        if (limit && c.price() / m.tickSize > MAX_PRICE_TICKS) return RejectCode.INVALID_TICK;
         if (c.qty() % m.lotSize != 0) return RejectCode.INVALID_LOT;
         long priceTicks = limit ? c.price() / m.tickSize : 0;
         long lots = c.qty() / m.lotSize;

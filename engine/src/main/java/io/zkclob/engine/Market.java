@@ -27,8 +27,8 @@ final class Market {
      * The book's commitment (docs/engine-spec.md §6): per side, a sparse Merkle tree of price levels keyed by
      * priceTicks. Levels changed since the last root wait in the dirty sets, so a root rehashes only them.
      */
-    final SparseMerkleTree bidLevels = new SparseMerkleTree(64);
-    final SparseMerkleTree askLevels = new SparseMerkleTree(64);
+    final SparseMerkleTree bidLevels = new SparseMerkleTree(Exchange.PRICE_TREE_DEPTH);
+    final SparseMerkleTree askLevels = new SparseMerkleTree(Exchange.PRICE_TREE_DEPTH);
     final LongMap<Boolean> dirtyBids = new LongMap<>(16);
     final LongMap<Boolean> dirtyAsks = new LongMap<>(16);
 

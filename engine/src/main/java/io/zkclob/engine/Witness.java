@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * block headers. Its size grows with what the blocks touch, never with the number of accounts.
  */
 public final class Witness {
-    // "ZKW3": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids
-    private static final int MAGIC = 0x5A4B5733;
+    // "ZKW4": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids;
+    // v4: account trees of depth 24 and price trees of depth 32 (the same layout, other roots)
+    private static final int MAGIC = 0x5A4B5734;
 
     /** A recorded block header, as the block-service stored it from BlockSealed. */
     public record Header(long height, long firstSeq, long lastSeq, String stateRoot, String commandsRoot,

@@ -176,9 +176,10 @@ abstract class ExchangeRulesTest {
         List<RejectCode> codes = of(OrderRejected.class).stream().map(OrderRejected::code).toList();
         assertEquals(List.of(RejectCode.INVALID_TICK, RejectCode.INVALID_LOT, RejectCode.BELOW_MIN_NOTIONAL,
                 RejectCode.UNKNOWN_MARKET, RejectCode.INVALID_AMOUNT, RejectCode.INVALID_AMOUNT,
-                RejectCode.AMOUNT_OVERFLOW, RejectCode.INSUFFICIENT_FUNDS, RejectCode.INSUFFICIENT_FUNDS,
-                RejectCode.INVALID_ORDER_TYPE, RejectCode.INVALID_ORDER_TYPE, RejectCode.INVALID_ORDER_TYPE,
-                RejectCode.INVALID_ORDER_TYPE, RejectCode.MALFORMED, RejectCode.MALFORMED, RejectCode.INVALID_ACCOUNT,
+                RejectCode.AMOUNT_OVERFLOW, RejectCode.INVALID_TICK, RejectCode.INSUFFICIENT_FUNDS,
+                RejectCode.INSUFFICIENT_FUNDS, RejectCode.INVALID_ORDER_TYPE, RejectCode.INVALID_ORDER_TYPE,
+                RejectCode.INVALID_ORDER_TYPE, RejectCode.INVALID_ORDER_TYPE, RejectCode.MALFORMED, RejectCode.MALFORMED,
+                RejectCode.INVALID_ACCOUNT, RejectCode.INVALID_ACCOUNT, RejectCode.INSUFFICIENT_FUNDS,
                 RejectCode.INSUFFICIENT_FUNDS, RejectCode.MARKET_HALTED), codes);
         assertEquals(1, of(OrderAccepted.class).size());
         assertEquals(usdt(100_000) - usdt(300.6), exchange.available(ALICE, USDT));

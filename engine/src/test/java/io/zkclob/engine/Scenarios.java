@@ -132,7 +132,8 @@ public final class Scenarios {
         s.place(ALICE, 9, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0);  // UNKNOWN_MARKET
         s.limit(ALICE, Side.BUY, usdt(3000), -eth(0.1));                                            // INVALID_AMOUNT
         s.limit(ALICE, Side.BUY, 0, eth(0.1));                                                      // INVALID_AMOUNT
-        s.limit(ALICE, Side.BUY, Long.MAX_VALUE / TICK * TICK, eth(1));                             // AMOUNT_OVERFLOW
+        s.limit(ALICE, Side.BUY, Exchange.MAX_PRICE_TICKS * TICK, Long.MAX_VALUE / LOT * LOT);     // AMOUNT_OVERFLOW
+        s.limit(ALICE, Side.BUY, (Exchange.MAX_PRICE_TICKS + 1) * TICK, eth(1));                    // INVALID_TICK: above the price filter
         s.limit(ALICE, Side.BUY, usdt(3000), eth(1000));                                            // INSUFFICIENT_FUNDS
         s.limit(ALICE, Side.SELL, usdt(3000), eth(10.0001));                                        // INSUFFICIENT_FUNDS
         s.place(ALICE, ETH_USDT, Side.BUY, OrderType.MARKET, TimeInForce.GTC, 0, eth(0.1), 0, 0);   // INVALID_ORDER_TYPE
@@ -142,6 +143,8 @@ public final class Scenarios {
         s.place(ALICE, ETH_USDT, null, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0); // MALFORMED
         s.place(ALICE, ETH_USDT, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, -7); // MALFORMED
         s.place(1L << 32, ETH_USDT, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0); // INVALID_ACCOUNT
+        s.place(Exchange.MAX_ACCOUNT_ID + 1, ETH_USDT, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0); // INVALID_ACCOUNT
+        s.place(Exchange.MAX_ACCOUNT_ID, ETH_USDT, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0); // INSUFFICIENT_FUNDS
         s.place(99, ETH_USDT, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, usdt(3000), eth(0.1), 0, 0); // INSUFFICIENT_FUNDS
         s.status(ETH_USDT, MarketStatus.HALTED);
         s.limit(ALICE, Side.BUY, usdt(3000), eth(0.1));                                             // MARKET_HALTED

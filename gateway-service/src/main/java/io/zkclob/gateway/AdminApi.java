@@ -34,8 +34,8 @@ class AdminApi {
                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "the bridge's id: credits once", example = "1001")
                           Long externalId) {}
 
-    /** The engine's account ids (the gateway's sequence account_ids is bounded the same way). */
-    static final long MAX_ACCOUNT_ID = (1L << 32) - 1;
+    /** The engine's account ids (the gateway's sequence account_ids is bounded the same way, V4_1). */
+    static final long MAX_ACCOUNT_ID = io.zkclob.engine.Exchange.MAX_ACCOUNT_ID;
     private final GatewayProperties props;
     private final Backends backends;
     private final CommandLog log;

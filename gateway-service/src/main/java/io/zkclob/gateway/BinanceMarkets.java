@@ -41,7 +41,8 @@ class BinanceMarkets {
     static SymbolInfo info(Backends.Market m) {
         String tick = Units.format(m.tickSize(), m.quoteScale());
         String lot = Units.format(m.lotSize(), m.baseScale());
-        String maxPrice = Units.format(Long.MAX_VALUE - Long.MAX_VALUE % m.tickSize(), m.quoteScale());
+        // The engine's price filter (docs/engine-spec.md §1): at most MAX_PRICE_TICKS ticks.
+        String maxPrice = Units.format(TradingApi.maxPrice(m.tickSize()), m.quoteScale());
         String maxQty = Units.format(Long.MAX_VALUE - Long.MAX_VALUE % m.lotSize(), m.baseScale());
         List<Filter> filters = List.of(Filter.price(tick, maxPrice, tick), Filter.lot("LOT_SIZE", lot, maxQty, lot),
                 Filter.lot("MARKET_LOT_SIZE", lot, maxQty, lot),

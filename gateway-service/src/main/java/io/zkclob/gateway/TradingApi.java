@@ -15,6 +15,7 @@ import io.zkclob.contracts.RejectCode;
 import io.zkclob.contracts.OrderType;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
+import io.zkclob.engine.Exchange;
 import io.zkclob.engine.Fees;
 import io.zkclob.support.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -118,6 +119,12 @@ class TradingApi {
     @GetMapping("/markets")
     List<Market> markets() {
         return backends.markets().stream().map(TradingApi::marketView).toList();
+    }
+
+    /** The engine's price filter (docs/engine-spec.md §1) in quote units: MAX_PRICE_TICKS ticks, or the largest long. */
+    static long maxPrice(long tickSize) {
+        return Exchange.MAX_PRICE_TICKS > Long.MAX_VALUE / tickSize ? Long.MAX_VALUE / tickSize * tickSize
+                : Exchange.MAX_PRICE_TICKS * tickSize;
     }
 
     static Market marketView(Backends.Market m) {
@@ -282,6 +289,9 @@ class TradingApi {
             if (quoteQty != 0) throw reject("INVALID_ORDER_TYPE", "limit orders take price and qty, not quoteQty");
             if (price <= 0 || qty <= 0) throw reject("INVALID_AMOUNT", "price and qty must be positive");
             if (price % m.tickSize() != 0) throw reject("INVALID_TICK", "price must be a multiple of the tick size " + Units.format(m.tickSize(), m.quoteScale()));
+            if (price / m.tickSize() > Exchange.MAX_PRICE_TICKS) {
+                throw reject("INVALID_TICK", "price must be at most " + Units.format(maxPrice(m.tickSize()), m.quoteScale()));
+            }
             if (qty % m.lotSize() != 0) throw reject("INVALID_LOT", "qty must be a multiple of the lot size " + Units.format(m.lotSize(), m.baseScale()));
             long quotePerTickLot = m.tickSize() * m.lotSize() / pow10(m.baseScale());
             long notional;
