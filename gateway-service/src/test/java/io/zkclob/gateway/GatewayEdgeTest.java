@@ -270,16 +270,20 @@ class GatewayEdgeTest {
                 .setControllerAdvice(new ProblemHandler()).build();
         String thirty = "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\"}";
         String badTick = thirty.replace("\"3000\"", "\"3000.001\"");
-        MvcResult started = gateway.perform(json(post("/api/v1/orders/batch"), "{\"orders\":[" + thirty + "," + badTick + "," + thirty + "]}")
+        // Above the engine's price filter (2^32 - 1 ticks of 0.01: 42,949,672.95), which bounds the price-level trees.
+        String aboveFilter = thirty.replace("\"3000\"", "\"42949673\"");
+        MvcResult started = gateway.perform(json(post("/api/v1/orders/batch"), "{\"orders\":[" + thirty + "," + badTick + "," + thirty
+                        + "," + aboveFilter + "]}")
                 .header("X-Account-Id", "1")).andReturn();
         MockHttpServletResponse r = gateway.perform(asyncDispatch(started)).andReturn().getResponse();
         assertEquals(200, r.getStatus(), r.getContentAsString());
         var results = io.zkclob.contracts.json.MessageJson.MAPPER.readTree(r.getContentAsString()).get("results");
-        assertEquals(3, results.size());
+        assertEquals(4, results.size());
         assertEquals(202, results.get(0).get("httpStatus").asInt());
         assertEquals(2, results.get(0).get("orderId").asLong());
         assertEquals("INVALID_TICK", results.get(1).get("code").asString());
         assertEquals("INSUFFICIENT_FUNDS", results.get(2).get("code").asString(), "the first order's reservation counts");
+        assertEquals("INVALID_TICK", results.get(3).get("code").asString(), results.get(3).toString());
         assertEquals(3, producer.history().size(), "only the first order reached the log");
 
         String tooMany = "{\"orders\":[" + String.join(",", java.util.Collections.nCopies(TradingApi.MAX_BATCH_ORDERS + 1, thirty)) + "]}";
