@@ -47,6 +47,48 @@ impl Enc {
     }
 }
 
+/// Where an encoding goes: a byte buffer (`Enc`) or straight into SHA-256 (`sha::Hasher`, the guest's block
+/// digests and leaves: no buffer to pack into words again).
+pub trait Sink {
+    fn u8(&mut self, v: u8) -> &mut Self;
+    fn u16(&mut self, v: u16) -> &mut Self;
+    fn u32(&mut self, v: i32) -> &mut Self;
+    fn u64(&mut self, v: i64) -> &mut Self;
+    fn str(&mut self, s: &Option<String>) -> &mut Self;
+    fn bytes(&mut self, b: &[u8]) -> &mut Self;
+}
+
+macro_rules! sink {
+    ($t:ty) => {
+        impl Sink for $t {
+            #[inline(always)]
+            fn u8(&mut self, v: u8) -> &mut Self {
+                <$t>::u8(self, v)
+            }
+            #[inline(always)]
+            fn u16(&mut self, v: u16) -> &mut Self {
+                <$t>::u16(self, v)
+            }
+            #[inline(always)]
+            fn u32(&mut self, v: i32) -> &mut Self {
+                <$t>::u32(self, v)
+            }
+            #[inline(always)]
+            fn u64(&mut self, v: i64) -> &mut Self {
+                <$t>::u64(self, v)
+            }
+            fn str(&mut self, s: &Option<String>) -> &mut Self {
+                <$t>::str(self, s)
+            }
+            fn bytes(&mut self, b: &[u8]) -> &mut Self {
+                <$t>::bytes(self, b)
+            }
+        }
+    };
+}
+sink!(Enc);
+sink!(crate::sha::Hasher);
+
 fn side(v: &Option<Side>) -> u8 {
     v.map_or(0, |x| x.code())
 }
@@ -73,7 +115,7 @@ pub fn encode_event(ev: &Event) -> Vec<u8> {
 }
 
 /// Appends the command's encoding (a block's commitment hashes the concatenation in one pass).
-pub fn write_command(e: &mut Enc, c: &Command) {
+pub fn write_command<S: Sink>(e: &mut S, c: &Command) {
     match c {
         Command::AddAsset { seq, timestamp_ms, asset_id, symbol, scale } => {
             e.u8(0x01).u64(*seq).u64(*timestamp_ms).u32(*asset_id).str(symbol).u8(*scale as u8);
@@ -115,7 +157,7 @@ pub fn write_command(e: &mut Enc, c: &Command) {
 }
 
 /// Appends the event's encoding.
-pub fn write_event(e: &mut Enc, ev: &Event) {
+pub fn write_event<S: Sink>(e: &mut S, ev: &Event) {
     match ev {
         Event::AssetAdded { seq, asset_id, symbol, scale } => {
             e.u8(0x21).u64(*seq).u32(*asset_id).str(symbol).u8(*scale as u8);

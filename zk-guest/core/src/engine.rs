@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::enc::{write_command, write_event, Enc};
-use crate::smt::{Smt, Tree, Z};
+use crate::sha::Hasher;
+use crate::smt::{Hash, Smt, Tree, Z};
 use crate::types::*;
 
 /// Tree depths (docs/engine-spec.md §6): every level a tree does not need is one more node hash per touched
@@ -186,23 +187,23 @@ impl Market {
         assert!(ok, "market {}: the witness lacks a level of side {:?} the order could reach", self.market_id, side);
     }
 
-    pub(crate) fn level_leaf(&self, side: Side, price_ticks: i64) -> [u8; 32] {
+    pub(crate) fn level_leaf(&self, side: Side, price_ticks: i64) -> Hash {
         let k = match side {
             Side::BUY => -price_ticks,
             Side::SELL => price_ticks,
         };
-        let mut e = Enc::new();
-        e.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(0);
-        let mut n = 0i32;
-        for o in self.side(side).range((k, i64::MIN)..=(k, i64::MAX)).map(|(_, i)| &self.orders[*i as usize]) {
-            e.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
-            n += 1;
-        }
+        // The count comes before the orders and the hasher cannot go back: count them first.
+        let level = move || self.side(side).range((k, i64::MIN)..=(k, i64::MAX)).map(|(_, i)| &self.orders[*i as usize]);
+        let n = level().count();
         if n == 0 {
             return Z;
         }
-        e.buf[14..18].copy_from_slice(&n.to_be_bytes());
-        e.sha256()
+        let mut e = Hasher::new();
+        e.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(n as i32);
+        for o in level() {
+            e.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
+        }
+        e.finish_words()
     }
 
     fn flush_levels(&mut self) {
@@ -227,14 +228,14 @@ impl Market {
             Side::BUY => maker.price_ticks >= limit,
         }
     }
-    pub fn leaf(&mut self) -> [u8; 32] {
+    pub fn leaf(&mut self) -> Hash {
         self.flush_levels();
         let (bids_root, asks_root) = (self.bid_levels.root(), self.ask_levels.root());
-        let mut e = Enc::new();
+        let mut e = Hasher::new();
         e.u8(0x14).u32(self.market_id).str(&Some(self.symbol.clone())).u32(self.base).u32(self.quote)
             .u64(self.tick_size).u64(self.lot_size).u64(self.min_notional).u32(self.maker_fee_ppm)
-            .u32(self.taker_fee_ppm).u8(self.status.code()).bytes(&bids_root).bytes(&asks_root);
-        e.sha256()
+            .u32(self.taker_fee_ppm).u8(self.status.code()).hash(&bids_root).hash(&asks_root);
+        e.finish_words()
     }
 }
 
@@ -266,13 +267,13 @@ impl Account {
         self.balances.insert(i, (asset, (0, 0)));
         &mut self.balances[i].1
     }
-    pub fn leaf(&self, account_id: i64) -> [u8; 32] {
+    pub fn leaf(&self, account_id: i64) -> Hash {
         let nonzero = |b: &&(i32, (i64, i64))| b.1 .0 != 0 || b.1 .1 != 0;
         let n = self.balances.iter().filter(nonzero).count();
         if n == 0 && self.recent.is_empty() {
             return Z;
         }
-        let mut e = Enc::with_capacity(18 + 20 * n + 16 * self.recent.len());
+        let mut e = Hasher::new();
         e.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
         for (a, b) in self.balances.iter().filter(nonzero) {
             e.u32(*a).u64(b.0).u64(b.1);
@@ -281,7 +282,7 @@ impl Account {
         for (cid, oid) in &self.recent {
             e.u64(*cid).u64(*oid);
         }
-        e.sha256()
+        e.finish_words()
     }
 
     /// An accepted order's client order id; the 65th evicts the oldest.
@@ -366,18 +367,20 @@ pub struct State {
     pub assets: BTreeMap<i32, Asset>,
     pub markets: BTreeMap<i32, Market>,
     /// Markets the witness did not include: only their leaf hashes (guest).
-    pub opaque_markets: BTreeMap<i32, [u8; 32]>,
+    pub opaque_markets: BTreeMap<i32, Hash>,
     pub accounts: BTreeMap<i64, Account>,
     pub order_index: OrderIndex,
     pub account_tree: Option<Tree>,
     pub deposit_tree: Option<Tree>,
     /// Deposit leaves credited in the open block, written into the tree at the next root (one rehash of
     /// the shared paths instead of one per deposit).
-    pub pending_deposits: BTreeMap<u64, [u8; 32]>,
+    pub pending_deposits: BTreeMap<u64, Hash>,
     pub dirty_accounts: Vec<i64>,
-    /// The open block's commands and events: their concatenated encodings (hashed once at seal) and counts.
+    /// The open block's commands and events (docs/engine-spec.md §4): the commands' encodings, concatenated
+    /// and hashed once at seal (a guest appends the witness's bytes of each); the events' SHA-256, fed field by
+    /// field as they are produced (no buffer to pack into words again); and their counts.
     pub block_commands: Enc,
-    pub block_events: Enc,
+    pub block_events: Hasher,
     pub block_command_count: i32,
     pub block_event_count: i32,
     /// In a guest, touching an account or deposit id the witness did not prove is fatal.
@@ -385,7 +388,7 @@ pub struct State {
     pub known_deposits: BTreeSet<i64>,
     /// Leaf hashes of known markets as of the last root; `market_mut` drops a market's entry. A range of
     /// many blocks hashes an untouched book once, not once per block.
-    pub market_leaves: BTreeMap<i32, [u8; 32]>,
+    pub market_leaves: BTreeMap<i32, Hash>,
 }
 
 fn valid_symbol(s: &Option<String>) -> bool {
@@ -651,9 +654,9 @@ impl State {
         }
         self.assets.get_mut(&asset_id).unwrap().total_deposited += amount;
         self.account(account_id).bal(asset_id).0 += amount;
-        let mut e = Enc::new();
+        let mut e = Hasher::new();
         e.u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount);
-        let leaf = e.sha256();
+        let leaf = e.finish_words();
         self.pending_deposits.insert(external_id as u64, leaf);
         out.push(Event::Deposited { seq, account_id, asset_id, amount, external_id });
     }
@@ -1153,7 +1156,7 @@ impl State {
         // One pass over each block's bytes (docs/engine-spec.md §4).
         crate::witness::phase_start("seal_block_digests");
         let commands_root = self.block_commands.sha256();
-        let events_root = self.block_events.sha256();
+        let events_root = std::mem::take(&mut self.block_events).finish();
         crate::witness::phase_end("seal_block_digests");
         out.push(Event::BlockSealed {
             seq,
@@ -1168,57 +1171,56 @@ impl State {
             events_root: crate::hex(&events_root),
         });
         self.block_commands.buf.clear();
-        self.block_events.buf.clear();
         self.block_command_count = 0;
         self.block_event_count = 0;
         self.block_first_seq = -1;
     }
 
-    pub fn assets_hash(&self) -> [u8; 32] {
-        let mut e = Enc::new();
+    pub fn assets_hash(&self) -> Hash {
+        let mut e = Hasher::new();
         e.u8(0x16).u32(self.assets.len() as i32);
         for a in self.assets.values() {
             e.u32(a.asset_id).str(&Some(a.symbol.clone())).u8(a.scale as u8).u64(a.fees_collected)
                 .u64(a.total_deposited).u64(a.total_withdrawn);
         }
-        e.sha256()
+        e.finish_words()
     }
 
-    pub fn markets_root(&mut self) -> [u8; 32] {
+    pub fn markets_root(&mut self) -> Hash {
         for (id, m) in self.markets.iter_mut() {
             if !self.market_leaves.contains_key(id) {
                 self.market_leaves.insert(*id, m.leaf());
             }
         }
-        let mut leaves: BTreeMap<i32, [u8; 32]> = self.opaque_markets.clone();
+        let mut leaves: BTreeMap<i32, Hash> = self.opaque_markets.clone();
         for (id, l) in &self.market_leaves {
             leaves.insert(*id, *l);
         }
-        let mut e = Enc::new();
+        let mut e = Hasher::new();
         e.u8(0x15).u32(leaves.len() as i32);
         for l in leaves.values() {
-            e.bytes(l);
+            e.hash(l);
         }
-        e.sha256()
+        e.finish_words()
     }
 
     pub fn state_root(&mut self) -> [u8; 32] {
         let mut dirty = std::mem::take(&mut self.dirty_accounts);
         dirty.sort_unstable();
-        let mut leaves: Vec<(u64, [u8; 32])> = Vec::with_capacity(dirty.len());
+        let mut leaves: Vec<(u64, Hash)> = Vec::with_capacity(dirty.len());
         for id in dirty {
             let a = self.accounts.get_mut(&id).unwrap();
             a.dirty = false;
             leaves.push((id as u64, a.leaf(id)));
         }
         self.account_tree.as_mut().unwrap().put_many(&leaves);
-        let deposits: Vec<(u64, [u8; 32])> = std::mem::take(&mut self.pending_deposits).into_iter().collect();
+        let deposits: Vec<(u64, Hash)> = std::mem::take(&mut self.pending_deposits).into_iter().collect();
         self.deposit_tree.as_mut().unwrap().put_many(&deposits);
         let accounts_root = self.account_tree.as_mut().unwrap().root();
         let deposits_root = self.deposit_tree.as_mut().unwrap().root();
-        let mut e = Enc::new();
-        e.u8(0x17).u64(self.height).u64(self.last_seq).bytes(&self.assets_hash()).bytes(&self.markets_root())
-            .bytes(&accounts_root).bytes(&deposits_root);
-        e.sha256()
+        let mut e = Hasher::new();
+        e.u8(0x17).u64(self.height).u64(self.last_seq).hash(&self.assets_hash()).hash(&self.markets_root())
+            .hash(&accounts_root).hash(&deposits_root);
+        e.finish()
     }
 }

@@ -5,44 +5,60 @@
 /// derives it and a test on each side pins it).
 pub const NODE_IV: [u32; 8] = [0x1f8a6a30, 0x64902c13, 0xa66bac9c, 0x38eb0608, 0x45647786, 0x31af52e2, 0x2f55c196, 0x0658d9de];
 
+/// A tree hash as the guest keeps it: the eight big-endian words of the 32 bytes (docs/engine-spec.md §6),
+/// so that a node's compression reads its children without packing bytes into words and its output needs
+/// no unpacking. Bytes only at the edges (the witness, hex roots, public values).
+pub type Hash = [u32; 8];
+
+pub fn to_words(b: &[u8; 32]) -> Hash {
+    let mut h = [0u32; 8];
+    for i in 0..8 {
+        h[i] = u32::from_be_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);
+    }
+    h
+}
+
+pub fn to_bytes(h: &Hash) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    for i in 0..8 {
+        b[4 * i..4 * i + 4].copy_from_slice(&h[i].to_be_bytes());
+    }
+    b
+}
+
 /// A tree node: one SHA-256 compression of `left ‖ right` from NODE_IV, no padding. Half the work of
 /// SHA-256 over a tagged 65-byte input; the IV keeps nodes apart from every padded hash (the leaves).
 #[cfg(not(target_os = "zkvm"))]
-pub fn node_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut block = [0u8; 64];
-    block[..32].copy_from_slice(left);
-    block[32..].copy_from_slice(right);
+    block[..32].copy_from_slice(&to_bytes(left));
+    block[32..].copy_from_slice(&to_bytes(right));
     let mut state = NODE_IV;
     sha2::compress256(&mut state, &[block.into()]);
-    let mut out = [0u8; 32];
-    for i in 0..8 {
-        out[4 * i..4 * i + 4].copy_from_slice(&state[i].to_be_bytes());
-    }
-    out
+    state
 }
 
 #[cfg(target_os = "zkvm")]
-pub fn node_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut state: [u64; 8] = [0; 8];
     for i in 0..8 {
         state[i] = NODE_IV[i] as u64;
     }
     let mut w = core::mem::MaybeUninit::<[u64; 64]>::uninit();
     let p = w.as_mut_ptr() as *mut u64;
-    for (half, src) in [left, right].into_iter().enumerate() {
-        for i in 0..8 {
-            let b = &src[4 * i..4 * i + 4];
-            let word = (b[0] as u64) << 24 | (b[1] as u64) << 16 | (b[2] as u64) << 8 | b[3] as u64;
-            unsafe { p.add(8 * half + i).write(word) };
+    for i in 0..8 {
+        unsafe {
+            p.add(i).write(left[i] as u64);
+            p.add(8 + i).write(right[i] as u64);
         }
     }
     unsafe {
         syscall_sha256_extend(w.as_mut_ptr());
         syscall_sha256_compress(w.as_mut_ptr(), &mut state);
     }
-    let mut out = [0u8; 32];
+    let mut out = [0u32; 8];
     for i in 0..8 {
-        out[4 * i..4 * i + 4].copy_from_slice(&(state[i] as u32).to_be_bytes());
+        out[i] = state[i] as u32;
     }
     out
 }
@@ -116,4 +132,228 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
         out[4 * i..4 * i + 4].copy_from_slice(&(state[i] as u32).to_be_bytes());
     }
     out
+}
+
+/// SHA-256 over an encoding written field by field (docs/engine-spec.md §6–7 layouts): each field goes
+/// straight into the big-endian message words the compression reads, so no byte buffer is written and then
+/// packed again, four bytes to a word, for every 64-byte block (that packing cost about 170 cycles per block
+/// in the zkVM, more than the precompile). Fields need not be word-aligned: a bit accumulator carries the
+/// bytes of an unfinished word. The same code runs natively (with `sha2`'s compression), so the vector tests
+/// check it. Used for the leaves and the block's events; bytes that already exist (a witness's command
+/// encodings) are cheaper through `sha256`, which packs them once, than re-encoded field by field here
+/// (docs/benchmarks.md, "Shallower trees and hashes as words").
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    #[cfg(target_os = "zkvm")]
+    state: [u64; 8],
+    #[cfg(not(target_os = "zkvm"))]
+    state: [u32; 8],
+    /// The block's message words, first 16 entries; in the zkVM also the 48 the extend precompile writes.
+    #[cfg(target_os = "zkvm")]
+    w: core::mem::MaybeUninit<[u64; 64]>,
+    #[cfg(not(target_os = "zkvm"))]
+    w: [u32; 16],
+    /// Words of the current block written so far (0..16).
+    n: usize,
+    /// The low `bits` bits (0..32) are the bytes of the next word not yet complete; higher bits are stale.
+    acc: u64,
+    bits: u32,
+    /// Blocks compressed so far (the padding's length field counts them; a put does not count bytes).
+    blocks: u64,
+}
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Hasher {
+    pub fn new() -> Self {
+        Hasher {
+            #[cfg(target_os = "zkvm")]
+            state: H0,
+            #[cfg(not(target_os = "zkvm"))]
+            state: H0_32,
+            #[cfg(target_os = "zkvm")]
+            w: core::mem::MaybeUninit::uninit(),
+            #[cfg(not(target_os = "zkvm"))]
+            w: [0; 16],
+            n: 0,
+            acc: 0,
+            bits: 0,
+            blocks: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn word(&mut self, word: u32) {
+        #[cfg(target_os = "zkvm")]
+        unsafe {
+            (self.w.as_mut_ptr() as *mut u64).add(self.n).write(word as u64)
+        };
+        #[cfg(not(target_os = "zkvm"))]
+        {
+            self.w[self.n] = word;
+        }
+        self.n += 1;
+        if self.n == 16 {
+            self.compress();
+            self.n = 0;
+            self.blocks += 1;
+        }
+    }
+
+    #[cfg(target_os = "zkvm")]
+    #[inline(never)]
+    fn compress(&mut self) {
+        unsafe {
+            syscall_sha256_extend(self.w.as_mut_ptr());
+            syscall_sha256_compress(self.w.as_mut_ptr(), &mut self.state);
+        }
+    }
+
+    #[cfg(not(target_os = "zkvm"))]
+    fn compress(&mut self) {
+        let mut block = [0u8; 64];
+        for i in 0..16 {
+            block[4 * i..4 * i + 4].copy_from_slice(&self.w[i].to_be_bytes());
+        }
+        sha2::compress256(&mut self.state, &[block.into()]);
+    }
+
+    /// Appends the low `nbits` (8, 16 or 32) bits of `v`, most significant first.
+    #[inline(always)]
+    fn put(&mut self, v: u64, nbits: u32) {
+        self.acc = (self.acc << nbits) | v;
+        self.bits += nbits;
+        if self.bits >= 32 {
+            self.bits -= 32;
+            self.word((self.acc >> self.bits) as u32);
+        }
+    }
+
+    #[inline(always)]
+    pub fn u8(&mut self, v: u8) -> &mut Self {
+        self.put(v as u64, 8);
+        self
+    }
+    #[inline(always)]
+    pub fn u16(&mut self, v: u16) -> &mut Self {
+        self.put(v as u64, 16);
+        self
+    }
+    #[inline(always)]
+    pub fn u32(&mut self, v: i32) -> &mut Self {
+        self.put(v as u32 as u64, 32);
+        self
+    }
+    #[inline(always)]
+    pub fn u64(&mut self, v: i64) -> &mut Self {
+        let v = v as u64;
+        self.put(v >> 32, 32);
+        self.put(v & 0xFFFF_FFFF, 32);
+        self
+    }
+    pub fn str(&mut self, s: &Option<String>) -> &mut Self {
+        let b = s.as_deref().unwrap_or("").as_bytes();
+        let n = b.len().min(255);
+        self.u8(n as u8);
+        self.bytes(&b[..n])
+    }
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        let (words, rest) = b.as_chunks::<4>();
+        for w in words {
+            self.put(u32::from_be_bytes(*w) as u64, 32);
+        }
+        for x in rest {
+            self.put(*x as u64, 8);
+        }
+        self
+    }
+
+    /// A tree hash (or any 32 bytes held as words): eight words, no packing.
+    #[inline(always)]
+    pub fn hash(&mut self, h: &Hash) -> &mut Self {
+        for w in h {
+            self.put(*w as u64, 32);
+        }
+        self
+    }
+
+    /// The digest as bytes.
+    pub fn finish(self) -> [u8; 32] {
+        to_bytes(&self.finish_words())
+    }
+
+    /// The padding (FIPS 180-4 §5.1.1) and the digest as words.
+    pub fn finish_words(mut self) -> Hash {
+        let bit_len = self.blocks * 512 + self.n as u64 * 32 + self.bits as u64;
+        self.put(0x80, 8);
+        while self.bits != 0 {
+            self.put(0, 8);
+        }
+        // Whole zero words up to the length field (words 14 and 15 of a block).
+        if self.n > 14 {
+            while self.n != 0 {
+                self.word(0);
+            }
+        }
+        while self.n < 14 {
+            self.word(0);
+        }
+        self.word((bit_len >> 32) as u32);
+        self.word(bit_len as u32);
+        let mut out = [0u32; 8];
+        for i in 0..8 {
+            out[i] = self.state[i] as u32;
+        }
+        out
+    }
+}
+
+#[cfg(not(target_os = "zkvm"))]
+const H0_32: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+
+#[cfg(test)]
+mod hasher_tests {
+    use super::*;
+
+    /// Every length around the block and padding boundaries, fields at every alignment: the same digest as
+    /// SHA-256 over the bytes.
+    #[test]
+    fn the_field_hasher_is_sha256_of_the_encoding() {
+        for n in 0..200usize {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 31 + 7) as u8).collect();
+            let mut h = Hasher::new();
+            h.bytes(&bytes);
+            assert_eq!(h.finish(), sha256(&bytes), "{n} bytes");
+            let mut h = Hasher::new();
+            let mut e = Vec::new();
+            for (i, x) in bytes.iter().enumerate() {
+                match i % 4 {
+                    0 => {
+                        h.u8(*x);
+                        e.push(*x);
+                    }
+                    1 => {
+                        let v = 0x0102_0304_0506_0708i64.wrapping_mul(*x as i64 + 1);
+                        h.u64(v);
+                        e.extend_from_slice(&v.to_be_bytes());
+                    }
+                    2 => {
+                        h.u16(0xA1B2 ^ *x as u16);
+                        e.extend_from_slice(&(0xA1B2 ^ *x as u16).to_be_bytes());
+                    }
+                    _ => {
+                        h.u32(-(*x as i32));
+                        e.extend_from_slice(&(-(*x as i32)).to_be_bytes());
+                    }
+                }
+            }
+            assert_eq!(h.finish(), sha256(&e), "{n} fields");
+        }
+    }
 }

@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
-pub const Z: [u8; 32] = [0u8; 32];
+pub use crate::sha::Hash;
 
-pub fn node(l: &[u8; 32], r: &[u8; 32]) -> [u8; 32] {
+/// The empty hash: 32 zero bytes.
+pub const Z: Hash = [0u32; 8];
+
+pub fn node(l: &Hash, r: &Hash) -> Hash {
     if *l == Z && *r == Z {
         return Z;
     }
@@ -25,7 +28,7 @@ fn index(key: u64, height: u32) -> u64 {
 pub struct Smt {
     pub depth: u32,
     /// (height, index) -> hash; absent = Z.
-    nodes: BTreeMap<(u32, u64), [u8; 32]>,
+    nodes: BTreeMap<(u32, u64), Hash>,
 }
 
 impl Smt {
@@ -33,11 +36,11 @@ impl Smt {
         Smt { depth, nodes: BTreeMap::new() }
     }
 
-    fn get(&self, h: u32, i: u64) -> [u8; 32] {
+    fn get(&self, h: u32, i: u64) -> Hash {
         *self.nodes.get(&(h, i)).unwrap_or(&Z)
     }
 
-    fn set(&mut self, h: u32, i: u64, v: [u8; 32]) {
+    fn set(&mut self, h: u32, i: u64, v: Hash) {
         if v == Z {
             self.nodes.remove(&(h, i));
         } else {
@@ -45,15 +48,15 @@ impl Smt {
         }
     }
 
-    pub fn root(&self) -> [u8; 32] {
+    pub fn root(&self) -> Hash {
         self.get(self.depth, 0)
     }
 
-    pub fn leaf(&self, key: u64) -> [u8; 32] {
+    pub fn leaf(&self, key: u64) -> Hash {
         self.get(0, key)
     }
 
-    pub fn put(&mut self, key: u64, leaf: [u8; 32]) {
+    pub fn put(&mut self, key: u64, leaf: Hash) {
         self.set(0, key, leaf);
         for h in 0..self.depth {
             let i = index(key, h);
@@ -66,7 +69,7 @@ impl Smt {
 
     /// Sets many leaves, then rehashes each changed internal node once, level by level. Keys that share
     /// upper paths (account ids are dense) share the work: far fewer hashes than one `put` per key.
-    pub fn put_many(&mut self, leaves: &[(u64, [u8; 32])]) {
+    pub fn put_many(&mut self, leaves: &[(u64, Hash)]) {
         let mut dirty: std::collections::BTreeSet<u64> = std::collections::BTreeSet::new();
         for (k, leaf) in leaves {
             self.set(0, *k, *leaf);
@@ -98,7 +101,7 @@ pub struct MultiProof {
     depth: u32,
     keys: Vec<u64>,
     /// nodes[at[h] + p]: the p-th known node at height h (height 0: the leaves), ascending index.
-    nodes: Vec<[u8; 32]>,
+    nodes: Vec<Hash>,
     /// at[h]: where height h starts in `nodes` (at[depth + 1] = nodes.len()).
     at: Vec<u32>,
     /// kids[at[h + 1] - at[1] + q]: where node q of height h+1 gets its (left, right) children: a position
@@ -106,10 +109,10 @@ pub struct MultiProof {
     kids: Vec<(u32, u32)>,
     /// parent[at[h] + p]: the position in height h+1 of node p's parent (h < depth).
     parent: Vec<u32>,
-    sibs: Vec<[u8; 32]>,
+    sibs: Vec<Hash>,
     dirty: Vec<u32>,
     /// The root when no key is known (nothing can change, so the trusted root stands).
-    empty_root: [u8; 32],
+    empty_root: Hash,
     /// The lowest and highest key a leaf the proof does not reveal could have: the extent of the non-empty
     /// siblings (or of everything, with no keys and a non-empty root). None: every leaf is revealed.
     pub hidden_min: Option<u64>,
@@ -125,10 +128,10 @@ impl MultiProof {
     pub fn new(
         depth: u32,
         keys: Vec<u64>,
-        leaves: Vec<[u8; 32]>,
-        sibs: Vec<[u8; 32]>,
-        trusted_root: [u8; 32],
-    ) -> (Self, [u8; 32]) {
+        leaves: Vec<Hash>,
+        sibs: Vec<Hash>,
+        trusted_root: Hash,
+    ) -> (Self, Hash) {
         assert_eq!(keys.len(), leaves.len());
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "multiproof keys are not strictly ascending");
         if depth < 64 {
@@ -219,11 +222,11 @@ impl MultiProof {
         self.keys.binary_search(&key).is_ok()
     }
 
-    pub fn leaf(&self, key: u64) -> [u8; 32] {
+    pub fn leaf(&self, key: u64) -> Hash {
         self.nodes[self.position(key)]
     }
 
-    pub fn put(&mut self, key: u64, leaf: [u8; 32]) {
+    pub fn put(&mut self, key: u64, leaf: Hash) {
         let p = self.position(key);
         if self.nodes[p] != leaf {
             self.nodes[p] = leaf;
@@ -232,7 +235,7 @@ impl MultiProof {
     }
 
     /// The root after the changes: rehashes each ancestor of a changed leaf once.
-    pub fn root(&mut self) -> [u8; 32] {
+    pub fn root(&mut self) -> Hash {
         if self.keys.is_empty() {
             return self.empty_root;
         }
@@ -278,21 +281,21 @@ impl Tree {
         }
     }
 
-    pub fn leaf(&self, key: u64) -> [u8; 32] {
+    pub fn leaf(&self, key: u64) -> Hash {
         match self {
             Tree::Full(t) => t.leaf(key),
             Tree::Proof(t) => t.leaf(key),
         }
     }
 
-    pub fn put_many(&mut self, leaves: &[(u64, [u8; 32])]) {
+    pub fn put_many(&mut self, leaves: &[(u64, Hash)]) {
         match self {
             Tree::Full(t) => t.put_many(leaves),
             Tree::Proof(t) => leaves.iter().for_each(|(k, v)| t.put(*k, *v)),
         }
     }
 
-    pub fn root(&mut self) -> [u8; 32] {
+    pub fn root(&mut self) -> Hash {
         match self {
             Tree::Full(t) => t.root(),
             Tree::Proof(t) => t.root(),
@@ -304,8 +307,8 @@ impl Tree {
 mod tests {
     use super::*;
 
-    fn leaf(v: u8) -> [u8; 32] {
-        [v; 32]
+    fn leaf(v: u8) -> Hash {
+        [v as u32; 8]
     }
 
     /// The multiproof of a subset of a tree's keys rebuilds the tree's root, changes like the full tree, and
@@ -313,7 +316,7 @@ mod tests {
     #[test]
     fn multiproof_matches_the_full_tree_and_bounds_what_it_hides() {
         let mut full = Smt::new(64);
-        let all: Vec<(u64, [u8; 32])> = vec![(5, leaf(1)), (9, leaf(2)), (300, leaf(3)), (301, leaf(4))];
+        let all: Vec<(u64, Hash)> = vec![(5, leaf(1)), (9, leaf(2)), (300, leaf(3)), (301, leaf(4))];
         full.put_many(&all);
         let root = full.root();
         // Reveal keys 9 and 300 (and 12, an empty position): siblings as the Java builder emits them.
@@ -355,7 +358,7 @@ mod tests {
     fn a_wrong_sibling_does_not_reach_the_root() {
         let mut full = Smt::new(8);
         full.put_many(&[(1, leaf(1)), (2, leaf(2))]);
-        let sibs: Vec<[u8; 32]> = (0..8).map(|h| if h == 0 { leaf(9) } else { full.get(h, (2u64 >> h) ^ 1) }).collect();
+        let sibs: Vec<Hash> = (0..8).map(|h| if h == 0 { leaf(9) } else { full.get(h, (2u64 >> h) ^ 1) }).collect();
         let (_, proven) = MultiProof::new(8, vec![2], vec![leaf(2)], sibs, full.root());
         assert_eq!(proven, full.root(), "does not reach the trusted root");
     }

@@ -7,7 +7,7 @@ use crate::engine::{
     Account, Asset, Market, Order, OrderIndex, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
     RECENT_CLIENT_ORDER_IDS,
 };
-use crate::smt::{MultiProof, Tree, Z};
+use crate::smt::{Hash, MultiProof, Tree, Z};
 use crate::types::*;
 
 const MAGIC: u32 = 0x5A4B5734; // "ZKW4" (v4: trees of depth 24 for accounts, 32 for prices)
@@ -35,18 +35,22 @@ impl<'a> Reader<'a> {
     fn h(&mut self) -> [u8; 32] {
         self.take(32).try_into().unwrap()
     }
+    /// A tree hash, as the words the guest keeps it in (sha::Hash).
+    fn hw(&mut self) -> Hash {
+        crate::sha::to_words(&self.h())
+    }
     fn str(&mut self) -> String {
         let n = self.u8() as usize;
         String::from_utf8(self.take(n).to_vec()).expect("utf-8 symbol")
     }
     /// A multiproof's siblings: a count, then each as a flag (0: the empty hash, 1: 32 bytes follow).
-    fn siblings(&mut self) -> Vec<[u8; 32]> {
+    fn siblings(&mut self) -> Vec<Hash> {
         let n = self.count(MAX_ITEMS);
         let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             v.push(match self.u8() {
                 0 => Z,
-                1 => self.h(),
+                1 => self.hw(),
                 f => panic!("sibling flag {f}"),
             });
         }
@@ -240,8 +244,8 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     st.partial = true;
     st.height = r.i64();
     st.last_seq = r.i64();
-    let accounts_root = r.h();
-    let deposits_root = r.h();
+    let accounts_root = r.hw();
+    let deposits_root = r.hw();
     for _ in 0..r.count(256) {
         let a = Asset {
             asset_id: r.i32(),
@@ -258,7 +262,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     for _ in 0..r.count(256) {
         let market_id = r.i32();
         if r.u8() == 0 {
-            st.opaque_markets.insert(market_id, r.h());
+            st.opaque_markets.insert(market_id, r.hw());
             continue;
         }
         let symbol = r.str();
@@ -290,7 +294,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         // Each side: its root, the levels the range reads or changes (ascending price) with their orders in
         // time priority, then the multiproof that ties those levels to the root.
         for side in [Side::BUY, Side::SELL] {
-            let side_root = r.h();
+            let side_root = r.hw();
             let n = r.count(MAX_ITEMS);
             let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
             for _ in 0..n {
@@ -362,7 +366,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     for _ in 0..n {
         let id = r.i64();
         keys.push(id as u64);
-        leaves.push(r.h());
+        leaves.push(r.hw());
         st.known_deposits.insert(id);
     }
     let sibs = r.siblings();
@@ -452,11 +456,9 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
     blocks.reserve(headers.len() * 112);
     let mut post_root = pre_root;
     phase_start("execute");
-    // The block buffers never grow in steps (each step copied the whole buffer): commands take exactly their
-    // encodings, events about twice as much.
+    // The command buffer never grows in steps (each step copied the whole buffer): it takes exactly the encodings.
     let command_bytes: usize = commands.iter().map(|c| c.len()).sum();
     state.block_commands.buf.reserve(command_bytes);
-    state.block_events.buf.reserve(2 * command_bytes);
     let mut last_is_seal = false;
     for encoding in &commands {
         let c = decode_command(encoding);
