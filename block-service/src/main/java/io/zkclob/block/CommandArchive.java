@@ -53,11 +53,17 @@ final class CommandArchive extends ConsumerWorker {
     protected void work(KafkaConsumer<String, String> c) {
         c.assign(List.of(LOG));
         c.seek(LOG, nextOffset());
+        long lastCommitNanos = 0;
         while (running()) {
             var records = c.poll(Duration.ofMillis(200));
             if (records.isEmpty()) continue;
             store(records, c.position(LOG));
-            c.commitAsync(); // a hint for lag tools only
+            // A hint for lag tools only, so once a second at most: each commit is a write (and a forced flush) on the
+            // broker, and while Kafka is down each failure would log a line.
+            if (System.nanoTime() - lastCommitNanos >= 1_000_000_000L) {
+                lastCommitNanos = System.nanoTime();
+                c.commitAsync((offsets, error) -> { });
+            }
         }
     }
 

@@ -216,10 +216,11 @@ final class MarketStream {
     }
 
     private void send(Integer marketId, Long accountId, String name, Object payload) {
-        String json = MessageJson.write(payload);
+        String json = null; // written once, and only when someone listens: most updates have no subscriber
         for (Subscriber s : subscribers) {
             boolean wanted = marketId != null ? marketId.equals(s.marketId()) : accountId != null && accountId.equals(s.accountId());
             if (!wanted) continue;
+            if (json == null) json = MessageJson.write(payload);
             try {
                 s.emitter().send(SseEmitter.event().name(name).data(json));
             } catch (IOException | IllegalStateException e) {
