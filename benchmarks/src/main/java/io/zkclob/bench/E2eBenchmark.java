@@ -126,6 +126,22 @@ public final class E2eBenchmark {
                 r.failed(), r.generatorCpuS(), r.fleetCpuS(), 100 * r.fleetCpuS() / r.wallS() / 2, r.childrenCpuS());
         System.out.printf("e2e mode: %s  orders/s: %d  ack p50: %.1f ms  p99: %.1f ms  p99.9: %.1f ms  trade p99: %.1f ms  conservation: %s%n",
                 mode, Math.round(r.ackRate()), r.p(r.ack(), 50), r.p(r.ack(), 99), r.p(r.ack(), 99.9), r.p(r.trade(), 99), conservation());
+        System.out.println(guestLag());
+    }
+
+    /**
+     * How far the prover's guest execution is behind the sealed chain at the end of a step: blocks sealed and not
+     * yet executed in the SP1 guest, from the public proof status.
+     */
+    static String guestLag() {
+        try {
+            JsonNode s = MessageJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/proofs/status")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            return "e2e guest execution lag: " + s.path("blocksSEALED").asLong() + " blocks sealed not yet executed, "
+                    + s.path("blocksEXECUTED").asLong() + " executed, " + s.path("blocksPROVEN").asLong() + " proven";
+        } catch (Exception e) {
+            return "e2e guest execution lag: unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** Registers the accounts and funds them; waits until the ledger shows the last deposit. */

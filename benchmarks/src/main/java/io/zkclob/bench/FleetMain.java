@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * <pre>FleetMain dataDir</pre>
  */
 public final class FleetMain {
-    static final Launcher.Ports PORTS = new Launcher.Ports(35432, 39092, 38080, 38082, 38083, 38084, 38085, 38086);
+    // Below 32768, the ephemeral range: a fleet on 38086 failed to start once because a client socket held the port.
+    static final Launcher.Ports PORTS = new Launcher.Ports(21432, 21092, 21080, 21082, 21083, 21084, 21085, 21086);
 
     public static void main(String[] args) throws Exception {
         // The load generator sends from one address and few accounts, far past the gateway's rate limits (docs/api.md):
