@@ -1,9 +1,14 @@
 """Schemathesis hooks for scripts/fuzz: sign /api/v1 requests as one funded account (docs/api.md), add the operator
 key to /api/v1/admin, and count every response by status so that the run ends with its figures.
 
-Signing happens in a requests auth object, on the prepared request: the path, query and body it signs are the
-bytes that go on the wire, whatever schemathesis generated (a signature over anything else would make every
-private endpoint answer 401, and the fuzzer would never get past authentication).
+Credentials reach schemathesis as *explicit* auth (an auth provider), so that its authentication checks know they
+are valid: they then send probes without them, or with one replaced by a generated value, and expect 401/403. The
+provider puts the account id and placeholders for the timestamp and the signature into a case's headers; the
+signature itself is made in a requests auth object, on the prepared request, so that the path, query and body it
+signs are the bytes that go on the wire (a signature over anything else would make every private endpoint answer
+401, and the fuzzer would never get past authentication). A request is signed only when it still carries the
+placeholder signature: where schemathesis removed or replaced a credential on purpose (its negative tests, its
+probes), the request goes as it made it, so that the server's refusal is what is checked.
 """
 import atexit
 import base64
@@ -30,21 +35,56 @@ _stats = {"sent": 0, "answered": 0, "by_status": {}, "server_errors": [], "slowe
 _seen = set()  # (method, path template, status): one example of each kind of 5xx is enough for the report
 
 
+# Placeholders the auth provider leaves for the requests auth below; neither is a value the server would accept.
+TIMESTAMP_PLACEHOLDER = "fuzz-timestamp"
+SIGNATURE_PLACEHOLDER = "fuzz-signature"
+
+
+def _schemes(operation):
+    """The security scheme names an operation requires (ApiDocs: accountId+timestamp+signature, or operatorKey)."""
+    names = set()
+    for requirement in operation.definition.raw.get("security", []) or []:
+        names.update(requirement)
+    return names
+
+
+# No caching (the answer differs per operation) and no re-authentication on 401 (a 401 is what is being tested).
+@schemathesis.auth(refresh_interval=None, retry_on=[])
+class Credentials:
+    def get(self, case, ctx):
+        schemes = _schemes(case.operation)
+        if "signature" in schemes and KEY is not None:
+            return "signed"
+        if "operatorKey" in schemes:
+            return "operator"
+        return None  # a public operation: nothing to add, and no auth for schemathesis to reason about
+
+    def set(self, case, data, ctx):
+        headers = case.headers if case.headers is not None else {}
+        if data == "signed":
+            headers["X-Account-Id"] = ACCOUNT
+            headers["X-Timestamp"] = TIMESTAMP_PLACEHOLDER
+            headers["X-Signature"] = SIGNATURE_PLACEHOLDER
+        else:
+            headers["X-Operator-Key"] = OPERATOR_KEY
+        case.headers = headers
+
+
 class Signed(requests.auth.AuthBase):
     def __call__(self, r):
+        if KEY is None or r.headers.get("X-Signature") != SIGNATURE_PLACEHOLDER:
+            return r
         u = urlsplit(r.url)
         path = u.path + ("?" + u.query if u.query else "")
         body = r.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
-        if u.path.startswith("/api/v1/admin"):
-            r.headers["X-Operator-Key"] = OPERATOR_KEY
-        if KEY is not None and u.path.startswith("/api/v1"):
+        ts = r.headers.get("X-Timestamp")
+        if ts == TIMESTAMP_PLACEHOLDER:
             ts = str(int(time.time() * 1000))
-            signature = KEY.sign(f"{ts}\n{r.method}\n{path}\n".encode("utf-8") + body)
-            r.headers["X-Account-Id"] = ACCOUNT
             r.headers["X-Timestamp"] = ts
-            r.headers["X-Signature"] = base64.b64encode(signature).decode("ascii")
+        signature = KEY.sign(f"{ts}\n{r.method}\n{path}\n".encode("utf-8") + body)
+        r.headers["X-Signature"] = base64.b64encode(signature).decode("ascii")
         return r
 
 

@@ -1,6 +1,7 @@
 package io.zkclob.bench;
 
 import io.zkclob.launcher.Launcher;
+import io.zkclob.support.ServiceToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,9 +42,14 @@ final class ChaosFleet implements AutoCloseable {
     private final Map<String, Boolean> killing = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> unaskedExits = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final String serviceToken;
+
     ChaosFleet(Path data, String classpath) {
         this.data = data;
         this.classpath = classpath;
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        this.serviceToken = java.util.HexFormat.of().formatHex(random);
     }
 
     static String portsCsv() {
@@ -86,7 +92,10 @@ final class ChaosFleet implements AutoCloseable {
         cmd.addAll(jvmOptions(part));
         cmd.add("--enable-native-access=ALL-UNNAMED"); // lz4 and zstd (Kafka) load native code
         cmd.addAll(List.of("-cp", classpath, "io.zkclob.launcher.Node", part, data.toString(), portsCsv()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Every part of this fleet shares one service token (a launcher alone would invent its own).
+        pb.environment().put(ServiceToken.ENV, serviceToken);
+        Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Path log = data.resolve("logs").resolve(part + ".log");

@@ -2,6 +2,7 @@ package io.zkclob.bench;
 
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.support.ServiceToken;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,8 @@ public final class E2eBenchmark {
     static final String BASE = "http://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1";
     static final String LEDGER = "http://127.0.0.1:" + FleetMain.PORTS.ledger();
     static final String KAFKA = "127.0.0.1:" + FleetMain.PORTS.kafka();
+    /** The fleet's token for the ledger's internal endpoints: scripts/bench gives both JVMs the same SERVICE_TOKEN. */
+    static final String SERVICE_TOKEN = System.getenv(ServiceToken.ENV);
 
     record Trader(long id, byte[] secretKey) {}
 
@@ -166,7 +169,7 @@ public final class E2eBenchmark {
         }
         long last = traders.get(traders.size() - 1).id();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/accounts/" + last + "/balances")).build(),
+        while (!HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/accounts/" + last + "/balances")).header(ServiceToken.HEADER, SERVICE_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body().contains("\"assetId\":1")) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("deposits not applied within 60 s");
             Thread.sleep(200);
@@ -478,7 +481,7 @@ public final class E2eBenchmark {
     }
 
     static String conservation() throws Exception {
-        JsonNode c = MessageJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/conservation")).build(),
+        JsonNode c = MessageJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(LEDGER + "/internal/ledger/conservation")).header(ServiceToken.HEADER, SERVICE_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         return c.path("ok").asBoolean() ? "ok" : "BROKEN";
     }

@@ -2,6 +2,7 @@ package io.zkclob.block;
 
 import io.zkclob.contracts.Topics;
 import io.zkclob.support.EventFeed;
+import io.zkclob.support.InternalEndpointGuard;
 import io.zkclob.support.KafkaClients;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
@@ -21,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** block-service: hash-chained blocks from the log, persisted, published on exchange.blocks, served to the explorer. */
 @SpringBootApplication
 @EnableScheduling
-@Import(ProblemHandler.class)
+@Import({ProblemHandler.class, InternalEndpointGuard.class})
 public class BlockApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(BlockApp.class);

@@ -42,6 +42,11 @@ class ApiDocs {
     @Target(ElementType.METHOD)
     @interface Signed {}
 
+    /** A Binance-style signed request (X-MBX-APIKEY, and an HMAC-SHA256 signature over the parameters). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface ApiKeySigned {}
+
     /** An operator request (X-Operator-Key). */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
@@ -64,6 +69,8 @@ class ApiDocs {
     }
 
     static final String PROBLEM = "Problem";
+    static final String BINANCE_ERROR = "BinanceError";
+    static final String BINANCE_KEY_HEADER = "binanceApiKey";
     static final String PROBLEM_JSON = "application/problem+json";
     static final String ACCOUNT_HEADER = "accountId";
     static final String TIMESTAMP_HEADER = "timestamp";
@@ -85,7 +92,13 @@ class ApiDocs {
                         .addSecuritySchemes(SIGNATURE_HEADER, header("X-Signature",
                                 "base64 Ed25519 signature of timestamp\\nMETHOD\\npath?query\\nbody with the account's key"))
                         .addSecuritySchemes(OPERATOR_HEADER, header("X-Operator-Key", "The operator's key (bridge credits, listings)"))
-                        .addSchemas(PROBLEM, problemSchema()));
+                        .addSecuritySchemes(BINANCE_KEY_HEADER, header("X-MBX-APIKEY",
+                                "An API key (POST /api/v1/apiKeys); the parameters carry timestamp and signature = hex HMAC-SHA256 with its secret"))
+                        .addSchemas(PROBLEM, problemSchema())
+                        .addSchemas(BINANCE_ERROR, new ObjectSchema().description("Binance's error body: a negative code and a message")
+                                .addProperty("code", new IntegerSchema().example(-1121))
+                                .addProperty("msg", new StringSchema().example("Invalid symbol."))
+                                .required(List.of("code", "msg"))));
     }
 
     private static SecurityScheme header(String name, String description) {
@@ -109,7 +122,7 @@ class ApiDocs {
     @Bean
     OperationCustomizer refusals() {
         return (operation, handler) -> {
-            if (handler.getBeanType() == BinanceApi.class) return operation; // Binance's {code, msg}, its own docs
+            if (handler.getBeanType() == BinanceApi.class) return binanceRefusals(operation, handler);
             Map<Integer, LinkedHashSet<String>> codes = new TreeMap<>();
             add(codes, 400, "MALFORMED_REQUEST");
             add(codes, 406, "NOT_ACCEPTABLE"); // an Accept header that excludes JSON
@@ -136,6 +149,55 @@ class ApiDocs {
             }
             operation.setResponses(responses);
             return operation;
+        };
+    }
+
+    /**
+     * /api/v3 answers as Binance does, {@code {code, msg}} (BinanceErrors): 400 for any parameter problem (an unknown
+     * symbol included, -1121), 401 for keys and signatures, 429 -1003, 503 -1001. Undocumented, the fuzzer counted
+     * every one of them as an undocumented status.
+     */
+    private static io.swagger.v3.oas.models.Operation binanceRefusals(io.swagger.v3.oas.models.Operation operation, HandlerMethod handler) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        responses.addApiResponse("400", binanceError("a parameter is missing, malformed or names no symbol; or the order was rejected"
+                + " (-1100, -1102, -1013, -1121, -2010, -2011, -2013)"));
+        if (handler.hasMethodAnnotation(ApiKeySigned.class)) {
+            operation.addSecurityItem(new SecurityRequirement().addList(BINANCE_KEY_HEADER));
+            responses.addApiResponse("401", binanceError("no or an unknown API key, a bad signature, a stale timestamp (-2014, -2015, -1022, -1021)"));
+        }
+        responses.addApiResponse("429", binanceError("too many requests (-1003)").addHeaderObject("Retry-After",
+                new io.swagger.v3.oas.models.headers.Header().description("seconds to wait before retrying").schema(new IntegerSchema())));
+        responses.addApiResponse("503", binanceError("unavailable; the outcome is unknown, retry (-1001)"));
+        operation.setResponses(responses);
+        return operation;
+    }
+
+    private static ApiResponse binanceError(String description) {
+        return new ApiResponse().description(description).content(new Content().addMediaType("application/json",
+                new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + BINANCE_ERROR))));
+    }
+
+    /**
+     * The command and event schemas (block explorer, docs/topics.md) name their {@code type}: without it one JSON
+     * object matched several members of the {@code oneOf} (a Withdraw is also a valid CancelAll shape), which a
+     * validator must refuse; a {@code discriminator} alone does not constrain JSON Schema validation.
+     */
+    @Bean
+    org.springdoc.core.customizers.OpenApiCustomizer messageTypes() {
+        return openApi -> {
+            if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) return;
+            for (Class<?> root : List.of(io.zkclob.contracts.Command.class, io.zkclob.contracts.Event.class)) {
+                com.fasterxml.jackson.annotation.JsonSubTypes subtypes = root.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+                if (subtypes == null) continue;
+                for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t : subtypes.value()) {
+                    Schema<?> s = openApi.getComponents().getSchemas().get(t.value().getSimpleName());
+                    if (s == null) continue;
+                    s.addProperty("type", new StringSchema()._enum(List.of(t.name())));
+                    List<String> required = new ArrayList<>(s.getRequired() == null ? List.of() : s.getRequired());
+                    if (!required.contains("type")) required.add("type");
+                    s.setRequired(required);
+                }
+            }
         };
     }
 

@@ -15,6 +15,22 @@ import java.util.List;
 final class ApiRecords {
     private ApiRecords() {}
 
+    /**
+     * One Server-Sent Event of a stream, as a reader of {@code text/event-stream} sees it: its name and its JSON data
+     * (schemathesis checks every event it reads against this).
+     */
+    @Schema(description = "One Server-Sent Event of a market stream: depth (changed levels), trade, heartbeat {seq} every 5 s")
+    record MarketStreamEvent(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"depth", "trade", "heartbeat"})
+                             String event,
+                             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "the event's JSON object",
+                                     example = "{\"seq\":1042}") String data) {}
+
+    @Schema(description = "One Server-Sent Event of your own stream: order, fill, funds, heartbeat {seq} every 5 s")
+    record PrivateStreamEvent(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                      allowableValues = {"order", "fill", "funds", "heartbeat"}) String event,
+                              @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "the event's JSON object",
+                                      example = "{\"seq\":1042}") String data) {}
+
     @Schema(description = "An account id: 201 when the key was registered now, 200 when it already was")
     record AccountCreated(@Schema(example = "1") long accountId) {}
 

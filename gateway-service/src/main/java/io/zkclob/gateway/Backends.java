@@ -1,6 +1,7 @@
 package io.zkclob.gateway;
 
 import io.zkclob.support.ApiException;
+import io.zkclob.support.ServiceToken;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,14 +33,14 @@ class Backends {
     private final LongSupplier clockMs;
 
     @Autowired
-    Backends(GatewayProperties props) {
-        this(props, System::currentTimeMillis);
+    Backends(GatewayProperties props, ServiceToken token) {
+        this(props, token, System::currentTimeMillis);
     }
 
     /** {@code clockMs}: when the market list was last refreshed (tests step it). */
-    Backends(GatewayProperties props, LongSupplier clockMs) {
-        this.orders = RestClient.create(props.orderServiceUrl());
-        this.ledger = RestClient.create(props.ledgerServiceUrl());
+    Backends(GatewayProperties props, ServiceToken token, LongSupplier clockMs) {
+        this.orders = token.client(props.orderServiceUrl());
+        this.ledger = token.client(props.ledgerServiceUrl());
         this.clockMs = clockMs;
     }
 

@@ -1,6 +1,7 @@
 package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.CancelAll;
@@ -89,7 +90,9 @@ class BinanceApi {
 
     @Operation(summary = "Order book: aggregated levels, best first; lastUpdateId is the seq of the last change")
     @GetMapping("/depth")
-    Depth depth(@RequestParam(required = false) String symbol, @RequestParam(defaultValue = "100") int limit) {
+    Depth depth(
+            @Parameter(required = true, description = "e.g. ETHUSDT") @RequestParam(required = false) String symbol,
+            @RequestParam(defaultValue = "100") int limit) {
         Backends.Market m = markets.market(symbol);
         int n = Math.clamp(limit, 1, 5_000);
         Map<String, Object> snapshot = stream.snapshot(m.marketId(), n);
@@ -103,15 +106,19 @@ class BinanceApi {
 
     @Operation(summary = "Recent trades, oldest first (default 500, at most 1000)")
     @GetMapping("/trades")
-    List<Trade> trades(@RequestParam(required = false) String symbol, @RequestParam(defaultValue = "500") int limit) {
+    List<Trade> trades(
+            @Parameter(required = true, description = "e.g. ETHUSDT") @RequestParam(required = false) String symbol,
+            @RequestParam(defaultValue = "500") int limit) {
         Backends.Market m = markets.market(symbol);
         return tape.recent(m.marketId(), null, Math.clamp(limit, 1, MAX_LIST)).stream().map(t -> trade(m, t)).toList();
     }
 
     @Operation(summary = "Trades from a trade id on (fromId), or the latest")
     @GetMapping("/historicalTrades")
-    List<Trade> historicalTrades(@RequestParam(required = false) String symbol, @RequestParam(defaultValue = "500") int limit,
-                                 @RequestParam(required = false) Long fromId) {
+    List<Trade> historicalTrades(
+            @Parameter(required = true, description = "e.g. ETHUSDT") @RequestParam(required = false) String symbol,
+            @RequestParam(defaultValue = "500") int limit,
+            @RequestParam(required = false) Long fromId) {
         Backends.Market m = markets.market(symbol);
         return tape.recent(m.marketId(), fromId, Math.clamp(limit, 1, MAX_LIST)).stream().map(t -> trade(m, t)).toList();
     }
@@ -123,9 +130,11 @@ class BinanceApi {
 
     @Operation(summary = "Aggregate trades (each trade is its own aggregate here); ccxt's fetchTrades reads these")
     @GetMapping("/aggTrades")
-    List<AggTrade> aggTrades(@RequestParam(required = false) String symbol, @RequestParam(defaultValue = "500") int limit,
-                             @RequestParam(required = false) Long fromId, @RequestParam(required = false) Long startTime,
-                             @RequestParam(required = false) Long endTime) {
+    List<AggTrade> aggTrades(
+            @Parameter(required = true, description = "e.g. ETHUSDT") @RequestParam(required = false) String symbol,
+            @RequestParam(defaultValue = "500") int limit,
+            @RequestParam(required = false) Long fromId, @RequestParam(required = false) Long startTime,
+            @RequestParam(required = false) Long endTime) {
         Backends.Market m = markets.market(symbol);
         int n = Math.clamp(limit, 1, MAX_LIST);
         List<TradeTape.Trade> rows = startTime != null || endTime != null
@@ -168,9 +177,11 @@ class BinanceApi {
 
     @Operation(summary = "Candles (klines) from the trade tape: intervals 1m, 5m, 15m, 1h, 4h, 1d; default 500, at most 1000")
     @GetMapping("/klines")
-    List<Kline> klines(@RequestParam(required = false) String symbol, @RequestParam(required = false) String interval,
-                       @RequestParam(required = false) Long startTime, @RequestParam(required = false) Long endTime,
-                       @RequestParam(defaultValue = "500") int limit) {
+    List<Kline> klines(
+            @Parameter(required = true, description = "e.g. ETHUSDT") @RequestParam(required = false) String symbol,
+            @RequestParam(required = false) String interval,
+            @RequestParam(required = false) Long startTime, @RequestParam(required = false) Long endTime,
+            @RequestParam(defaultValue = "500") int limit) {
         Backends.Market m = markets.market(symbol);
         if (interval == null) throw BinanceException.mandatory("interval");
         Long intervalMs = TradeTape.INTERVALS.get(interval);
@@ -191,6 +202,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Balances: free (available) and locked (held by open orders)")
+    @ApiDocs.ApiKeySigned
     @GetMapping("/account")
     Account account(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -207,6 +219,7 @@ class BinanceApi {
     // ------------------------------------------------------------------ signed: orders
 
     @Operation(summary = "New order: LIMIT (GTC, IOC, FOK), LIMIT_MAKER, MARKET (quantity, or quoteOrderQty for a buy)")
+    @ApiDocs.ApiKeySigned
     @PostMapping("/order")
     CompletableFuture<Object> newOrder(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -285,6 +298,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "One of your orders, by orderId or origClientOrderId")
+    @ApiDocs.ApiKeySigned
     @GetMapping("/order")
     BinanceRecords.Order order(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -295,6 +309,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Cancel one of your open orders, by orderId or origClientOrderId")
+    @ApiDocs.ApiKeySigned
     @DeleteMapping("/order")
     CompletableFuture<BinanceRecords.Order> cancel(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -307,6 +322,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Your open orders, in one market or all")
+    @ApiDocs.ApiKeySigned
     @GetMapping("/openOrders")
     List<BinanceRecords.Order> openOrders(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -317,6 +333,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Cancel all your open orders in one market; answers each order as it ended")
+    @ApiDocs.ApiKeySigned
     @DeleteMapping("/openOrders")
     CompletableFuture<List<BinanceRecords.Order>> cancelAll(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -328,6 +345,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Your orders in one market, newest last (limit default 500, at most 1000)")
+    @ApiDocs.ApiKeySigned
     @GetMapping("/allOrders")
     List<BinanceRecords.Order> allOrders(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);
@@ -340,6 +358,7 @@ class BinanceApi {
     }
 
     @Operation(summary = "Your trades in one market, oldest first (orderId, fromId, startTime/endTime; limit default 500, at most 1000)")
+    @ApiDocs.ApiKeySigned
     @GetMapping("/myTrades")
     List<MyTrade> myTrades(HttpServletRequest req) {
         BinanceParams p = BinanceParams.read(req);

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
+import io.zkclob.support.ServiceToken;
 import java.util.Map;
 import org.apache.catalina.core.StandardHost;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,6 +40,12 @@ public class GatewayApp {
     @Bean
     MarketStream marketStream() {
         return new MarketStream();
+    }
+
+    /** What the gateway sends to the services' internal endpoints (they refuse requests without it). */
+    @Bean
+    ServiceToken serviceToken(org.springframework.core.env.Environment env) {
+        return ServiceToken.from(env);
     }
 
     @Bean

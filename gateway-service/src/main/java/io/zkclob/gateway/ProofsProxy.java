@@ -11,6 +11,7 @@ import io.zkclob.gateway.ApiRecords.Proof;
 import io.zkclob.gateway.ApiRecords.ProvingStatus;
 import io.zkclob.gateway.ApiRecords.VerifyingKey;
 import io.zkclob.support.ApiException;
+import io.zkclob.support.ServiceToken;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -30,8 +31,8 @@ import org.springframework.web.client.RestClientException;
 class ProofsProxy {
     private final RestClient prover;
 
-    ProofsProxy(GatewayProperties props) {
-        this.prover = RestClient.create(props.proverServiceUrl());
+    ProofsProxy(GatewayProperties props, ServiceToken token) {
+        this.prover = token.client(props.proverServiceUrl());
     }
 
     private <T> T get(Class<T> type, String path, Object... vars) {

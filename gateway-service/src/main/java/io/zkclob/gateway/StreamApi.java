@@ -47,7 +47,7 @@ class StreamApi {
 
     @Operation(summary = "Live stream (SSE): events 'depth' {seq, prevSeq, bids, asks: changed levels [price, qty], qty 0 = gone},"
             + " 'trade', 'heartbeat' {seq} every 5 s", responses = @ApiResponse(responseCode = "200", description = "a Server-Sent Events stream",
-            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string", example = "event: depth\ndata: {...}\n\n"))))
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = ApiRecords.MarketStreamEvent.class))))
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping(value = "/stream/markets/{symbol}", produces = "text/event-stream")
     SseEmitter market(@PathVariable String symbol) {
@@ -56,7 +56,7 @@ class StreamApi {
 
     @Operation(summary = "Your own live stream (SSE, signed like REST): 'order', 'fill' and 'funds' events",
             responses = @ApiResponse(responseCode = "200", description = "a Server-Sent Events stream",
-                    content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string", example = "event: order\ndata: {...}\n\n"))))
+                    content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = ApiRecords.PrivateStreamEvent.class))))
     @Signed
     @GetMapping(value = "/stream/private", produces = "text/event-stream")
     SseEmitter mine(HttpServletRequest req) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
 import io.zkclob.support.ApiException;
+import io.zkclob.support.ServiceToken;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,10 +17,13 @@ class BackendsTest {
             + "\"quoteAssetId\":2,\"quote\":\"USDT\",\"quoteScale\":6,\"tickSize\":10000,\"lotSize\":10000,\"minNotional\":1000000,"
             + "\"makerFeePpm\":1000,\"takerFeePpm\":2000,\"status\":\"ACTIVE\"}]";
 
+    static final ServiceToken TOKEN = new ServiceToken("backends-test-service-token-0123456789");
+
     static HttpServer orderService() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/internal/markets", x -> {
-            byte[] body = MARKETS.getBytes(StandardCharsets.UTF_8);
+            byte[] body = (TOKEN.value().equals(x.getRequestHeaders().getFirst(ServiceToken.HEADER)) ? MARKETS : "[]")
+                    .getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().add("Content-Type", "application/json");
             x.sendResponseHeaders(200, body.length);
             x.getResponseBody().write(body);
@@ -31,7 +35,7 @@ class BackendsTest {
 
     static Backends backends(int port, AtomicLong clockMs) {
         String url = "http://127.0.0.1:" + port;
-        return new Backends(new GatewayProperties(url, url, url, url, "key", 30_000), clockMs::get);
+        return new Backends(new GatewayProperties(url, url, url, url, "key", 30_000), TOKEN, clockMs::get);
     }
 
     @Test

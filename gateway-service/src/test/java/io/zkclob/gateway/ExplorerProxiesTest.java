@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Event;
 import io.zkclob.support.ApiException;
+import io.zkclob.support.ServiceToken;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -43,6 +44,7 @@ class ExplorerProxiesTest {
             "/proofs/blocks/1", "{\"height\":1,\"firstSeq\":0,\"lastSeq\":5,\"stateRoot\":\"a1\",\"status\":\"SEALED\",\"detail\":null,"
                     + "\"rangeId\":null,\"proofId\":null}");
     static volatile String lastQuery;
+    static final ServiceToken TOKEN = new ServiceToken("explorer-proxies-test-token-0123456789");
 
     @BeforeAll
     static void serve() throws Exception {
@@ -50,7 +52,9 @@ class ExplorerProxiesTest {
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             lastQuery = exchange.getRequestURI().getQuery();
-            String body = ANSWERS.get(path);
+            // The services refuse internal requests without the shared token (InternalEndpointGuard): so does this one.
+            String body = TOKEN.value().equals(exchange.getRequestHeaders().getFirst(ServiceToken.HEADER)) ? ANSWERS.get(path)
+                    : null;
             byte[] bytes = (body == null ? "{\"code\":\"BLOCK_NOT_FOUND\"}" : body).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
@@ -60,8 +64,8 @@ class ExplorerProxiesTest {
         server.start();
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         GatewayProperties props = new GatewayProperties(url, url, url, url, "op", 10_000);
-        blocks = new BlocksProxy(props);
-        proofs = new ProofsProxy(props);
+        blocks = new BlocksProxy(props, TOKEN);
+        proofs = new ProofsProxy(props, TOKEN);
     }
 
     @AfterAll
@@ -88,7 +92,13 @@ class ExplorerProxiesTest {
         blocks.range(1L, 500L, 100);
         assertEquals("from=1&to=100", lastQuery, "a page is at most 100");
         assertEquals(400, assertThrows(ApiException.class, () -> blocks.range(1L, null, 101)).status().value());
-        assertEquals(400, assertThrows(ApiException.class, () -> blocks.range(5L, 4L, 10)).status().value());
+        // from > to is an empty range (schema-valid: the fuzzer found it refused), a negative height is malformed.
+        lastQuery = null;
+        assertEquals(List.of(), blocks.range(5L, 4L, 10));
+        assertEquals(null, lastQuery, "block-service is not asked for an empty range");
+        assertEquals(400, assertThrows(ApiException.class, () -> blocks.range(-1L, null, 10)).status().value());
+        blocks.range(Long.MAX_VALUE, null, 100);
+        assertEquals("from=9223372036854775807&to=9223372036854775807", lastQuery, "no overflow at the top");
     }
 
     @Test

@@ -59,7 +59,7 @@ class GatewayEdgeTest {
 
     static final class FakeBackends extends Backends {
         FakeBackends() {
-            super(PROPS);
+            super(PROPS, new io.zkclob.support.ServiceToken("gateway-edge-test-service-token-0123456789"));
         }
 
         @Override

@@ -116,6 +116,11 @@ class OpenApiDocumentTest {
         ApiKeys apiKeys() {
             return new ApiKeys(null);
         }
+
+        @Bean
+        io.zkclob.support.ServiceToken serviceToken() {
+            return new io.zkclob.support.ServiceToken("openapi-document-test-service-token-0123456789");
+        }
     }
 
     @BeforeAll
@@ -256,6 +261,24 @@ class OpenApiDocumentTest {
             assertEquals(java.util.Set.of("accountId", "timestamp", "signature"), op.getSecurity().getFirst().keySet(), signed);
         }
         assertEquals(null, ops.get("GET /api/v1/markets").getSecurity(), "public");
+    }
+
+    /** Conformance findings of the fuzzer (issue 11 #12): each documented as the API answers. */
+    @Test
+    void streamsCommandsAndPagesAreDocumentedAsTheyAre() {
+        Map<String, Operation> ops = operations();
+        Schema<?> event = resolve(ops.get("GET /api/v1/stream/markets/{symbol}").getResponses().get("200").getContent()
+                .get("text/event-stream").getSchema());
+        assertEquals(List.of("depth", "trade", "heartbeat"), event.getProperties().get("event").getEnum(), "an SSE event is {event, data}");
+        for (String command : List.of("Withdraw", "CancelAll", "Deposit", "SealBlock")) {
+            Schema<?> s = doc.getComponents().getSchemas().get(command);
+            assertEquals(List.of(command), s.getProperties().get("type").getEnum(), command + " names its type");
+            assertTrue(s.getRequired().contains("type"), command);
+        }
+        Schema<?> batch = resolve(ops.get("POST /api/v1/orders/batch").getRequestBody().getContent().get("application/json").getSchema());
+        assertEquals(1, batch.getProperties().get("orders").getMinItems());
+        assertEquals(TradingApi.MAX_BATCH_ORDERS, batch.getProperties().get("orders").getMaxItems());
+        assertTrue(doc.getPaths().containsKey("/api/v1/orders/{orderId}"), "the id's pattern stays out of the path: " + doc.getPaths().keySet());
     }
 
     @Test

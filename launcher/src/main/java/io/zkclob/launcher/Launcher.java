@@ -6,6 +6,7 @@ import io.zkclob.ledger.LedgerApp;
 import io.zkclob.matching.MatchingApp;
 import io.zkclob.order.OrderApp;
 import io.zkclob.prover.ProverApp;
+import io.zkclob.support.ServiceToken;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,10 +60,31 @@ public final class Launcher implements AutoCloseable {
     private KafkaRaftServer kafka;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private final java.util.Map<String, ConfigurableApplicationContext> byName = new java.util.LinkedHashMap<>();
+    private final String serviceToken;
 
     public Launcher(Path dataDir, Ports ports) {
         this.dataDir = dataDir;
         this.ports = ports;
+        this.serviceToken = configuredOrRandomToken();
+    }
+
+    /**
+     * The secret the gateway shows the services' internal endpoints (ServiceToken): {@code -Dzkclob.service-token},
+     * else {@code SERVICE_TOKEN}, else a fresh random one for this run (every service of this launcher shares it;
+     * processes of one fleet, {@link Node}, are given one by whoever starts them).
+     */
+    private static String configuredOrRandomToken() {
+        String token = System.getProperty(ServiceToken.PROPERTY);
+        if (token == null || token.isBlank()) token = System.getenv(ServiceToken.ENV);
+        if (token != null && !token.isBlank()) return token;
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
+    }
+
+    /** What a caller of the services' {@code /internal/*} endpoints sends in {@link ServiceToken#HEADER}. */
+    public String serviceToken() {
+        return serviceToken;
     }
 
     public static void main(String[] args) throws Exception {
@@ -109,8 +131,27 @@ public final class Launcher implements AutoCloseable {
         } else {
             createDatabases(java.sql.DriverManager.getConnection(external.jdbcBase() + "postgres", external.user(), external.password()));
         }
+        writeServiceToken();
         for (String name : List.of("matching", "ledger", "order", "gateway", "block", "prover")) startService(name);
         bootstrapMarkets();
+    }
+
+    /**
+     * {@code dataDir/service-token}, readable by its owner only, for operator tools on this machine
+     * ({@code curl -H "X-Service-Token: $(cat data/service-token)" 127.0.0.1:8084/internal/ledger/conservation}).
+     * Rewritten on every start: the token is this run's.
+     */
+    private void writeServiceToken() throws IOException {
+        Files.createDirectories(dataDir);
+        Path file = dataDir.resolve("service-token");
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system
+        }
+        Files.writeString(file, serviceToken + "\n");
     }
 
     void startPostgres() throws IOException, InterruptedException {
@@ -195,6 +236,7 @@ public final class Launcher implements AutoCloseable {
         List<String> props = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + kafkaBootstrap(),
                 "spring.datasource.username=" + user, "spring.datasource.password=" + password,
                 "logging.include-application-name=false", "spring.jmx.enabled=false",
+                ServiceToken.PROPERTY + "=" + serviceToken,
                 "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN"));
         Class<?> app;
         switch (name) {

@@ -65,6 +65,10 @@ class DeploymentConfigTest {
             Object management = env.get(portVar(name).replace("_PORT", "_MANAGEMENT_PORT"));
             int metricsPort = management == null ? port : Integer.parseInt(String.valueOf(management));
             assertTrue(prometheus.contains(name + ":" + metricsPort), name + " scraped by Prometheus");
+            // Every service shares the one token (required: compose refuses to start without it) and listens on
+            // the compose network, not only its loopback default.
+            assertTrue(String.valueOf(env.get("SERVICE_TOKEN")).startsWith("${SERVICE_TOKEN:?"), name + " requires SERVICE_TOKEN");
+            if (!name.equals("gateway-service")) assertEquals("0.0.0.0", env.get("SERVICE_ADDRESS"), name);
         }
         assertTrue(Files.exists(ROOT.resolve("deploy/grafana/dashboards/zkclob.json")));
     }
@@ -86,10 +90,13 @@ class DeploymentConfigTest {
             assertEquals("/actuator/health/liveness", map(map(container.get("livenessProbe")).get("httpGet")).get("path"));
             assertNotNull(map(container.get("resources")).get("limits"));
             assertEquals(port, map(((List<?>) map(service.get("spec")).get("ports")).get(0)).get("port"));
+            assertTrue(String.valueOf(container.get("env")).contains("{name=SERVICE_TOKEN, valueFrom={secretKeyRef={name=zkclob-secrets, key=service-token}}}"),
+                    name + " takes the service token from the secret");
             if (name.equals("matching-service")) {
                 assertEquals(1, map(deployment.get("spec")).get("replicas"), "the matcher is a single replica");
             }
         }
+        assertTrue(Files.readString(ROOT.resolve("k8s/base/configmap.yaml")).contains("SERVICE_ADDRESS: 0.0.0.0"));
         for (Path f : Files.list(ROOT.resolve("k8s/base")).toList()) {
             assertFalse(Files.readString(f).contains("kind: Secret"), f + " inlines a Secret; reference it instead");
         }
@@ -115,6 +122,15 @@ class DeploymentConfigTest {
         assertTrue(internal.contains("{app=gateway-service}"), internal);
         assertEquals(port("gateway-service"), map(((List<?>) map(((List<?>) policies.get("gateway-public").get("ingress")).get(0))
                 .get("ports")).get(0)).get("port"), "the gateway's public port");
+    }
+
+    /** The services other than the gateway listen on loopback unless a deployment says otherwise (issue 11, item 10). */
+    @Test
+    void theServicesListenOnLoopbackByDefault() throws IOException {
+        for (String name : SERVICES) {
+            String props = Files.readString(ROOT.resolve(name + "/src/main/resources/" + name + ".properties"));
+            assertEquals(!name.equals("gateway-service"), props.contains("\nserver.address=${SERVICE_ADDRESS:127.0.0.1}\n"), name);
+        }
     }
 
     @Test

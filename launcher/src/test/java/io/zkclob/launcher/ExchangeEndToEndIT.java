@@ -12,6 +12,7 @@ import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.engine.Exchange;
 import io.zkclob.engine.Sha256;
+import io.zkclob.support.ServiceToken;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -577,8 +578,79 @@ class ExchangeEndToEndIT {
     }
 
     static JsonNode internal(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header(ServiceToken.HEADER, launcher.serviceToken()).build(),
+                HttpResponse.BodyHandlers.ofString());
         return MessageJson.MAPPER.readTree(r.body());
+    }
+
+    /**
+     * The services' internal endpoints (every account's balances and orders, unsigned) answer only the gateway's
+     * service token: without it, with another, on a spelling of the path the container normalizes, or on a path that
+     * does not exist, 401 with a stable code; with it, the answer. The fleet above works, so the gateway sends it.
+     */
+    @Test
+    @Order(9)
+    void theServicesInternalEndpointsRequireTheServiceToken() throws Exception {
+        List<String> urls = List.of("http://127.0.0.1:28084/internal/ledger/conservation", "http://127.0.0.1:28082/internal/markets",
+                "http://127.0.0.1:28085/internal/blocks/latest", "http://127.0.0.1:28083/internal/matcher",
+                "http://127.0.0.1:28086/internal/divergence");
+        List<String> variants = List.of("http://127.0.0.1:28084//internal/ledger/conservation",
+                "http://127.0.0.1:28084/%69nternal/ledger/conservation", "http://127.0.0.1:28084/internal;x=1/ledger/conservation",
+                "http://127.0.0.1:28084/./internal/ledger/conservation", "http://127.0.0.1:28084/internal/no-such-thing");
+        for (String url : java.util.stream.Stream.concat(urls.stream(), variants.stream()).toList()) {
+            for (String token : new String[] {null, "wrong-" + launcher.serviceToken()}) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+                if (token != null) b.header(ServiceToken.HEADER, token);
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, r.statusCode(), url + " " + r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), url);
+                assertEquals("SERVICE_TOKEN_INVALID", MessageJson.MAPPER.readTree(r.body()).get("code").asString(), url);
+            }
+        }
+        for (String url : urls) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header(ServiceToken.HEADER, launcher.serviceToken())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), url + " " + r.body());
+        }
+        // The token is this run's, in the data directory for operator tools, readable by its owner alone.
+        Path file = data.resolve("service-token");
+        assertEquals(launcher.serviceToken(), Files.readString(file).strip());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    /**
+     * What each service's actuator shows (issue 11, item 10): the probes answer everywhere; metrics and Prometheus
+     * never on the gateway's public port (they are on its loopback management port); on the services' own ports (loopback
+     * by default, a NetworkPolicy in Kubernetes) only health, info, metrics and Prometheus, never what reads or changes
+     * the process (environment, configuration, beans, loggers, thread and heap dumps, shutdown).
+     */
+    @Test
+    @Order(10)
+    void everyServiceExposesOnlyItsProbesAndMetrics() throws Exception {
+        List<String> never = List.of("env", "configprops", "beans", "loggers", "threaddump", "heapdump", "mappings", "conditions",
+                "scheduledtasks", "caches", "sbom", "startup", "shutdown", "flyway", "httpexchanges", "logfile");
+        Map<String, Integer> ports = Map.of("gateway", 28080, "order", 28082, "matching", 28083, "ledger", 28084, "block", 28085,
+                "prover", 28086);
+        for (var e : ports.entrySet()) {
+            String base = "http://127.0.0.1:" + e.getValue() + "/actuator";
+            assertEquals(200, get(base + "/health/readiness"), e.getKey() + " readiness");
+            assertEquals(200, get(base + "/health/liveness"), e.getKey() + " liveness");
+            for (String endpoint : never) assertEquals(404, get(base + "/" + endpoint), e.getKey() + " /actuator/" + endpoint);
+            HttpResponse<String> shutdown = http.send(HttpRequest.newBuilder(URI.create(base + "/shutdown"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(shutdown.statusCode() == 404 || shutdown.statusCode() == 405, e.getKey() + " shutdown: " + shutdown.statusCode());
+            boolean gateway = e.getKey().equals("gateway");
+            assertEquals(gateway ? 404 : 200, get(base + "/prometheus"), e.getKey() + " prometheus");
+            if (!e.getKey().equals("block")) assertEquals(gateway ? 404 : 200, get(base + "/metrics"), e.getKey() + " metrics");
+            // Health without details: which database and broker a service uses is not for its callers.
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertFalse(health.body().contains("components") || health.body().contains("details"), e.getKey() + " health: " + health.body());
+        }
+    }
+
+    static int get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     static String statusOf(Trader t, long id) {
@@ -596,9 +668,8 @@ class ExchangeEndToEndIT {
     }
 
     static void assertConservation() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:28084/internal/ledger/conservation")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertTrue(MessageJson.MAPPER.readTree(r.body()).get("ok").asBoolean(), r.body());
+        JsonNode c = internal("http://127.0.0.1:28084/internal/ledger/conservation");
+        assertTrue(c.get("ok").asBoolean(), c.toString());
     }
 
     /** Every block the matcher sealed (across restarts) is reproduced by a fresh engine replaying the command log. */

@@ -2,6 +2,7 @@ package io.zkclob.ledger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zkclob.support.EventFeed;
+import io.zkclob.support.InternalEndpointGuard;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Import;
 
 /** ledger-service: balances (available and locked) and an immutable journal, from the engine's events. */
 @SpringBootApplication
-@Import(ProblemHandler.class)
+@Import({ProblemHandler.class, InternalEndpointGuard.class})
 public class LedgerApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(LedgerApp.class);

@@ -1,6 +1,7 @@
 package io.zkclob.matching;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.zkclob.support.InternalEndpointGuard;
 import io.zkclob.support.KafkaTopics;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -11,12 +12,14 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** matching-service: one replica only (the command log has one partition and one writer of events). */
 @SpringBootApplication
 @EnableConfigurationProperties(MatcherProperties.class)
+@Import(InternalEndpointGuard.class)
 public class MatchingApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(MatchingApp.class);

@@ -2,6 +2,7 @@ package io.zkclob.order;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zkclob.support.EventFeed;
+import io.zkclob.support.InternalEndpointGuard;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Import;
 
 /** order-service: orders as users see them (status, fills, history), markets and depth, from the event log. */
 @SpringBootApplication
-@Import(ProblemHandler.class)
+@Import({ProblemHandler.class, InternalEndpointGuard.class})
 public class OrderApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(OrderApp.class);

@@ -2,6 +2,7 @@ package io.zkclob.prover;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zkclob.support.EventFeed;
+import io.zkclob.support.InternalEndpointGuard;
 import io.zkclob.support.KafkaTopics;
 import io.zkclob.support.ProblemHandler;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @SpringBootApplication
 @EnableScheduling
 @EnableConfigurationProperties(ProverProperties.class)
-@Import(ProblemHandler.class)
+@Import({ProblemHandler.class, InternalEndpointGuard.class})
 public class ProverApp {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(ProverApp.class);
