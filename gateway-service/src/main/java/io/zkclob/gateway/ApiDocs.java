@@ -143,6 +143,7 @@ class ApiDocs {
                 add(codes, 403, "NOT_OPERATOR");
             }
             for (Refused r : refusedOf(handler)) add(codes, r.status(), r.codes());
+            allowEmptyNumbers(operation);
             ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
             for (var e : codes.entrySet()) {
                 responses.addApiResponse(String.valueOf(e.getKey()), problem(e.getKey(), e.getValue()));
@@ -157,13 +158,29 @@ class ApiDocs {
      * symbol included, -1121), 401 for keys and signatures, 429 -1003, 503 -1001. Undocumented, the fuzzer counted
      * every one of them as an undocumented status.
      */
+    /**
+     * {@code ?fromId=} is read as leaving fromId out (Spring's conversion of an empty value to a number or boolean): the
+     * document says so for optional query parameters that are not strings (the fuzzer sent it, and it was taken).
+     */
+    private static void allowEmptyNumbers(io.swagger.v3.oas.models.Operation operation) {
+        if (operation.getParameters() == null) return;
+        for (var p : operation.getParameters()) {
+            if (!"query".equals(p.getIn()) || Boolean.TRUE.equals(p.getRequired()) || p.getSchema() == null) continue;
+            java.util.Set<String> types = new java.util.HashSet<>();
+            if (p.getSchema().getType() != null) types.add(p.getSchema().getType());
+            if (p.getSchema().getTypes() != null) types.addAll(p.getSchema().getTypes());
+            if (types.contains("integer") || types.contains("number") || types.contains("boolean")) p.setAllowEmptyValue(true);
+        }
+    }
+
     private static io.swagger.v3.oas.models.Operation binanceRefusals(io.swagger.v3.oas.models.Operation operation, HandlerMethod handler) {
+        allowEmptyNumbers(operation);
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         responses.addApiResponse("400", binanceError("a parameter is missing, malformed or names no symbol; or the order was rejected"
-                + " (-1100, -1102, -1013, -1121, -2010, -2011, -2013)"));
+                + " (-1100, -1102, -1013, -1021 stale timestamp, -1121, -2010, -2011, -2013)"));
         if (handler.hasMethodAnnotation(ApiKeySigned.class)) {
             operation.addSecurityItem(new SecurityRequirement().addList(BINANCE_KEY_HEADER));
-            responses.addApiResponse("401", binanceError("no or an unknown API key, a bad signature, a stale timestamp (-2014, -2015, -1022, -1021)"));
+            responses.addApiResponse("401", binanceError("no or an unknown API key, or a bad signature (-2014, -2015, -1022)"));
         }
         responses.addApiResponse("429", binanceError("too many requests (-1003)").addHeaderObject("Retry-After",
                 new io.swagger.v3.oas.models.headers.Header().description("seconds to wait before retrying").schema(new IntegerSchema())));
@@ -186,19 +203,127 @@ class ApiDocs {
     org.springdoc.core.customizers.OpenApiCustomizer messageTypes() {
         return openApi -> {
             if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) return;
+            strictRequestBodies(openApi);
+            tickerOneOrAll(openApi);
             for (Class<?> root : List.of(io.zkclob.contracts.Command.class, io.zkclob.contracts.Event.class)) {
                 com.fasterxml.jackson.annotation.JsonSubTypes subtypes = root.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
                 if (subtypes == null) continue;
                 for (com.fasterxml.jackson.annotation.JsonSubTypes.Type t : subtypes.value()) {
                     Schema<?> s = openApi.getComponents().getSchemas().get(t.value().getSimpleName());
-                    if (s == null) continue;
-                    s.addProperty("type", new StringSchema()._enum(List.of(t.name())));
-                    List<String> required = new ArrayList<>(s.getRequired() == null ? List.of() : s.getRequired());
-                    if (!required.contains("type")) required.add("type");
-                    s.setRequired(required);
+                    if (s != null) flatten(s, t.name(), t.value(), root == io.zkclob.contracts.Command.class);
                 }
             }
         };
+    }
+
+    /**
+     * One message type as one object: springdoc writes a subtype as allOf [the parent, its fields], where a validator
+     * cannot forbid unknown fields; here its own fields, its {@code type}, every primitive field required (the reader
+     * refuses a missing one), and for commands (the operator sends them) no other field.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void flatten(Schema<?> s, String typeName, Class<?> record, boolean closed) {
+        Map<String, Schema> properties = new java.util.LinkedHashMap<>();
+        properties.put("type", new StringSchema()._enum(List.of(typeName)));
+        if (s.getAllOf() != null) {
+            for (Schema<?> part : s.getAllOf()) if (part.get$ref() == null && part.getProperties() != null) properties.putAll(part.getProperties());
+        }
+        if (s.getProperties() != null) s.getProperties().forEach((k, v) -> properties.putIfAbsent(k, v));
+        properties.put("type", new StringSchema()._enum(List.of(typeName)));
+        List<String> required = new ArrayList<>(List.of("type"));
+        for (var c : record.getRecordComponents()) {
+            // A command has no optional field (AdminApi.requireEveryField); an event's objects may be null.
+            if ((closed || c.getType().isPrimitive()) && properties.containsKey(c.getName())) required.add(c.getName());
+        }
+        s.setAllOf(null);
+        s.setType("object");
+        s.setTypes(new java.util.LinkedHashSet<>(List.of("object"))); // what the OpenAPI 3.1 writer reads
+        s.setProperties(properties);
+        s.setRequired(required);
+        if (closed) s.setAdditionalProperties(false);
+    }
+
+    /** Records that are request bodies (or inside one), by schema name: their primitive fields cannot be left out. */
+    private static Map<String, Class<?>> requestRecords() {
+        Map<String, Class<?>> out = new java.util.HashMap<>();
+        for (Class<?> api : List.of(TradingApi.class, ApiKeysApi.class, AdminApi.class, AccountApi.class, MarketDataApi.class)) {
+            for (Class<?> c : api.getDeclaredClasses()) if (c.isRecord()) out.put(c.getSimpleName(), c);
+        }
+        for (Class<?> c : io.zkclob.contracts.Command.class.getPermittedSubclasses()) out.put(c.getSimpleName(), c);
+        return out;
+    }
+
+    /**
+     * Request bodies are read strictly (RequestJson: unknown properties and null primitives refused, 400), and an
+     * optional field may be sent as null, which means left out. The document says both: additionalProperties false,
+     * every primitive field required, every other optional field nullable. (The fuzzer sent extra properties, which the
+     * document allowed and the API refused, and permissions: null, which the document refused and the API took.)
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void strictRequestBodies(OpenAPI openApi) {
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        Map<String, Class<?>> records = requestRecords();
+        java.util.Deque<Schema<?>> todo = new java.util.ArrayDeque<>();
+        openApi.getPaths().forEach((path, item) -> {
+            if (!path.startsWith("/api/v1")) return;
+            item.readOperations().forEach(op -> {
+                if (op.getRequestBody() == null || op.getRequestBody().getContent() == null) return;
+                op.getRequestBody().getContent().values().forEach(m -> {
+                    if (m.getSchema() != null) todo.add(m.getSchema());
+                });
+            });
+        });
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (int guard = 0; !todo.isEmpty() && guard < 1_000; guard++) { // a bound: the schemas are a few dozen
+            Schema<?> s = todo.poll();
+            if (s.getOneOf() != null) todo.addAll((List) s.getOneOf());
+            if (s.getItems() != null) todo.add(s.getItems());
+            if (s.get$ref() == null) continue;
+            String name = s.get$ref().substring(s.get$ref().lastIndexOf('/') + 1);
+            Schema<?> target = schemas.get(name);
+            if (target == null || !done.add(name) || target.getProperties() == null) continue;
+            target.setAdditionalProperties(false);
+            List<String> required = new ArrayList<>(target.getRequired() == null ? List.of() : target.getRequired());
+            Class<?> record = records.get(name);
+            if (record != null) {
+                for (var c : record.getRecordComponents()) {
+                    if (c.getType().isPrimitive() && target.getProperties().containsKey(c.getName()) && !required.contains(c.getName())) {
+                        required.add(c.getName());
+                    }
+                }
+            }
+            target.setRequired(required.isEmpty() ? null : required);
+            target.getProperties().forEach((prop, p) -> {
+                todo.add(p);
+                if (!required.contains(prop) && p.get$ref() == null && !"type".equals(prop)) nullable(p);
+            });
+        }
+    }
+
+    private static void nullable(Schema<?> p) {
+        java.util.Set<String> types = new java.util.LinkedHashSet<>();
+        if (p.getTypes() != null) types.addAll(p.getTypes());
+        if (p.getType() != null) types.add(p.getType());
+        if (types.isEmpty()) return;
+        types.add("null");
+        p.setTypes(types);
+    }
+
+    /** GET /api/v3/ticker/24hr answers one ticker for a symbol, an array of every symbol's without one. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void tickerOneOrAll(OpenAPI openApi) {
+        var item = openApi.getPaths().get("/api/v3/ticker/24hr");
+        if (item == null || item.getGet() == null || item.getGet().getResponses().get("200") == null) return;
+        Content content = item.getGet().getResponses().get("200").getContent();
+        if (content == null) return;
+        for (MediaType m : content.values()) {
+            Schema<?> s = m.getSchema();
+            if (s == null || s.getOneOf() == null || s.getOneOf().size() != 1) continue;
+            Schema<?> one = (Schema<?>) s.getOneOf().getFirst();
+            List oneOf = new ArrayList<>(s.getOneOf());
+            oneOf.add(new io.swagger.v3.oas.models.media.ArraySchema().items(new Schema<>().$ref(one.get$ref())));
+            s.setOneOf(oneOf);
+        }
     }
 
     private static List<Refused> refusedOf(HandlerMethod handler) {

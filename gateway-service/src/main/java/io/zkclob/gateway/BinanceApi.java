@@ -2,6 +2,9 @@ package io.zkclob.gateway;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Command.CancelAll;
@@ -143,7 +146,10 @@ class BinanceApi {
                 t.tradeId(), t.tradeId(), t.timeMs(), "SELL".equals(t.takerSide()), true)).toList();
     }
 
-    @Operation(summary = "24 h statistics over the one-minute candles of the last 1440 minutes, the live best bid and ask")
+    // One symbol's ticker, or without a symbol every symbol's (ApiDocs adds the array to the oneOf).
+    @Operation(summary = "24 h statistics over the one-minute candles of the last 1440 minutes, the live best bid and ask",
+            responses = @ApiResponse(responseCode = "200", description = "one ticker, or without a symbol an array of every symbol's",
+                    content = @Content(mediaType = "application/json", schema = @Schema(oneOf = BinanceRecords.Ticker24h.class))))
     @GetMapping("/ticker/24hr")
     Object ticker(@RequestParam(required = false) String symbol) {
         long now = System.currentTimeMillis();

@@ -48,7 +48,7 @@ class MarketDataApi {
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/markets/{symbol}/trades")
     List<PublicTrade> trades(@PathVariable String symbol, @RequestParam(defaultValue = "50") @Schema(minimum = "1", maximum = "1000") int limit,
-                             @RequestParam(required = false) @Schema(minimum = "1") Long fromId,
+                             @RequestParam(required = false) @Schema(description = "trades with this id and later") Long fromId,
                              @RequestParam(required = false) Long startTimeMs, @RequestParam(required = false) Long endTimeMs) {
         Backends.Market m = backends.market(symbol);
         int n = bounded(limit, MAX_TRADES_PAGE);

@@ -55,4 +55,14 @@ class FuzzFindingsTest {
             assertTrue(BodyLimit.json(type), type);
         }
     }
+
+    /** schemathesis: {"type":"SetMarketStatus", "status": null, ...} was sequenced, a command without its status. */
+    @Test
+    void anOperatorCommandWithoutAFieldIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.zkclob.support.ApiException.class,
+                () -> AdminApi.requireEveryField(new io.zkclob.contracts.Command.SetMarketStatus(-1, 0, 1, null)));
+        assertEquals(400, e.status().value());
+        assertEquals("MALFORMED_REQUEST", e.code());
+        AdminApi.requireEveryField(new io.zkclob.contracts.Command.SetMarketStatus(-1, 0, 1, io.zkclob.contracts.MarketStatus.HALTED));
+    }
 }

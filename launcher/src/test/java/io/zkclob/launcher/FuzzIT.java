@@ -464,7 +464,10 @@ class FuzzIT {
         }
         String seconds = System.getenv().getOrDefault("FUZZ_SECONDS", "45");
         Path script = Path.of("..", "scripts", "fuzz").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder(script.toString(), "http://127.0.0.1:" + PORTS.gateway(), seconds).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "http://127.0.0.1:" + PORTS.gateway(), seconds).redirectErrorStream(true);
+        // Conformance to the OpenAPI document is enforced (issue 11 #12): FUZZ_STRICT=0 only reports it.
+        pb.environment().putIfAbsent("FUZZ_STRICT", "1");
+        Process p = pb.start();
         StringBuilder out = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -474,7 +477,7 @@ class FuzzIT {
         }
         boolean done = p.waitFor(10, TimeUnit.MINUTES);
         if (!done) p.destroyForcibly();
-        assertEquals(0, done ? p.exitValue() : -1, "scripts/fuzz found a 5xx or a hang:\n" + out);
+        assertEquals(0, done ? p.exitValue() : -1, "scripts/fuzz found a 5xx, a hang or a response against the document:\n" + out);
         assertTrue(out.toString().contains("fuzz requests: "), out.toString());
     }
 
