@@ -295,10 +295,23 @@ class ApiDocs {
             target.setRequired(required.isEmpty() ? null : required);
             target.getProperties().forEach((prop, p) -> {
                 todo.add(p);
+                // Amounts are decimal strings (Units): the document gives their spelling, so that a string the API
+                // cannot read is not "schema-valid" (the fuzzer's withdrawal of amount "O\u00c0...").
+                if (AMOUNT_FIELDS.contains(prop) && ("string".equals(p.getType()) || (p.getTypes() != null && p.getTypes().contains("string")))) {
+                    p.pattern(DECIMAL_PATTERN).maxLength(Units.MAX_CHARS);
+                }
                 if (!required.contains(prop) && p.get$ref() == null && !"type".equals(prop)) nullable(p);
             });
         }
     }
+
+    static final java.util.Set<String> AMOUNT_FIELDS = java.util.Set.of("amount", "price", "qty", "quoteQty");
+
+    /**
+     * Units.DECIMAL: the one spelling of an amount the API reads (a sign is read, and refused as 422 INVALID_AMOUNT),
+     * or the empty string, read as the amount left out.
+     */
+    static final String DECIMAL_PATTERN = "^(-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?)?$";
 
     private static void nullable(Schema<?> p) {
         java.util.Set<String> types = new java.util.LinkedHashSet<>();

@@ -21,6 +21,8 @@ final class RequestJson {
     static final JsonMapper STRICT = MessageJson.MAPPER.rebuild()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // "status": 0 was read as the enum constant at ordinal 0 (the fuzzer: a SetMarketStatus sequenced so).
+            .enable(tools.jackson.databind.cfg.EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
             .build();
 
     private RequestJson() {}

@@ -30,7 +30,8 @@ final class Units {
     private Units() {}
 
     static long parse(String value, int scale, String field, String precisionCode) {
-        if (value == null || value.isBlank()) return 0;
+        // Empty is "left out"; blanks are not a second spelling of it (one spelling for each value).
+        if (value == null || value.isEmpty()) return 0;
         String text = value;
         if (text.length() > MAX_CHARS) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " has more than " + MAX_CHARS + " characters");
@@ -46,8 +47,13 @@ final class Units {
         }
         // precision - scale is the number of digits left of the point (<= 0 for a fraction): bounded, as is the scale.
         long integerDigits = (long) d.precision() - d.scale();
-        if (integerDigits > MAX_EXPONENT || d.scale() > MAX_EXPONENT) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", field + " is out of range (exponent beyond ±" + MAX_EXPONENT + ")");
+        // Refused with the codes their smaller cousins get (1e30 is AMOUNT_OVERFLOW, 1e-30 too many decimals): a
+        // well-formed number out of range is not a malformed request (the fuzzer counted 400 for schema-valid input).
+        if (integerDigits > MAX_EXPONENT) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "AMOUNT_OVERFLOW", field + " is too large (more than " + MAX_EXPONENT + " digits)");
+        }
+        if (d.scale() > MAX_EXPONENT) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, precisionCode, field + " has more than " + MAX_EXPONENT + " decimals");
         }
         if (d.signum() < 0) throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "INVALID_AMOUNT", field + " must be positive");
         BigDecimal scaled = d.movePointRight(scale);

@@ -199,7 +199,8 @@ class GatewayEdgeTest {
         refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"),
                 "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3000\",\"qty\":\"0.01\",\"clientOrderId\":1.5}")
                 .header("X-Account-Id", "1")));
-        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders"),
+        // Well-formed and out of range: refused before any arithmetic, with 1e30's code (not a malformed request).
+        refused(422, "AMOUNT_OVERFLOW", send(json(post("/api/v1/orders"),
                 "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"1e3000000\",\"qty\":\"0.01\"}")
                 .header("X-Account-Id", "1")));
         assertTrue(producer.history().isEmpty());
