@@ -23,6 +23,11 @@ final class RequestJson {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             // "status": 0 was read as the enum constant at ordinal 0 (the fuzzer: a SetMarketStatus sequenced so).
             .enable(tools.jackson.databind.cfg.EnumFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            // "label": false was read as the string "false": a number or a boolean where a string is expected is refused.
+            .withCoercionConfig(tools.jackson.databind.type.LogicalType.Textual, c -> c
+                    .setCoercion(tools.jackson.databind.cfg.CoercionInputShape.Integer, tools.jackson.databind.cfg.CoercionAction.Fail)
+                    .setCoercion(tools.jackson.databind.cfg.CoercionInputShape.Float, tools.jackson.databind.cfg.CoercionAction.Fail)
+                    .setCoercion(tools.jackson.databind.cfg.CoercionInputShape.Boolean, tools.jackson.databind.cfg.CoercionAction.Fail))
             .build();
 
     private RequestJson() {}

@@ -217,6 +217,8 @@ class TradingApi {
                 : !SIDES.contains(r.side()) ? "side is BUY or SELL"
                 : !TYPES.contains(r.type()) ? "type is LIMIT or MARKET"
                 : r.timeInForce() != null && !TIME_IN_FORCE.contains(r.timeInForce()) ? "timeInForce is GTC, IOC, FOK or POST_ONLY"
+                : !Units.wellFormed(r.price()) || !Units.wellFormed(r.qty()) || !Units.wellFormed(r.quoteQty())
+                        ? "amounts are decimal strings of ASCII digits, e.g. \"0.5\""
                 : null;
         if (problem != null) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "orders[" + index + "] " + problem);
     }

@@ -29,6 +29,11 @@ final class Units {
 
     private Units() {}
 
+    /** Whether {@code value} is an amount's spelling (or empty, left out): what the document's pattern says. */
+    static boolean wellFormed(String value) {
+        return value == null || value.isEmpty() || (value.length() <= MAX_CHARS && DECIMAL.matcher(value).matches());
+    }
+
     static long parse(String value, int scale, String field, String precisionCode) {
         // Empty is "left out"; blanks are not a second spelling of it (one spelling for each value).
         if (value == null || value.isEmpty()) return 0;

@@ -62,4 +62,15 @@ class RequestJsonTest {
                 () -> TradingApi.parseEnum(io.zkclob.contracts.Side.class, "sell", "side")).code());
         assertEquals(io.zkclob.contracts.Side.SELL, TradingApi.parseEnum(io.zkclob.contracts.Side.class, "SELL", "side"));
     }
+
+    /** The fuzzer's conformance check: {"label": false} made a key labelled "false"; "status": 0 was ordinal 0. */
+    @Test
+    void scalarsOfAnotherTypeAreNotCoerced() {
+        for (String body : new String[] {"{\"market\":5,\"side\":\"BUY\"}", "{\"market\":\"ETH-USDT\",\"side\":true}",
+                "{\"market\":\"ETH-USDT\",\"price\":3000.5}"}) {
+            malformed(utf8(body));
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> RequestJson.STRICT.readValue(
+                "{\"type\":\"SetMarketStatus\",\"seq\":0,\"timestampMs\":0,\"marketId\":1,\"status\":0}", io.zkclob.contracts.Command.class));
+    }
 }
