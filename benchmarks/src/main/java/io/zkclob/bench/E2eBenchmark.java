@@ -50,8 +50,8 @@ public final class E2eBenchmark {
     static final String BASE = "http://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1";
     static final String LEDGER = "http://127.0.0.1:" + FleetMain.PORTS.ledger();
     static final String KAFKA = "127.0.0.1:" + FleetMain.PORTS.kafka();
-    /** The fleet's token for the ledger's internal endpoints: scripts/bench gives both JVMs the same SERVICE_TOKEN. */
-    static final String SERVICE_TOKEN = System.getenv(ServiceToken.ENV);
+    /** The fleet's token for the ledger's internal endpoints (FleetMain's, or SERVICE_TOKEN for both). */
+    static final String SERVICE_TOKEN = FleetMain.SERVICE_TOKEN;
 
     record Trader(long id, byte[] secretKey) {}
 

@@ -1,6 +1,7 @@
 package io.zkclob.bench;
 
 import io.zkclob.launcher.Launcher;
+import io.zkclob.support.ServiceToken;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +13,11 @@ import java.nio.file.Path;
 public final class FleetMain {
     // Below 32768, the ephemeral range: a fleet on 38086 failed to start once because a client socket held the port.
     static final Launcher.Ports PORTS = new Launcher.Ports(21432, 21092, 21080, 21082, 21083, 21084, 21085, 21086);
+    /**
+     * The benchmark fleet's service token (its services listen on loopback only), known to the load generator in its
+     * other JVM, which reads the ledger's internal endpoints; SERVICE_TOKEN overrides it for both.
+     */
+    static final String SERVICE_TOKEN = System.getenv().getOrDefault(ServiceToken.ENV, "benchmark-fleet-on-loopback-service-token");
 
     public static void main(String[] args) throws Exception {
         // The load generator sends from one address and few accounts, far past the gateway's rate limits (docs/api.md):
@@ -19,6 +25,7 @@ public final class FleetMain {
         for (String limit : new String[] {"address-per-second", "address-burst", "account-per-second", "account-burst"}) {
             System.setProperty("gateway.rate-limit." + limit, System.getProperty("gateway.rate-limit." + limit, "100000000"));
         }
+        System.setProperty(ServiceToken.PROPERTY, System.getProperty(ServiceToken.PROPERTY, SERVICE_TOKEN));
         Launcher fleet = new Launcher(Path.of(args[0]), PORTS);
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::close, "fleet-shutdown"));
         fleet.start();
