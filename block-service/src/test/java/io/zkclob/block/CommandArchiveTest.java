@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +39,8 @@ class CommandArchiveTest {
         assertEquals(0, archive.nextOffset());
         TopicPartition log = new TopicPartition("exchange.commands", 0);
         String cmd = "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8}";
-        ConsumerRecords<String, String> records = new ConsumerRecords<>(Map.of(log, List.of(
-                new ConsumerRecord<>(log.topic(), 0, 0, "0", cmd), new ConsumerRecord<>(log.topic(), 0, 1, "0", cmd))), Map.of());
+        List<ConsumerRecord<String, String>> records = List.of(
+                new ConsumerRecord<>(log.topic(), 0, 0, "0", cmd), new ConsumerRecord<>(log.topic(), 0, 1, "0", cmd));
         archive.store(records, 2);
         archive.store(records, 1); // an older redelivery
         assertEquals(2, archive.nextOffset());

@@ -13,6 +13,11 @@ public final class Topics {
     public static final String BLOCKS = "exchange.blocks";
     /** Verified SP1 proofs of block ranges (metadata; the proof file downloads from prover-service). */
     public static final String PROOFS = "exchange.proofs";
+    /**
+     * A dead-letter topic is its log's name with this suffix ({@code exchange.events.DLT}): one partition, kept
+     * forever; the records a follower could not read, parked with the reason in their headers.
+     */
+    public static final String DEAD_LETTER_SUFFIX = ".DLT";
 
     private Topics() {}
 }

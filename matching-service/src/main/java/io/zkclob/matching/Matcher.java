@@ -42,6 +42,17 @@ import org.slf4j.LoggerFactory;
  * replays the log from there up to the committed offset without publishing (those events are already out),
  * then continues. It also appends SealBlock commands to the log every 200 ms or 100 commands: block
  * boundaries live in the log, so a replay seals the same blocks.
+ *
+ * <p>Unlike the projections (service-support's {@code EventFeed}, in Spring Kafka listener containers), the matcher
+ * keeps its own poll loop on purpose: its read-process-write is exactly-once only because it owns both ends. It
+ * polls, applies, and then sends the events and {@code sendOffsetsToTransaction} in one producer transaction whose
+ * boundaries it chooses (one per poll, SealBlock appends outside it); on start it must read the committed offset
+ * before it reads a record, restore a snapshot and replay the log up to that offset without publishing, and after
+ * a fencing or broker failure throw away consumer, producer and engine together and redo that recovery. A listener
+ * container owns the poll, the commits and the error handling (retries, seeks, recoverers) and would have to be
+ * bent back into exactly this loop; a dead-letter topic has no meaning here either: a record that is not a command is skipped
+ * deterministically (every replay skips the same offset, so the engine's state does not depend on it; block-service
+ * archives it as Malformed), and parking it elsewhere would change nothing the engine does.
  */
 final class Matcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Matcher.class);

@@ -14,7 +14,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the exchange's topics if they are missing (idempotent; every service may call it at start).
- * The command log keeps its records forever and stamps them with the broker's append time.
+ * The command log keeps its records forever and stamps them with the broker's append time; each log the followers
+ * read has a dead-letter topic ({@code <log>.DLT}).
  */
 public final class KafkaTopics {
     private KafkaTopics() {}
@@ -43,6 +44,15 @@ public final class KafkaTopics {
             }
             if (!existing.contains(Topics.PROOFS)) {
                 wanted.add(new NewTopic(Topics.PROOFS, 1, replication).configs(Map.of("retention.ms", "-1")));
+            }
+            // Where the followers park what they cannot read (LogFollower): kept forever, since each parked record
+            // is something a projection lacks until it is rebuilt.
+            for (String log : List.of(Topics.EVENTS, Topics.COMMANDS)) {
+                String deadLetters = log + Topics.DEAD_LETTER_SUFFIX;
+                if (!existing.contains(deadLetters)) {
+                    wanted.add(new NewTopic(deadLetters, 1, replication).configs(Map.of("retention.ms", "-1",
+                            "retention.bytes", "-1")));
+                }
             }
             if (wanted.isEmpty()) return;
             try {

@@ -1,24 +1,46 @@
 package io.zkclob.support;
 
+import static io.zkclob.support.KafkaBroker.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkclob.contracts.Event;
+import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.EventFeed.Indexed;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.support.KafkaHeaders;
 
-/** Where a restarted feed reads from: the projection's durable position, whatever Kafka's group offset says. */
+/**
+ * The event feed in its Spring Kafka container on a real broker: where it starts (the projection's durable position,
+ * whatever Kafka's group offset says), what it does with a record that is not an event (parks it, goes on) and with
+ * a projection that fails (retries, parks nothing, skips nothing). Tests share one broker, each on its own offsets.
+ */
 class EventFeedTest {
+    private static KafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
     /** A projection whose database committed up to offset {@code next}; records what it is handed. */
-    static final class Recorder implements EventFeed.Projection {
-        long next;
-        final List<Long> seqs = new ArrayList<>();
+    static class Recorder implements EventFeed.Projection {
+        volatile long next;
+        final List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
 
         Recorder(long next) {
             this.next = next;
@@ -36,57 +58,96 @@ class EventFeedTest {
         }
     }
 
-    /** Ten events at offsets 0..9 (event seq = offset); Kafka's group offset says 8 were consumed. */
-    private static MockConsumer<String, String> logWithGroupAt8() {
-        MockConsumer<String, String> c = new MockConsumer<>("earliest");
-        c.updateBeginningOffsets(Map.of(EventFeed.EVENTS, 0L));
-        c.updateEndOffsets(Map.of(EventFeed.EVENTS, 10L));
-        c.commitSync(Map.of(EventFeed.EVENTS, new OffsetAndMetadata(8)));
-        return c;
-    }
-
-    private static void append(MockConsumer<String, String> c) {
-        for (long o = 0; o < 10; o++) {
-            c.addRecord(new ConsumerRecord<>(EventFeed.EVENTS.topic(), 0, o, o + ":0",
-                    MessageJson.write(new Event.AssetAdded(o, (int) o + 1, "A" + o, 8))));
+    /** Appends events with seqs {@code from..to-1} (key "seq:0"); answers the offset of the first. */
+    private static long appendEvents(long from, long to) {
+        long first = -1;
+        for (long s = from; s < to; s++) {
+            long o = kafka.send(Topics.EVENTS, s + ":0", MessageJson.write(new Event.AssetAdded(s, (int) s + 1, "A" + s, 8)));
+            if (first < 0) first = o;
         }
+        return first;
     }
 
     @Test
     void aProjectionBehindTheGroupOffsetRereadsFromItsOwnWatermark() {
-        // given: the database lost its last commits (it applied offsets 0..4), Kafka's commit says 8
-        MockConsumer<String, String> c = logWithGroupAt8();
-        Recorder projection = new Recorder(5);
-        EventFeed feed = new EventFeed("unused:9092", "orders", projection);
+        // given: ten events; the database applied the first five, Kafka's group commit says eight
+        long base = appendEvents(0, 10);
+        kafka.commit("behind", Topics.EVENTS, base + 8);
+        Recorder projection = new Recorder(base + 5);
+        EventFeed feed = new EventFeed(kafka.bootstrap(), "behind", projection);
         // when
-        feed.resume(c);
-        append(c);
-        feed.pollOnce(c);
-        // then: offsets 5..9 are applied, none skipped, and the new position is stored with them
+        feed.start();
+        try {
+            await("the feed reaches the end of the log", () -> projection.next == base + 10);
+        } finally {
+            feed.stop();
+        }
+        // then: 5..9 applied, none skipped
         assertEquals(List.of(5L, 6L, 7L, 8L, 9L), projection.seqs);
-        assertEquals(10, projection.next);
-    }
-
-    @Test
-    void aFreshProjectionReadsFromTheBeginning() {
-        MockConsumer<String, String> c = logWithGroupAt8();
-        Recorder projection = new Recorder(0);
-        EventFeed feed = new EventFeed("unused:9092", "orders", projection);
-        feed.resume(c);
-        append(c);
-        feed.pollOnce(c);
-        assertEquals(10, projection.seqs.size());
     }
 
     @Test
     void aFeedWithoutDurableStateFollowsTheGroupOffset() {
-        MockConsumer<String, String> c = logWithGroupAt8();
-        List<Long> seen = new ArrayList<>();
-        EventFeed feed = new EventFeed("unused:9092", "stream", batch -> batch.forEach(e -> seen.add(e.seq())));
-        feed.resume(c);
-        c.commitSync(Map.of(EventFeed.EVENTS, new OffsetAndMetadata(8))); // MockConsumer keeps commits of assigned partitions
-        append(c);
-        feed.pollOnce(c);
-        assertEquals(List.of(8L, 9L), seen);
+        long base = appendEvents(100, 110);
+        kafka.commit("in-memory", Topics.EVENTS, base + 8);
+        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+        EventFeed feed = new EventFeed(kafka.bootstrap(), "in-memory", batch -> batch.forEach(e -> seen.add(e.seq())));
+        feed.start();
+        try {
+            await("two events seen", () -> seen.size() >= 2);
+        } finally {
+            feed.stop();
+        }
+        assertEquals(List.of(108L, 109L), seen);
+    }
+
+    @Test
+    void aRecordThatIsNotAnEventIsParkedWithItsReasonAndTheFeedGoesOn() {
+        long parkedBefore = kafka.endOffset(Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX);
+        long base = appendEvents(200, 202);
+        long poison = kafka.send(Topics.EVENTS, "202:0", "{\"type\":\"NoSuchEvent\"}");
+        appendEvents(203, 205);
+        Recorder projection = new Recorder(base);
+        EventFeed feed = new EventFeed(kafka.bootstrap(), "poison", projection);
+        feed.start();
+        try {
+            await("the feed reaches the end of the log", () -> projection.next == poison + 3);
+        } finally {
+            feed.stop();
+        }
+        assertEquals(List.of(200L, 201L, 203L, 204L), projection.seqs);
+        assertEquals(1, feed.parked());
+        List<ConsumerRecord<String, String>> parked = kafka.read(Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX, parkedBefore);
+        assertEquals(1, parked.size(), "parked once, not once per attempt");
+        ConsumerRecord<String, String> r = parked.get(0);
+        assertEquals("{\"type\":\"NoSuchEvent\"}", r.value());
+        assertEquals("202:0", r.key());
+        String reason = new String(r.headers().lastHeader(LogFollower.REASON_HEADER).value(), StandardCharsets.UTF_8);
+        assertTrue(reason.startsWith("not an event at exchange.events@" + poison), reason);
+        assertEquals(poison, java.nio.ByteBuffer.wrap(r.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value()).getLong());
+    }
+
+    @Test
+    void aFailingProjectionIsRetriedUntilItWorksAndNothingIsParkedOrSkipped() {
+        long parkedBefore = kafka.endOffset(Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX);
+        long base = appendEvents(300, 305);
+        AtomicInteger failuresLeft = new AtomicInteger(4); // as a database that is down for four attempts
+        Recorder projection = new Recorder(base) {
+            @Override
+            public void apply(List<Indexed> batch, long nextOffset) {
+                if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("database down");
+                super.apply(batch, nextOffset);
+            }
+        };
+        EventFeed feed = new EventFeed(kafka.bootstrap(), "transient", projection);
+        feed.start();
+        try {
+            await("the feed reaches the end of the log", () -> projection.next == base + 5);
+        } finally {
+            feed.stop();
+        }
+        assertEquals(List.of(300L, 301L, 302L, 303L, 304L), projection.seqs);
+        assertEquals(0, feed.parked());
+        assertEquals(parkedBefore, kafka.endOffset(Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX));
     }
 }
