@@ -28,6 +28,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * guest's witness, with the block headers exactly as the matcher published them, and records it PENDING (witness
  * bytes in the database). Only the replica holding the {@link LeaderLock} does this; the others wait for it.
  * Memory holds one pre-state snapshot and one range's commands: nothing grows with the backlog.
+ *
+ * <p>It keeps its own loop ({@link ConsumerWorker}) where the projections moved to listener containers: it has no
+ * position to resume from (every start and every failure, a lost leader lock included, rebuilds the replica from
+ * offset 0), it runs only while this replica holds the leader lock, and it closes a range on a quiet log after
+ * {@code maxRangeMs}, which needs the empty polls a batch listener never sees. Nothing in it can be parked either:
+ * a record that is not a command is skipped by the replica exactly as by the engine.
  */
 final class RangeBuilder extends ConsumerWorker {
     private static final Logger log = LoggerFactory.getLogger(RangeBuilder.class);

@@ -13,6 +13,10 @@ import org.springframework.context.SmartLifecycle;
  * A Kafka consumer loop on its own thread, started and stopped with the application: {@link #work} runs with a
  * fresh consumer until the application stops (stop() wakes the consumer up); after a failure the loop starts
  * over with a new consumer after {@code retryMs}.
+ *
+ * <p>Projections do not use it: they follow their logs in Spring Kafka listener containers ({@link LogFollower}).
+ * What is left here is a loop whose every failure must rebuild its whole state from the log's beginning
+ * (prover-service's {@code RangeBuilder}), which a container's retry of one batch cannot express.
  */
 public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerWorker.class);
