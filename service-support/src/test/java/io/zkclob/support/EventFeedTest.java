@@ -17,6 +17,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.kafka.support.KafkaHeaders;
 
 /**
@@ -149,5 +153,24 @@ class EventFeedTest {
         assertEquals(List.of(300L, 301L, 302L, 303L, 304L), projection.seqs);
         assertEquals(0, feed.parked());
         assertEquals(parkedBefore, kafka.endOffset(Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX));
+    }
+
+    @Test
+    void inAnApplicationTheFeedStartsWithItAndItsBatchesAreTimedInItsMeterRegistry() {
+        long base = appendEvents(400, 403);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Recorder projection = new Recorder(base);
+        try (GenericApplicationContext app = new GenericApplicationContext()) {
+            app.registerBean(MeterRegistry.class, () -> meters);
+            app.registerBean("feed", EventFeed.class, () -> new EventFeed(kafka.bootstrap(), "metered", projection));
+            app.refresh(); // starts the feed, as the services' contexts do
+            await("the feed reaches the end of the log", () -> projection.next == base + 3);
+            await("the batch is timed", () -> {
+                Timer batches = meters.find("spring.kafka.listener").tag("name", "metered-exchange-events").timer();
+                return batches != null && batches.count() >= 1;
+            });
+            assertEquals(0, meters.get("feed.records.parked").tag("group", "metered").counter().count());
+        }
+        assertEquals(List.of(400L, 401L, 402L), projection.seqs);
     }
 }
