@@ -42,7 +42,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * <ul>
  * <li><b>Position</b>: the log's only partition is assigned, not subscribed (no group rebalance can move it), and
  *     the container starts at {@link #nextOffset()}, the offset after the last record the projection's database
- *     committed. Kafka's group offset is committed after each batch (asynchronously) as a hint for lag tools only:
+ *     committed. Kafka's group offset is committed at most once a second (asynchronously) as a hint for lag tools only:
  *     if the database lost its last commits while Kafka kept the group's, following the group would skip those
  *     records forever.
  * <li><b>Transient failures</b> (database down, a deadlock): the whole batch is retried, with the partition paused
@@ -69,6 +69,7 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     public static final String REASON_HEADER = "zkclob-dlt-reason";
     private static final Logger log = LoggerFactory.getLogger(LogFollower.class);
     private static final int COMMIT_FAILURES_BEFORE_LOG = 3;
+    private static final long COMMIT_INTERVAL_MS = 1_000;
 
     /**
      * A record the follower cannot read, at {@code index} in the batch; thrown by {@link #onBatch} after the records
@@ -157,9 +158,11 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         props.setGroupId(group);
         props.setClientId(group + "-" + partition.topic());
         props.setMessageListener(new Listener());
-        props.setAckMode(AckMode.BATCH);
-        // Asynchronous commits with our callback: a blocking commit per batch would cost a broker round trip each,
-        // and Spring Kafka's default callback logs every failure (the flood this replaces).
+        // A hint for lag tools only, so once a second at most: each commit is a write (and a forced flush) on the
+        // broker. Asynchronous, with our callback: a blocking commit would cost a broker round trip, and Spring
+        // Kafka's default callback logs every failure (the flood this replaces).
+        props.setAckMode(AckMode.TIME);
+        props.setAckTime(COMMIT_INTERVAL_MS);
         props.setSyncCommits(false);
         props.setCommitCallback(this::committed);
         props.setAssignmentCommitOption(AssignmentCommitOption.NEVER); // the position is never Kafka's to decide
