@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * before it reads a record, restore a snapshot and replay the log up to that offset without publishing, and after
  * a fencing or broker failure throw away consumer, producer and engine together and redo that recovery. A listener
  * container owns the poll, the commits and the error handling (retries, seeks, recoverers) and would have to be
- * bent back into exactly this loop; a dead-letter topic has no meaning here either: a record that is not a command is skipped
- * deterministically (every replay skips the same offset, so the engine's state does not depend on it; block-service
- * archives it as Malformed), and parking it elsewhere would change nothing the engine does.
+ * bent back into exactly this loop. A dead-letter topic has no meaning here either: a record that is not a command
+ * is skipped deterministically (every replay skips the same offset, so the engine's state does not depend on it;
+ * block-service archives it as Malformed), and parking it elsewhere would change nothing the engine does.
  */
 final class Matcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Matcher.class);
