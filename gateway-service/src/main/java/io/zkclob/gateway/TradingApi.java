@@ -20,10 +20,13 @@ import io.zkclob.engine.Exchange;
 import io.zkclob.engine.Fees;
 import io.zkclob.support.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -105,6 +108,7 @@ class TradingApi {
             responses = {@ApiResponse(responseCode = "201", description = "registered now", useReturnTypeSchema = true),
                     @ApiResponse(responseCode = "200", description = "this key was already registered", useReturnTypeSchema = true)})
     @Refused(status = 400, codes = {"INVALID_PUBLIC_KEY"})
+    @Refused(status = 409, codes = {"ACCOUNTS_EXHAUSTED"})
     @PostMapping("/accounts")
     ResponseEntity<AccountCreated> register(@RequestBody byte[] body) {
         RegisterRequest r = parse(body, RegisterRequest.class);
@@ -113,9 +117,22 @@ class TradingApi {
         Long existing = jdbc.sql("SELECT account_id FROM accounts WHERE public_key = ?").param(r.publicKey()).query(Long.class)
                 .optional().orElse(null);
         if (existing != null) return ResponseEntity.ok(new AccountCreated(existing));
-        long id = jdbc.sql("INSERT INTO accounts (public_key) VALUES (?) ON CONFLICT (public_key) DO UPDATE SET public_key = EXCLUDED.public_key"
-                + " RETURNING account_id").param(r.publicKey()).query(Long.class).single();
+        long id;
+        try {
+            id = jdbc.sql("INSERT INTO accounts (public_key) VALUES (?) ON CONFLICT (public_key) DO UPDATE SET public_key = EXCLUDED.public_key"
+                    + " RETURNING account_id").param(r.publicKey()).query(Long.class).single();
+        } catch (DataAccessException e) {
+            if (!sequenceExhausted(e)) throw e;
+            // The sequence stops at the engine's last account id (V4_1): no retry can succeed, so this is no 5xx.
+            throw new ApiException(HttpStatus.CONFLICT, "ACCOUNTS_EXHAUSTED",
+                    "every account id the engine has (1 to " + AdminApi.MAX_ACCOUNT_ID + ") is taken; no account can be registered");
+        }
         return ResponseEntity.status(HttpStatus.CREATED).body(new AccountCreated(id));
+    }
+
+    /** PostgreSQL's "nextval: reached maximum value of sequence" (SQLSTATE 2200H, sequence_generator_limit_exceeded). */
+    static boolean sequenceExhausted(DataAccessException e) {
+        return NestedExceptionUtils.getMostSpecificCause(e) instanceof SQLException sql && "2200H".equals(sql.getSQLState());
     }
 
     @Operation(summary = "Markets, their rules (decimal strings) and their assets' scales")
