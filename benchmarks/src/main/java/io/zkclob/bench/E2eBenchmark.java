@@ -103,7 +103,7 @@ public final class E2eBenchmark {
         if (mode.startsWith("step")) {
             int held = 0;
             boolean holding = true; // every step so far held
-            for (int r = rate; ; r = ws ? r + 2_000 : r < 1_000 ? r * 2 : r + 1_000) {
+            for (int r = rate; ; r = ws ? r + rate : r < 1_000 ? r * 2 : r + 1_000) { // ws: steps of the first rate
                 quiesce();
                 Result res = ws ? runWs(sessions, r, seconds, fleetPid, watcher, r) : run(traders, r, seconds, fleetPid, watcher, r, perRequest);
                 print(name, res);
