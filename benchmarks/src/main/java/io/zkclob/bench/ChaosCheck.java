@@ -62,6 +62,8 @@ final class ChaosCheck {
     static final int MAX_PROBLEMS_SHOWN = 10;
     static final int API_SAMPLE = 300;
     static final long SETTLE_TIMEOUT_S = 240;
+    /** How long the prover may take, after a round's other checks began, to execute the round's blocks in the guest. */
+    static final long GUEST_TIMEOUT_S = 600;
 
     record Key(long accountId, long clientOrderId) {}
 
@@ -70,7 +72,22 @@ final class ChaosCheck {
     /** What one round's check found; {@code problems} names each discrepancy (the first few of each kind). */
     record Outcome(long acknowledged, long lost, long duplicated, boolean conservation, boolean replayIdentical, long events,
                    long blocks, long orders, long bookLevels, long retriedAcks, long duplicateAnswers, long ownIdAnswers,
-                   List<String> problems) {}
+                   Transfers transfers, Guest guest, List<String> problems) {}
+
+    /**
+     * The guest check: every block the replay sealed executed in the SP1 guest ({@code executedHeight} reaches
+     * {@code sealedHeight}, blocks contiguous from the first), no range FAILED and no divergence recorded;
+     * {@code waitedS}: how long after the round's other checks the prover needed to catch up.
+     */
+    record Guest(boolean checked, long executedHeight, long sealedHeight, long ranges, long cycles, double waitedS, boolean ok) {
+        static final Guest NONE = new Guest(false, 0, 0, 0, 0, 0, true);
+
+        String describe() {
+            if (!checked) return "guest not checked (no prover in the fleet)";
+            return String.format("guest executed through block %d of %d sealed (%d ranges, %,d cycles), %s, caught up %.0f s after the"
+                    + " checks began", executedHeight, sealedHeight, ranges, cycles, ok ? "no divergence" : "DIVERGED OR BEHIND", waitedS);
+        }
+    }
 
     /** An order as the replay's events leave it (the order store's projection rules, OrderProjector). */
     static final class Expected {
@@ -123,13 +140,162 @@ final class ChaosCheck {
         boolean conservation = conservation(problems);
         Map<Key, Ack> acks = acks(problems);
         long[] ackFigures = checkAcks(acks, r, stored, problems);
-        long duplicated = r.acceptedByKey.values().stream().filter(l -> l.size() > 1).count();
+        Transfers t = checkCancelsAndWithdrawals(r, problems);
+        long duplicated = r.acceptedByKey.values().stream().filter(l -> l.size() > 1).count() + t.duplicated();
         r.acceptedByKey.forEach((k, l) -> {
             if (l.size() > 1) note(problems, "duplicated", "account " + k.accountId() + " clientOrderId " + k.clientOrderId() + " placed as " + l);
         });
+        Guest guest = checkGuest(r, problems);
         boolean identical = problems.stream().noneMatch(p -> p.startsWith("replay") || p.startsWith("book"));
-        return new Outcome(acks.size(), ackFigures[0], duplicated, conservation, identical, r.events, r.blocks.size(), stored.size(),
-                bookLevels, ackFigures[1], ackFigures[2], ackFigures[3], problems);
+        return new Outcome(acks.size(), ackFigures[0] + t.lost(), duplicated, conservation, identical, r.events, r.blocks.size(), stored.size(),
+                bookLevels, ackFigures[1], ackFigures[2], ackFigures[3], t, guest, problems);
+    }
+
+    /**
+     * Cancels and withdrawals, acknowledged or not: {@code lost} counts acknowledgements the log does not bear out,
+     * {@code duplicated} anything applied twice (an order closed twice, one withdrawal request in the log twice).
+     */
+    record Transfers(long cancels, long canceledByIt, long alreadyClosed, long withdrawals, long ambiguous, long ambiguousInLog,
+                     long lost, long duplicated) {
+        String describe() {
+            return String.format("cancels acknowledged %d (%d closed their order, %d found it already closed), withdrawals acknowledged"
+                    + " %d (+%d ambiguous, %d of them in the log)", cancels, canceledByIt, alreadyClosed, withdrawals, ambiguous, ambiguousInLog);
+        }
+    }
+
+    /**
+     * Every acknowledged cancel is the CancelOrder at its seq, for its account and order, and after it the order is
+     * closed (by it, or already before: filled or closed by an earlier attempt of the same cancel); no order is
+     * closed twice. Every acknowledged withdrawal is the one Withdraw of its (account, unique amount) in the log, at
+     * its seq, and was applied (Withdrawn); an ambiguous one is in the log at most once.
+     */
+    private Transfers checkCancelsAndWithdrawals(Replay r, List<String> problems) throws Exception {
+        long cancels = 0;
+        long byIt = 0;
+        long already = 0;
+        long lost = 0;
+        long duplicated = 0;
+        Path cancelFile = work.resolve("cancels.tsv");
+        if (Files.exists(cancelFile)) {
+            for (String line : Files.readAllLines(cancelFile)) {
+                String[] f = line.split("\t");
+                long account = Long.parseLong(f[0]);
+                long orderId = Long.parseLong(f[1]);
+                long seq = Long.parseLong(f[2]);
+                cancels++;
+                Command.CancelOrder c = r.cancelCommands.get(seq);
+                Expected o = r.orders.get(orderId);
+                if (c == null || c.accountId() != account || c.orderId() != orderId) {
+                    lost++;
+                    note(problems, "lost", "cancel of order " + orderId + " (account " + account + ") acknowledged as seq " + seq
+                            + ", the log holds " + c);
+                } else if (r.userCancelSeqs.contains(seq)) {
+                    byIt++;
+                } else if (o != null && (o.closed || o.rejected || "FILLED".equals(o.status()))) {
+                    already++;
+                } else {
+                    lost++;
+                    note(problems, "lost", "cancel of order " + orderId + " acknowledged as seq " + seq + ", the order is still open");
+                }
+            }
+        }
+        for (Map.Entry<Long, Integer> e : r.closesByOrder.entrySet()) {
+            if (e.getValue() > 1) {
+                duplicated++;
+                note(problems, "duplicated", "order " + e.getKey() + " closed " + e.getValue() + " times");
+            }
+        }
+        long withdrawals = 0;
+        long ambiguous = 0;
+        long ambiguousInLog = 0;
+        Path withdrawalFile = work.resolve("withdrawals.tsv");
+        if (Files.exists(withdrawalFile)) {
+            for (String line : Files.readAllLines(withdrawalFile)) {
+                String[] f = line.split("\t");
+                Key k = new Key(Long.parseLong(f[0]), Long.parseLong(f[1])); // amount in micro-USDT, USDT's scale
+                long seq = Long.parseLong(f[2]);
+                List<Long> inLog = r.withdrawalsByKey.getOrDefault(k, List.of());
+                if (f[4].equals("ACK")) {
+                    withdrawals++;
+                    if (!inLog.contains(seq) || !r.withdrawnSeqs.contains(seq)) {
+                        lost++;
+                        note(problems, "lost", "withdrawal " + k + " acknowledged as seq " + seq + ", the log holds " + inLog
+                                + (r.withdrawnSeqs.contains(seq) ? "" : " (not applied)"));
+                    }
+                } else {
+                    ambiguous++;
+                    if (!inLog.isEmpty()) ambiguousInLog++;
+                }
+            }
+        }
+        for (Map.Entry<Key, List<Long>> e : r.withdrawalsByKey.entrySet()) {
+            if (e.getValue().size() > 1) {
+                duplicated++;
+                note(problems, "duplicated", "withdrawal " + e.getKey() + " in the log " + e.getValue().size() + " times: " + e.getValue());
+            }
+        }
+        return new Transfers(cancels, byIt, already, withdrawals, ambiguous, ambiguousInLog, lost, duplicated);
+    }
+
+    // ---- the guest: the prover executes every sealed block in the SP1 guest without divergence ----
+
+    /**
+     * Waits (at most {@link #GUEST_TIMEOUT_S}) until prover-service has executed every block the replay sealed in the
+     * SP1 guest, contiguously from the first, and fails on a FAILED range or a recorded divergence (the guest
+     * recomputes every state, commands and events root and refuses a witness whose published header differs). The
+     * prover's own copy of the headers must equal the replay's too. Proving is off in the chaos fleet.
+     */
+    private Guest checkGuest(Replay r, List<String> problems) throws Exception {
+        if (!ChaosFleet.withProver()) return Guest.NONE;
+        long t0 = System.nanoTime();
+        long sealed = r.blocks.isEmpty() ? 0 : r.blocks.get(r.blocks.size() - 1).height();
+        Map<Long, BlockSealed> replayed = new HashMap<>();
+        for (BlockSealed b : r.blocks) replayed.put(b.height(), b);
+        long executed = -1;
+        long[] ranges = {0, 0};
+        String diverged = null;
+        String state = "prover database unreachable";
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(GUEST_TIMEOUT_S);
+        while (true) {
+            try (Connection c = DriverManager.getConnection(fleet.jdbc("prover"), "postgres", "postgres"); Statement s = c.createStatement()) {
+                executed = r.blocks.isEmpty() ? 0 : r.blocks.get(0).height() - 1;
+                long headerMismatches = 0;
+                try (ResultSet rs = s.executeQuery("SELECT height, status, state_root, commands_root, events_root FROM blocks ORDER BY height")) {
+                    boolean contiguous = true;
+                    while (rs.next()) {
+                        long h = rs.getLong(1);
+                        BlockSealed b = replayed.get(h);
+                        if (b == null || !b.stateRoot().equals(rs.getString(3)) || !b.commandsRoot().equals(rs.getString(4))
+                                || !b.eventsRoot().equals(rs.getString(5))) {
+                            if (h <= sealed && headerMismatches++ < MAX_PROBLEMS_SHOWN) {
+                                note(problems, "guest headers", "block " + h + ": the prover's header differs from the replay's");
+                            }
+                        }
+                        boolean done = List.of("EXECUTED", "PROVING", "PROVEN").contains(rs.getString(2));
+                        if (contiguous && done && h == executed + 1) executed = h;
+                        else contiguous = false;
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(cycles), 0) FROM ranges WHERE status IN"
+                        + " ('EXECUTED', 'UNPROVEN', 'PROVING', 'PROVEN')")) {
+                    rs.next();
+                    ranges = new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+                try (ResultSet rs = s.executeQuery("SELECT 'range ' || range_id || ': ' || COALESCE(detail, '') FROM ranges WHERE status = 'FAILED'"
+                        + " UNION ALL SELECT 'divergence of range ' || range_id || ': ' || detail FROM divergence LIMIT 1")) {
+                    if (rs.next()) diverged = rs.getString(1);
+                }
+                state = "executed through " + executed + " of " + sealed;
+            } catch (SQLException e) {
+                state = "prover database: " + e.getMessage(); // PostgreSQL restarting
+            }
+            if (diverged != null || executed >= sealed || System.nanoTime() > deadline) break;
+            Thread.sleep(1_000);
+        }
+        double waitedS = (System.nanoTime() - t0) / 1e9;
+        if (diverged != null) note(problems, "guest divergence", diverged);
+        else if (executed < sealed) note(problems, "guest behind", "not caught up within " + GUEST_TIMEOUT_S + " s: " + state);
+        return new Guest(true, executed, sealed, ranges[0], ranges[1], waitedS, diverged == null && executed >= sealed);
     }
 
     static void note(List<String> problems, String kind, String what) {
@@ -198,6 +364,13 @@ final class ChaosCheck {
         final Set<Long> accounts = new HashSet<>();
         final Set<Integer> assets = new java.util.TreeSet<>();
         final Map<Integer, long[]> totals = new TreeMap<>(); // asset -> {deposited, withdrawn}
+        /** CancelOrder and Withdraw commands by seq, and the withdrawals by (account, amount): each amount is unique. */
+        final Map<Long, Command.CancelOrder> cancelCommands = new HashMap<>();
+        final Map<Key, List<Long>> withdrawalsByKey = new HashMap<>();
+        /** Seqs of the cancels that closed an order (reason USER), and how often each order was closed. */
+        final Set<Long> userCancelSeqs = new HashSet<>();
+        final Map<Long, Integer> closesByOrder = new HashMap<>();
+        final Set<Long> withdrawnSeqs = new HashSet<>();
         long events;
         long trades;
         long tradedQty;
@@ -221,6 +394,10 @@ final class ChaosCheck {
                 for (ConsumerRecord<String, String> rec : commands.poll(Duration.ofMillis(500))) {
                     if (rec.offset() >= end) break;
                     Command cmd = MessageJson.readCommand(rec.value()).sequenced(rec.offset(), rec.timestamp());
+                    if (cmd instanceof Command.CancelOrder c) r.cancelCommands.put(c.seq(), c);
+                    if (cmd instanceof Command.Withdraw w) {
+                        r.withdrawalsByKey.computeIfAbsent(new Key(w.accountId(), w.amount()), k -> new ArrayList<>(1)).add(w.seq());
+                    }
                     for (Event e : r.exchange.apply(cmd)) {
                         r.events++;
                         derive(r, e);
@@ -281,6 +458,8 @@ final class ChaosCheck {
                 fill(r.orders.get(t.takerOrderId()), t, t.takerFee());
             }
             case OrderCanceled c -> {
+                r.closesByOrder.merge(c.orderId(), 1, Integer::sum);
+                if (c.reason() == io.zkclob.contracts.CancelReason.USER) r.userCancelSeqs.add(c.seq());
                 Expected o = r.orders.get(c.orderId());
                 if (o != null) {
                     o.closed = true;
@@ -292,7 +471,10 @@ final class ChaosCheck {
                 r.accounts.add(d.accountId());
                 r.totals.computeIfAbsent(d.assetId(), a -> new long[2])[0] += d.amount();
             }
-            case Withdrawn w -> r.totals.computeIfAbsent(w.assetId(), a -> new long[2])[1] += w.amount();
+            case Withdrawn w -> {
+                r.totals.computeIfAbsent(w.assetId(), a -> new long[2])[1] += w.amount();
+                r.withdrawnSeqs.add(w.seq());
+            }
             case BlockSealed b -> r.blocks.add(b);
             case Event.AssetAdded a -> r.assets.add(a.assetId());
             default -> { }

@@ -31,8 +31,17 @@ final class ChaosFleet implements AutoCloseable {
      * find its port in use.
      */
     static final Launcher.Ports PORTS = new Launcher.Ports(16432, 16092, 16080, 16082, 16083, 16084, 16085, 16086);
-    /** The services in start order; the prover is left out (it needs the SP1 toolchain; docs/reliability.md). */
-    static final List<String> SERVICES = List.of("matching", "ledger", "order", "gateway", "block");
+    /** Where scripts/build-guest leaves the guest and the CLI (prover-service's defaults); before SERVICES, which reads them. */
+    static final Path ZK_TARGET = Path.of(System.getProperty("user.home"), ".cache", "clob", "zk-target");
+    static final Path GUEST_ELF = ZK_TARGET.resolve("bin").resolve("clob-guest.elf");
+    static final Path PROVER_CLI = ZK_TARGET.resolve("release").resolve("zk-prover");
+    /**
+     * The services in start order. The prover joins when the SP1 guest and the zk-prover CLI are built
+     * ({@code scripts/build-guest}, {@link #GUEST_ELF}): it executes every range in the guest, proving stays off
+     * (a proof takes minutes of both cores, docs/zk.md), and {@link ChaosCheck} waits for it after each round.
+     */
+    static final List<String> SERVICES = guestBuilt() ? List.of("matching", "ledger", "order", "gateway", "block", "prover")
+            : List.of("matching", "ledger", "order", "gateway", "block");
     static final long READY_TIMEOUT_S = 240;
     static final int MAX_UNASKED_RESTARTS = 20;
 
@@ -50,6 +59,15 @@ final class ChaosFleet implements AutoCloseable {
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
         this.serviceToken = java.util.HexFormat.of().formatHex(random);
+    }
+
+    /** CHAOS_PROVER=0 leaves the prover out even where the guest is built. */
+    static boolean guestBuilt() {
+        return !"0".equals(System.getenv("CHAOS_PROVER")) && Files.isRegularFile(GUEST_ELF) && Files.isExecutable(PROVER_CLI);
+    }
+
+    static boolean withProver() {
+        return SERVICES.contains("prover");
     }
 
     static String portsCsv() {
@@ -95,6 +113,8 @@ final class ChaosFleet implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // Every part of this fleet shares one service token (a launcher alone would invent its own).
         pb.environment().put(ServiceToken.ENV, serviceToken);
+        // The prover executes every range in the guest; proving stays off whatever the caller's environment says.
+        if (part.equals("prover")) pb.environment().put("PROVER_PROVE_ENABLED", "false");
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<Void> ready = new CompletableFuture<>();

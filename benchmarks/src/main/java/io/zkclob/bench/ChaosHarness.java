@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChaosHarness {
     /** What a kill may take down: each service, Kafka (broker and controller), PostgreSQL, or all of them. */
-    static final List<String> TARGETS = List.of("gateway", "matching", "ledger", "order", "block", "kafka", "postgres", "all");
+    static final List<String> TARGETS = ChaosFleet.withProver()
+            ? List.of("gateway", "matching", "ledger", "order", "block", "prover", "kafka", "postgres", "all")
+            : List.of("gateway", "matching", "ledger", "order", "block", "kafka", "postgres", "all");
     static final int DRAIN_SECONDS = 180;
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +84,13 @@ public final class ChaosHarness {
         boolean conservation = true;
         boolean identical = true;
         boolean clean = true;
+        long guestRounds = 0;
+        boolean guestOk = true;
+        long guestBlocks = 0;
+        long guestSealed = 0;
+        long guestRanges = 0;
+        long guestCycles = 0;
+        double guestWaitMaxS = 0;
         ChaosFleet parts = fleet;
         // Interrupted (Ctrl-C, a CI timeout's SIGTERM): stop the fleet, or its PostgreSQL and ports outlive this run.
         Thread stopFleet = new Thread(fleet::close, "chaos-stop-fleet");
@@ -116,16 +125,32 @@ public final class ChaosHarness {
                         round, rounds, o.acknowledged(), o.retriedAcks(), o.duplicateAnswers(), o.ownIdAnswers(), o.lost(), o.duplicated(),
                         o.conservation() ? "ok" : "BROKEN", o.replayIdentical() ? "identical" : "DIFFERS", o.events(), o.blocks(), o.orders(),
                         o.bookLevels(), seconds(c0));
+                System.out.printf("chaos round %d/%d: %s%n", round, rounds, o.transfers().describe());
+                if (o.guest().checked()) {
+                    System.out.printf("chaos round %d/%d: %s%n", round, rounds, o.guest().describe());
+                    guestRounds++;
+                    guestOk &= o.guest().ok();
+                    guestBlocks = o.guest().executedHeight();
+                    guestSealed = o.guest().sealedHeight();
+                    guestRanges = o.guest().ranges();
+                    guestCycles = o.guest().cycles();
+                    guestWaitMaxS = Math.max(guestWaitMaxS, o.guest().waitedS());
+                }
                 for (String p : o.problems()) System.out.println("chaos round " + round + " PROBLEM " + p);
                 if (stuck) System.out.println("chaos round " + round + " PROBLEM orders not acknowledged within " + DRAIN_SECONDS + " s");
             }
             if (!fleet.unaskedExits().isEmpty()) System.out.println("chaos: parts that exited by themselves: " + fleet.unaskedExits());
             System.out.printf("chaos: %d rounds of %d s at %d orders/s in %.0f s%n", rounds, roundSeconds, rate, seconds(t0));
+            if (guestRounds > 0) {
+                System.out.printf("chaos guest: rounds checked: %d  executed through block: %d of %d  ranges: %d  cycles: %d  divergence: %s"
+                        + "  longest catch-up: %.0f s%n", guestRounds, guestBlocks, guestSealed, guestRanges, guestCycles,
+                        guestOk ? "none" : "FOUND OR BEHIND", guestWaitMaxS);
+            }
             System.out.printf("chaos rounds: %d  kills: %d  acknowledged: %d  lost: %d  duplicated: %d  conservation: %s  replay: %s%n",
                     rounds, kills, acknowledged, lost, duplicated, conservation ? "ok" : "BROKEN", identical ? "identical" : "DIFFERS");
             }
         }
-        return clean && lost == 0 && duplicated == 0 && conservation && identical;
+        return clean && guestOk && lost == 0 && duplicated == 0 && conservation && identical;
     }
 
     /**

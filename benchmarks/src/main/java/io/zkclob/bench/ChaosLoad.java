@@ -40,10 +40,22 @@ import tools.jackson.databind.JsonNode;
  * before the account has placed 64 more: an account whose oldest unacknowledged order is {@link #RETRY_WINDOW}
  * ids behind places nothing new until that one is acknowledged.
  *
+ * <p>Besides REST, a third of the accounts place and cancel over a logged-on WebSocket session ({@code /api/v1/ws},
+ * {@code order.place}, {@code order.cancel}), reconnected and logged on again after each gateway restart; an
+ * order sent on a session that closed before its answer is retried like a REST order. About one acknowledged order
+ * in {@link #CANCEL_ONE_IN} is canceled (REST {@code DELETE /orders/{id}} or {@code order.cancel}, retried until
+ * acknowledged: a second cancel of a closed order is only refused by the engine), and one tick in
+ * {@link #WITHDRAW_EVERY_TICKS} is a signed {@code POST /withdrawals} of an amount unique to its account (1 USDT
+ * plus n micro-USDT), so the check can tell each in the log. A withdrawal has no idempotency key: it is retried
+ * only where it certainly did not reach the log (no connection, {@code 401}, {@code 429}, {@code 503
+ * BACKEND_UNAVAILABLE}); any other failure is recorded as ambiguous (it may be in the log, at most once).
+ *
  * <p>Driven by the harness on stdin: {@code resume} (send), {@code pause} (send nothing new, retry until every
  * order is acknowledged or {@code drainSeconds} pass, append the acknowledgements to {@code acks.tsv}, answer
  * {@code PAUSED ...}), {@code stop}. Writes {@code accounts.tsv} (account id, base64 secret key) for the
- * harness's signed reads.
+ * harness's signed reads, {@code acks.tsv} (account, clientOrderId, orderId, duplicate, attempts, channel),
+ * {@code cancels.tsv} (account, orderId, seq, attempts, channel) and {@code withdrawals.tsv} (account, amount in
+ * micro-USDT, seq or -1, attempts, ACK or AMBIGUOUS).
  *
  * <pre>ChaosLoad gatewayBase workDir ordersPerSecond accounts drainSeconds seed</pre>
  */
@@ -52,10 +64,22 @@ public final class ChaosLoad {
     /** Requests in flight at once; past it a new order waits for its tick to come round again (deferred). */
     static final int MAX_IN_FLIGHT = 2_000;
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /** One acknowledged order in this many is canceled a moment later (some still open, some already filled). */
+    static final int CANCEL_ONE_IN = 8;
+    /** One tick in this many is a withdrawal instead of an order (10/s at 500 orders/s). */
+    static final int WITHDRAW_EVERY_TICKS = 50;
+    /** Every this-many-th account trades over a WebSocket session. */
+    static final int WS_ONE_IN = 3;
+    static final long WITHDRAWAL_BASE_MICRO_USDT = 1_000_000;
+
+    enum Kind { ORDER, CANCEL, WITHDRAW }
 
     static final class Account {
         final long id;
         final byte[] secretKey;
+        /** Its session when it trades over WebSocket, else null. */
+        WsSession session;
+        long nextWithdrawal = 1;
         long nextClientOrderId = 1;
         /** clientOrderIds sent and not yet acknowledged (or given up as refused). */
         final TreeSet<Long> unacknowledged = new TreeSet<>();
@@ -70,10 +94,17 @@ public final class ChaosLoad {
         }
     }
 
-    /** One order until acknowledged: the same body (and clientOrderId) on every attempt, signed anew each time. */
-    record Pending(Account account, long clientOrderId, String body, int attempt) {
+    /**
+     * One request until acknowledged: the same body on every attempt, signed anew each time. {@code ref}: the
+     * clientOrderId (ORDER), the orderId (CANCEL), the amount in micro-USDT (WITHDRAW).
+     */
+    record Pending(Account account, Kind kind, long ref, String body, int attempt) {
         Pending next() {
-            return new Pending(account, clientOrderId, body, attempt + 1);
+            return new Pending(account, kind, ref, body, attempt + 1);
+        }
+
+        String channel() {
+            return account.session != null && kind != Kind.WITHDRAW ? "ws" : "rest";
         }
     }
 
@@ -84,6 +115,13 @@ public final class ChaosLoad {
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ConcurrentLinkedQueue<String> ackLines = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> cancelLines = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> withdrawalLines = new ConcurrentLinkedQueue<>();
+    private final AtomicLong wsAcked = new AtomicLong();
+    private final AtomicLong cancelsAcked = new AtomicLong();
+    private final AtomicLong withdrawalsAcked = new AtomicLong();
+    private final AtomicLong withdrawalsAmbiguous = new AtomicLong();
+    private final AtomicLong wsLogons = new AtomicLong();
     private final Map<String, Long> retryCauses = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acked = new AtomicLong();
@@ -153,6 +191,11 @@ public final class ChaosLoad {
             }
         }
         Files.writeString(workDir.resolve("accounts.tsv"), tsv);
+        for (int i = 0; i < all.size(); i += WS_ONE_IN) {
+            Account a = all.get(i);
+            a.session = new WsSession(a);
+            a.session.connect();
+        }
         Account last = all.get(all.size() - 1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
@@ -170,6 +213,7 @@ public final class ChaosLoad {
         long intervalNanos = 1_000_000_000L / rate;
         long next = System.nanoTime();
         int cursor = 0;
+        long ticks = 0;
         try {
             while (true) {
                 long sleep = next - System.nanoTime();
@@ -188,6 +232,17 @@ public final class ChaosLoad {
                     deferred.incrementAndGet();
                     continue;
                 }
+                if (++ticks % WITHDRAW_EVERY_TICKS == 0) {
+                    long n;
+                    synchronized (chosen) {
+                        n = chosen.nextWithdrawal++;
+                    }
+                    long micro = WITHDRAWAL_BASE_MICRO_USDT + n;
+                    outstanding.incrementAndGet();
+                    send(new Pending(chosen, Kind.WITHDRAW, micro, "{\"asset\":\"USDT\",\"amount\":\"" + (micro / 1_000_000) + "."
+                            + String.format("%06d", micro % 1_000_000) + "\"}", 1));
+                    continue;
+                }
                 long cid;
                 synchronized (chosen) {
                     cid = chosen.nextClientOrderId++;
@@ -196,57 +251,114 @@ public final class ChaosLoad {
                 outstanding.incrementAndGet();
                 String order = mix.next();
                 String body = order.substring(0, order.length() - 1) + ",\"clientOrderId\":" + cid + "}";
-                send(new Pending(chosen, cid, body, 1));
+                send(new Pending(chosen, Kind.ORDER, cid, body, 1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Sends one attempt; the caller holds an in-flight permit. */
+    /** Sends one attempt, over the account's session or REST; the caller holds an in-flight permit. */
     private void send(Pending p) {
         sent.incrementAndGet();
-        HttpRequest request = signed(p.account(), "POST", "/orders", p.body());
+        if (p.account().session != null && p.kind() != Kind.WITHDRAW) {
+            p.account().session.send(p);
+            return;
+        }
+        HttpRequest request = switch (p.kind()) {
+            case ORDER -> signed(p.account(), "POST", "/orders", p.body());
+            case CANCEL -> signed(p.account(), "DELETE", "/orders/" + p.ref(), "");
+            case WITHDRAW -> signed(p.account(), "POST", "/withdrawals", p.body());
+        };
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
             inFlight.release();
             try {
-                answered(p, r, e);
+                if (e != null) failed(p, e);
+                else answered(p, r.statusCode(), r.statusCode() == 202 ? MessageJson.MAPPER.readTree(r.body()) : null,
+                        E2eBenchmark.code(r.body()));
             } catch (RuntimeException x) {
-                retryLater(p, "client " + x.getClass().getSimpleName());
+                if (p.kind() == Kind.WITHDRAW) ambiguous(p, "client " + x.getClass().getSimpleName());
+                else retryLater(p, "client " + x.getClass().getSimpleName());
             }
         });
     }
 
-    private void answered(Pending p, HttpResponse<String> r, Throwable e) {
-        if (e != null) {
-            retryLater(p, e.getClass().getSimpleName());
-            return;
-        }
-        int status = r.statusCode();
-        if (status == 202) {
-            JsonNode body = MessageJson.MAPPER.readTree(r.body());
-            long orderId = body.get("orderId").asLong();
-            boolean duplicate = body.path("duplicate").asBoolean(false);
-            ackLines.add(p.account().id + "\t" + p.clientOrderId() + "\t" + orderId + "\t" + duplicate + "\t" + p.attempt() + "\n");
-            done(p);
-            acked.incrementAndGet();
-            return;
-        }
-        String code = E2eBenchmark.code(r.body());
-        boolean retryable = status >= 500 || status == 429 || status == 409 || (status == 401 && code.equals("STALE_REQUEST"));
-        if (retryable) {
-            retryLater(p, status + " " + code);
+    /** No answer: orders and cancels are retried; a withdrawal only when it never left this machine. */
+    private void failed(Pending p, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        String name = cause.getClass().getSimpleName();
+        if (p.kind() != Kind.WITHDRAW || cause instanceof java.net.ConnectException
+                || cause instanceof java.net.http.HttpConnectTimeoutException) {
+            retryLater(p, name);
         } else {
-            // A refusal a retry cannot change (a 4xx the order itself caused): not acknowledged, not retried.
+            ambiguous(p, name);
+        }
+    }
+
+    /** An answer (REST or WebSocket): {@code result} is the 202's body. */
+    private void answered(Pending p, int status, JsonNode result, String code) {
+        if (status == 202) {
+            Account a = p.account();
+            switch (p.kind()) {
+                case ORDER -> {
+                    long orderId = result.get("orderId").asLong();
+                    boolean duplicate = result.path("duplicate").asBoolean(false);
+                    ackLines.add(a.id + "\t" + p.ref() + "\t" + orderId + "\t" + duplicate + "\t" + p.attempt() + "\t" + p.channel() + "\n");
+                    acked.incrementAndGet();
+                    if (p.channel().equals("ws")) wsAcked.incrementAndGet();
+                    if (!duplicate && java.util.concurrent.ThreadLocalRandom.current().nextInt(CANCEL_ONE_IN) == 0) cancelLater(a, orderId);
+                }
+                case CANCEL -> {
+                    cancelLines.add(a.id + "\t" + p.ref() + "\t" + result.get("seq").asLong() + "\t" + p.attempt() + "\t" + p.channel() + "\n");
+                    cancelsAcked.incrementAndGet();
+                }
+                case WITHDRAW -> {
+                    withdrawalLines.add(a.id + "\t" + p.ref() + "\t" + result.get("seq").asLong() + "\t" + p.attempt() + "\tACK\n");
+                    withdrawalsAcked.incrementAndGet();
+                }
+            }
+            done(p);
+            return;
+        }
+        boolean retryable = p.kind() == Kind.WITHDRAW
+                // Refused before the append (signature, rate limit, a backend the funds check needs): never in the log.
+                ? status == 401 || status == 429 || (status == 503 && code.equals("BACKEND_UNAVAILABLE"))
+                : status >= 500 || status == 429 || status == 409 || (status == 401 && (code.equals("STALE_REQUEST") || code.equals("NOT_LOGGED_ON")));
+        if (retryable) {
+            retryLater(p, p.kind() + " " + status + " " + code);
+        } else if (p.kind() == Kind.WITHDRAW && status >= 500) {
+            ambiguous(p, status + " " + code);
+        } else {
+            // A refusal a retry cannot change (a 4xx the request itself caused): not acknowledged, not retried.
             refused.incrementAndGet();
-            retryCauses.merge("refused " + status + " " + code, 1L, Long::sum);
+            retryCauses.merge("refused " + p.kind() + " " + status + " " + code, 1L, Long::sum);
             done(p);
         }
     }
 
+    /** A withdrawal that may or may not have reached the log: recorded, not retried (it has no idempotency key). */
+    private void ambiguous(Pending p, String cause) {
+        withdrawalLines.add(p.account().id + "\t" + p.ref() + "\t-1\t" + p.attempt() + "\tAMBIGUOUS\n");
+        withdrawalsAmbiguous.incrementAndGet();
+        retryCauses.merge("ambiguous WITHDRAW " + cause, 1L, Long::sum);
+        done(p);
+    }
+
+    /** Cancels the order a moment later (0-300 ms: some are still open, some have filled meanwhile). */
+    private void cancelLater(Account a, long orderId) {
+        outstanding.incrementAndGet();
+        retries.schedule(() -> {
+            Pending c = new Pending(a, Kind.CANCEL, orderId, "", 1);
+            if (!inFlight.tryAcquire()) retryLater(c, "client in-flight limit");
+            else send(c);
+        }, java.util.concurrent.ThreadLocalRandom.current().nextLong(300), TimeUnit.MILLISECONDS);
+    }
+
     private void done(Pending p) {
-        synchronized (p.account()) {
-            p.account().unacknowledged.remove(p.clientOrderId());
+        if (p.kind() == Kind.ORDER) {
+            synchronized (p.account()) {
+                p.account().unacknowledged.remove(p.ref());
+            }
         }
         outstanding.decrementAndGet();
     }
@@ -274,10 +386,155 @@ public final class ChaosLoad {
         StringBuilder lines = new StringBuilder();
         for (String l; (l = ackLines.poll()) != null; ) lines.append(l);
         Files.writeString(workDir.resolve("acks.tsv"), lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        append("cancels.tsv", cancelLines);
+        append("withdrawals.tsv", withdrawalLines);
         String causes = new java.util.TreeMap<>(retryCauses).toString();
         retryCauses.clear();
-        return "PAUSED sent=" + sent.get() + " acked=" + acked.get() + " retried=" + retried.get() + " refused=" + refused.get()
+        return "PAUSED sent=" + sent.get() + " acked=" + acked.get() + " (ws " + wsAcked.get() + ", ws logons " + wsLogons.get() + ")"
+                + " cancels=" + cancelsAcked.get() + " withdrawals=" + withdrawalsAcked.get() + " (ambiguous " + withdrawalsAmbiguous.get()
+                + ") retried=" + retried.get() + " refused=" + refused.get()
                 + " deferred=" + deferred.get() + " outstanding=" + outstanding.get() + " causes=" + causes;
+    }
+
+    private void append(String file, ConcurrentLinkedQueue<String> queue) throws java.io.IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String l; (l = queue.poll()) != null; ) lines.append(l);
+        Files.writeString(workDir.resolve(file), lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * One account's WebSocket session: logged on, reconnected (and logged on again) whenever it closes. A request
+     * is answered by its {@code id}; one still unanswered when the session closes, or after {@link #REQUEST_TIMEOUT},
+     * is retried like a REST request that got no answer. Whoever removes a request from {@code waiting} releases its
+     * in-flight permit, exactly once.
+     */
+    final class WsSession implements java.net.http.WebSocket.Listener {
+        private final Account account;
+        private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final AtomicLong requestIds = new AtomicLong();
+        private volatile java.net.http.WebSocket ws;
+        private volatile boolean loggedOn;
+        private volatile int failedConnects;
+        /** When the last connection attempt began: a session not logged on 10 s after it starts another (a watchdog). */
+        private volatile long connectStartedNanos;
+        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+
+        WsSession(Account account) {
+            this.account = account;
+        }
+
+        /** Connects and logs on; on failure tries again after a back-off (100 ms doubling to 2 s). */
+        void connect() {
+            connectStartedNanos = System.nanoTime();
+            URI uri = URI.create(base.replaceFirst("^http", "ws") + "/ws");
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3)).buildAsync(uri, this).whenComplete((socket, e) -> {
+                if (e != null) {
+                    reconnectLater();
+                    return;
+                }
+                java.net.http.WebSocket old = ws;
+                ws = socket;
+                if (old != null && old != socket) old.abort(); // an attempt the watchdog overtook: one connection per session
+                long ts = System.currentTimeMillis();
+                byte[] message = (ts + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8);
+                byte[] signature = new byte[64];
+                Ed25519.sign(account.secretKey, 0, message, 0, message.length, signature, 0);
+                sendText("{\"id\":\"logon\",\"method\":\"session.logon\",\"params\":{\"accountId\":" + account.id + ",\"timestamp\":" + ts
+                        + ",\"signature\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}}");
+            });
+        }
+
+        private void reconnectLater() {
+            int n = Math.min(failedConnects++, 5);
+            retries.schedule(this::connect, 100L << n, TimeUnit.MILLISECONDS);
+        }
+
+        void send(Pending p) {
+            if (!loggedOn) {
+                if (System.nanoTime() - connectStartedNanos > TimeUnit.SECONDS.toNanos(10)) connect();
+                inFlight.release();
+                retryLater(p, "ws not logged on");
+                return;
+            }
+            String id = String.valueOf(requestIds.incrementAndGet());
+            waiting.put(id, p);
+            String params = p.kind() == Kind.ORDER ? p.body() : "{\"orderId\":" + p.ref() + "}";
+            sendText("{\"id\":\"" + id + "\",\"method\":\"" + (p.kind() == Kind.ORDER ? "order.place" : "order.cancel")
+                    + "\",\"params\":" + params + "}");
+            retries.schedule(() -> unanswered(id, "ws timeout"), REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void sendText(String text) {
+            java.net.http.WebSocket socket = ws;
+            if (socket == null) return; // closed meanwhile: closed() has retried what was waiting
+            tail = (tail.isDone() ? socket.sendText(text, true) : tail.thenCompose(x -> socket.sendText(text, true)))
+                    .exceptionally(e -> null); // a closed socket: onClose/onError retries what waits
+        }
+
+        private void unanswered(String id, String cause) {
+            Pending p = waiting.remove(id);
+            if (p == null) return;
+            inFlight.release();
+            retryLater(p, cause);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data, boolean last) {
+            String text = null;
+            synchronized (partial) {
+                partial.append(data);
+                if (last) {
+                    text = partial.toString();
+                    partial.setLength(0);
+                }
+            }
+            socket.request(1);
+            if (text == null || !text.startsWith("{\"id\":")) return null; // an execution report
+            JsonNode m = MessageJson.MAPPER.readTree(text);
+            String id = m.path("id").asString();
+            int status = m.path("status").asInt();
+            if (id.equals("logon")) {
+                if (status == 200) {
+                    loggedOn = true;
+                    failedConnects = 0;
+                    wsLogons.incrementAndGet();
+                } else {
+                    socket.abort(); // a fresh connection and logon after the back-off (onError/onClose)
+                    closed("ws logon " + status);
+                }
+                return null;
+            }
+            Pending p = waiting.remove(id);
+            if (p == null) return null; // timed out meanwhile: already retried
+            inFlight.release();
+            try {
+                answered(p, status, status == 202 ? m.get("result") : null, m.path("error").path("code").asString(""));
+            } catch (RuntimeException x) {
+                retryLater(p, "client " + x.getClass().getSimpleName());
+            }
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int statusCode, String reason) {
+            if (socket == ws) closed("ws closed " + statusCode); // not a connection this session has already replaced
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket socket, Throwable error) {
+            if (socket == ws) closed("ws " + error.getClass().getSimpleName());
+        }
+
+        /** Everything still waiting is retried, and the session reconnects (once per close). */
+        private synchronized void closed(String cause) {
+            boolean was = loggedOn || ws != null;
+            loggedOn = false;
+            ws = null;
+            for (String id : List.copyOf(waiting.keySet())) unanswered(id, cause);
+            if (was) reconnectLater();
+        }
     }
 
     HttpRequest post(String path, String body, Map<String, String> headers) {

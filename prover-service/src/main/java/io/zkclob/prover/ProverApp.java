@@ -68,7 +68,7 @@ public class ProverApp {
 
     @Bean
     RangeBuilder rangeBuilder(ProverProperties props, @Value("${spring.kafka.bootstrap-servers}") String bootstrap, JdbcClient jdbc,
-                              LeaderLock leader) {
-        return new RangeBuilder(props, bootstrap, jdbc, leader);
+                              TransactionTemplate tx, LeaderLock leader) {
+        return new RangeBuilder(props, bootstrap, jdbc, tx, leader);
     }
 }

@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Replays the command log into a replica engine and cuts it into block ranges (a range closes after
@@ -43,14 +44,16 @@ final class RangeBuilder extends ConsumerWorker {
     private final JdbcClient jdbc;
 
     private final LeaderLock leader;
+    private final TransactionTemplate tx;
 
     /** {@code leader}: only the replica holding it cuts ranges (null: this one always does). */
-    RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc, LeaderLock leader) {
+    RangeBuilder(ProverProperties props, String bootstrap, JdbcClient jdbc, TransactionTemplate tx, LeaderLock leader) {
         super("prover-ranges", 2_000); // a failure (leadership lost included) rebuilds the replica from the log
         this.leader = leader;
         this.props = props;
         this.bootstrap = bootstrap;
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     @Override
@@ -139,9 +142,14 @@ final class RangeBuilder extends ConsumerWorker {
         long first = headers.get(0).height();
         long last = headers.get(headers.size() - 1).height();
         // In the database, not on this replica's disk: any replica may prove it.
-        long id = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness, commands, status) VALUES (?, ?, ?, ?, 'PENDING')"
-                + " RETURNING range_id").params(first, last, witness, commands.size()).query(Long.class).single();
-        jdbc.sql("UPDATE blocks SET range_id = ? WHERE height BETWEEN ? AND ?").params(id, first, last).update();
+        // One transaction: a crash between the two left the range's blocks without their range_id, so executing the
+        // range never marked them and they stayed SEALED forever (a restart resumes after the range's last height).
+        long id = tx.execute(s -> {
+            long rangeId = jdbc.sql("INSERT INTO ranges (first_height, last_height, witness, commands, status) VALUES (?, ?, ?, ?, 'PENDING')"
+                    + " RETURNING range_id").params(first, last, witness, commands.size()).query(Long.class).single();
+            jdbc.sql("UPDATE blocks SET range_id = ? WHERE height BETWEEN ? AND ?").params(rangeId, first, last).update();
+            return rangeId;
+        });
         log.info("range {}: blocks {}..{}, {} commands, witness {} bytes", id, first, last, commands.size(), witness.length);
     }
 
