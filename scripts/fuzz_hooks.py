@@ -1,5 +1,7 @@
-"""Schemathesis hooks for scripts/fuzz: sign /api/v1 requests as one funded account (docs/api.md), add the operator
-key to /api/v1/admin, and count every response by status so that the run ends with its figures.
+"""Schemathesis hooks for scripts/fuzz: sign /api/v1 requests as one funded account (docs/api.md), sign /api/v3's
+private requests Binance's way with an API key of that account (X-MBX-APIKEY, timestamp and a hex HMAC-SHA256 of
+the query and body as sent), add the operator key to /api/v1/admin, and count every response by status so that the
+run ends with its figures.
 
 Credentials reach schemathesis as *explicit* auth (an auth provider), so that its authentication checks know they
 are valid: they then send probes without them, or with one replaced by a generated value, and expect 401/403. The
@@ -12,6 +14,8 @@ probes), the request goes as it made it, so that the server's refusal is what is
 """
 import atexit
 import base64
+import hashlib
+import hmac
 import json
 import os
 import threading
@@ -26,12 +30,17 @@ ACCOUNT = os.environ.get("FUZZ_ACCOUNT_ID")
 SEED = os.environ.get("FUZZ_PRIVATE_KEY")  # the raw 32-byte Ed25519 seed, base64
 KEY = Ed25519PrivateKey.from_private_bytes(base64.b64decode(SEED)) if SEED else None
 OPERATOR_KEY = os.environ.get("ZKCLOB_OPERATOR_KEY", "dev-operator-key")
+# An /api/v3 API key of the same account with READ and TRADE (POST /api/v1/apiKeys), and its secret.
+API_KEY = os.environ.get("FUZZ_API_KEY")
+API_SECRET = os.environ.get("FUZZ_API_SECRET")
 STATS_FILE = os.environ.get("FUZZ_STATS")
 # At most this many 5xx responses are kept with their request, for the report (the count is kept in full).
 MAX_KEPT = 50
 
 _lock = threading.Lock()
-_stats = {"sent": 0, "answered": 0, "by_status": {}, "server_errors": [], "slowest_ms": 0}
+_stats = {"sent": 0, "answered": 0, "by_status": {}, "server_errors": [], "slowest_ms": 0,
+          # /api/v3 requests this hook signed with the API key, by status: a 2xx or a 400 means the handler ran.
+          "v3_signed_by_status": {}}
 _seen = set()  # (method, path template, status): one example of each kind of 5xx is enough for the report
 
 
@@ -55,6 +64,8 @@ class Credentials:
         schemes = _schemes(case.operation)
         if "signature" in schemes and KEY is not None:
             return "signed"
+        if "binanceApiKey" in schemes and API_KEY and API_SECRET:
+            return "binance"
         if "operatorKey" in schemes:
             return "operator"
         return None  # a public operation: nothing to add, and no auth for schemathesis to reason about
@@ -65,13 +76,47 @@ class Credentials:
             headers["X-Account-Id"] = ACCOUNT
             headers["X-Timestamp"] = TIMESTAMP_PLACEHOLDER
             headers["X-Signature"] = SIGNATURE_PLACEHOLDER
+        elif data == "binance":
+            # The key goes in its header; timestamp and signature are parameters (Binance's "SIGNED" endpoints),
+            # written on the prepared request below. A generated timestamp would be outside the recvWindow.
+            headers["X-MBX-APIKEY"] = API_KEY
+            query = dict(case.query) if case.query else {}
+            query["timestamp"] = TIMESTAMP_PLACEHOLDER
+            query["signature"] = SIGNATURE_PLACEHOLDER
+            case.query = query
         else:
             headers["X-Operator-Key"] = OPERATOR_KEY
         case.headers = headers
 
 
+def _sign_binance(r):
+    """Binance's SIGNED request: the query's signature placeholder replaced by the hex HMAC-SHA256, with the API
+    key's secret, of the query without its signature pair followed by the body (the server's "totalParams"). Only
+    while the request still carries our key and the placeholder: a probe that removed or replaced the key goes as
+    schemathesis made it."""
+    u = urlsplit(r.url)
+    pairs = [p for p in u.query.split("&") if p]
+    if r.headers.get("X-MBX-APIKEY") != API_KEY or f"signature={SIGNATURE_PLACEHOLDER}" not in pairs:
+        return r
+    kept = []
+    for p in pairs:
+        if p.startswith("signature="):
+            continue
+        kept.append(f"timestamp={int(time.time() * 1000)}" if p == f"timestamp={TIMESTAMP_PLACEHOLDER}" else p)
+    query = "&".join(kept)
+    body = r.body or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    digest = hmac.new(API_SECRET.encode("utf-8"), query.encode("utf-8") + body, hashlib.sha256).hexdigest()
+    query = (query + "&" if query else "") + "signature=" + digest
+    r.url = u._replace(query=query).geturl()
+    return r
+
+
 class Signed(requests.auth.AuthBase):
     def __call__(self, r):
+        if API_KEY and API_SECRET and "X-MBX-APIKEY" in r.headers:
+            return _sign_binance(r)
         if KEY is None or r.headers.get("X-Signature") != SIGNATURE_PLACEHOLDER:
             return r
         u = urlsplit(r.url)
@@ -126,6 +171,10 @@ def after_call(context, case, response):
         key = str(response.status_code)
         _stats["by_status"][key] = _stats["by_status"].get(key, 0) + 1
         _stats["slowest_ms"] = max(_stats["slowest_ms"], elapsed_ms)
+        if (case.operation.path.startswith("/api/v3/") and (case.headers or {}).get("X-MBX-APIKEY") == API_KEY
+                and (case.query or {}).get("signature") == SIGNATURE_PLACEHOLDER):
+            v3 = _stats["v3_signed_by_status"]
+            v3[key] = v3.get(key, 0) + 1
         kind = (case.method, case.operation.path, response.status_code)
         if response.status_code >= 500 and kind not in _seen and len(_stats["server_errors"]) < MAX_KEPT:
             _seen.add(kind)

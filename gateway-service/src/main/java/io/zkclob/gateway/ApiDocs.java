@@ -179,6 +179,7 @@ class ApiDocs {
         responses.addApiResponse("400", binanceError("a parameter is missing, malformed or names no symbol; or the order was rejected"
                 + " (-1100, -1102, -1013, -1021 stale timestamp, -1121, -2010, -2011, -2013)"));
         if (handler.hasMethodAnnotation(ApiKeySigned.class)) {
+            declareBinanceParams(operation, handler.getMethod().getName());
             operation.addSecurityItem(new SecurityRequirement().addList(BINANCE_KEY_HEADER));
             responses.addApiResponse("401", binanceError("no or an unknown API key, or a bad signature (-2014, -2015, -1022)"));
         }
@@ -187,6 +188,51 @@ class ApiDocs {
         responses.addApiResponse("503", binanceError("unavailable; the outcome is unknown, retry (-1001)"));
         operation.setResponses(responses);
         return operation;
+    }
+
+    /**
+     * The parameters each signed /api/v3 operation reads (BinanceParams: from the query, or a form body), by handler
+     * method; a trailing {@code !} marks a required one. The handlers read the request themselves, so without this
+     * the document listed none and a fuzzer sent none: every signed request stopped at "symbol is missing".
+     * {@code timestamp} and {@code signature} are the API-key scheme's (the security scheme says so), not listed.
+     */
+    static final Map<String, List<String>> BINANCE_SIGNED_PARAMS = Map.of(
+            "account", List.of(),
+            "newOrder", List.of("symbol!", "side!", "type!", "timeInForce", "quantity", "quoteOrderQty", "price", "newClientOrderId",
+                    "newOrderRespType"),
+            "order", List.of("symbol!", "orderId", "origClientOrderId"),
+            "cancel", List.of("symbol!", "orderId", "origClientOrderId"),
+            "openOrders", List.of("symbol"),
+            "cancelAll", List.of("symbol!"),
+            "allOrders", List.of("symbol!", "limit"),
+            "myTrades", List.of("symbol!", "orderId", "fromId", "startTime", "endTime", "limit"));
+
+    private static void declareBinanceParams(io.swagger.v3.oas.models.Operation operation, String handlerMethod) {
+        List<String> names = new ArrayList<>(BINANCE_SIGNED_PARAMS.getOrDefault(handlerMethod, List.of()));
+        names.add("recvWindow");
+        for (String n : names) {
+            boolean required = n.endsWith("!");
+            String name = required ? n.substring(0, n.length() - 1) : n;
+            if (operation.getParameters() != null && operation.getParameters().stream().anyMatch(x -> name.equals(x.getName()))) continue;
+            operation.addParametersItem(new io.swagger.v3.oas.models.parameters.QueryParameter().name(name).required(required)
+                    .schema(binanceParamSchema(name)));
+        }
+    }
+
+    private static Schema<?> binanceParamSchema(String name) {
+        return switch (name) {
+            case "side" -> new StringSchema()._enum(List.of("BUY", "SELL"));
+            case "type" -> new StringSchema()._enum(List.of("LIMIT", "LIMIT_MAKER", "MARKET"));
+            case "timeInForce" -> new StringSchema()._enum(List.of("GTC", "IOC", "FOK"));
+            case "newOrderRespType" -> new StringSchema()._enum(List.of("ACK", "RESULT", "FULL"));
+            // No bounds: the handlers take any long here (a limit is clamped to 1..1000, as the summaries say).
+            case "orderId", "fromId", "startTime", "endTime", "limit" -> new IntegerSchema().format("int64");
+            case "recvWindow" -> new IntegerSchema().minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(ApiKeys.MAX_RECV_WINDOW_MS));
+            case "symbol" -> new StringSchema().example("ETHUSDT");
+            case "quantity", "quoteOrderQty", "price" -> new StringSchema().pattern(DECIMAL_PATTERN).example("0.5");
+            case "newClientOrderId", "origClientOrderId" -> new StringSchema().pattern("^[a-zA-Z0-9-_.]{1,36}$");
+            default -> new StringSchema();
+        };
     }
 
     private static ApiResponse binanceError(String description) {
