@@ -102,6 +102,8 @@ public final class E2eBenchmark {
                 warm.fleetCpuS());
         if (mode.startsWith("step")) {
             int held = 0;
+            // E2E_STEP_MAX: the last rate to offer (a shorter curve when only its low end is wanted).
+            int maxRate = Integer.parseInt(System.getenv().getOrDefault("E2E_STEP_MAX", ws ? "40000" : "8000"));
             boolean holding = true; // every step so far held
             for (int r = rate; ; r = ws ? r + rate : r < 1_000 ? r * 2 : r + 1_000) { // ws: steps of the first rate
                 quiesce();
@@ -112,7 +114,7 @@ public final class E2eBenchmark {
                 holding &= holds;
                 // Past the limit, go on while the fleet keeps up (to show the curve), until it saturates or queues.
                 boolean saturated = res.ackRate() < 0.95 * r || res.p(res.ack(), 99) > 1_000;
-                if (saturated || r >= (ws ? 40_000 : 8_000)) break;
+                if (saturated || r >= maxRate) break;
             }
             System.out.printf("e2e step (%s): highest rate that held ack p99 <= %.0f ms for %d s: %d orders/s%n", name, p99LimitMs, seconds, held);
         } else {

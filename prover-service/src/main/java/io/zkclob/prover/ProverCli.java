@@ -28,8 +28,10 @@ final class ProverCli {
 
     JsonNode run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        // Proving is background work that takes minutes of every core: the exchange beside it keeps priority.
-        if (args[0].equals("prove") && Files.isExecutable(Path.of("/usr/bin/nice"))) cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
+        // Proving and executing ranges are background work (proving takes minutes of every core; executing every
+        // range takes most of a core at a few thousand orders/s): the exchange beside them keeps priority, and the
+        // guest catches up when the load drops (docs/benchmarks.md, "Background work at low priority").
+        if (Files.isExecutable(Path.of("/usr/bin/nice"))) cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
         cmd.add(props.cli());
         cmd.addAll(List.of(args));
         // stdout goes to a file, not a pipe: reading a pipe to its end would block past the time limit.
