@@ -34,6 +34,7 @@ final class Account {
     }
 
     void link(Order o) {
+        o.account = this;
         o.acctPrev = null;
         o.acctNext = ordersHead;
         if (ordersHead != null) ordersHead.acctPrev = o;

@@ -2,31 +2,61 @@ package io.zkclob.engine;
 
 import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Event;
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * A block's command and event commitments (docs/engine-spec.md §4): SHA-256 over the concatenated canonical
- * encodings, in log order. One pass over the bytes (about one SHA-256 compression per 64 bytes), where the
- * RFC 6962 trees of v1 hashed every item and every inner node on their own: the guest pays for each hash.
- * A single trade is shown to be in a block by the block's event list, not by a Merkle path.
+ * One of a block's two commitments, its commands' or its events' (docs/engine-spec.md §4): SHA-256 over the
+ * concatenated canonical encodings, in log order. One pass over the bytes (about one SHA-256 compression per
+ * 64 bytes), where the RFC 6962 trees of v1 hashed every item and every inner node on their own: the guest pays
+ * for each hash. A single trade is shown to be in a block by the block's event list, not by a Merkle path.
+ *
+ * <p>Each item is encoded when the engine applies it, while the record is still in cache, into one buffer that
+ * every block reuses; the seal only hashes that buffer. Encoding 100,000 records at the seal instead walked
+ * them cold from memory, which cost more than the hashing (docs/benchmarks.md, Engine).
  */
 public final class BlockDigest {
-    private BlockDigest() {}
+    private final Enc bytes = new Enc(1 << 16);
+    /** Where each item's encoding ends in {@link #bytes}: a snapshot keeps the items one by one. */
+    private int[] ends = new int[256];
+    private int count;
 
-    /**
-     * Items are commands or events (records), or their encodings after a snapshot restore. {@code scratch} is
-     * reused from block to block.
-     */
-    static byte[] of(List<Object> items, Enc scratch) {
-        scratch.clear();
-        for (Object o : items) {
-            switch (o) {
-                case byte[] b -> scratch.bytes(b);
-                case Command c -> Codec.write(scratch, c);
-                case Event e -> Codec.write(scratch, e);
-                default -> throw new IllegalArgumentException("not a command or event: " + o);
-            }
-        }
-        return scratch.sha256();
+    void add(Command command) {
+        Codec.write(bytes, command);
+        end();
+    }
+
+    void add(Event event) {
+        Codec.write(bytes, event);
+        end();
+    }
+
+    /** An item restored from a snapshot, as its encoding. */
+    void addEncoding(byte[] encoding) {
+        bytes.bytes(encoding);
+        end();
+    }
+
+    private void end() {
+        if (count == ends.length) ends = Arrays.copyOf(ends, count * 2);
+        ends[count++] = bytes.length();
+    }
+
+    int count() {
+        return count;
+    }
+
+    /** The i-th item's encoding (0 <= i < count), a copy: for snapshots, not for the matching path. */
+    byte[] encoding(int i) {
+        return bytes.copyOfRange(i == 0 ? 0 : ends[i - 1], ends[i]);
+    }
+
+    byte[] sha256() {
+        return bytes.sha256();
+    }
+
+    /** Forgets the block's items; the buffer stays for the next block (its size is bounded by the block's). */
+    void clear() {
+        bytes.clear();
+        count = 0;
     }
 }

@@ -1,10 +1,17 @@
 package io.zkclob.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Big-endian canonical encoder: u8, u16, u32, u64 (two's complement for Java's signed types), short strings. */
 public final class Enc {
+    /** One big-endian store per field instead of a loop of byte stores: the block commitments encode every item. */
+    private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private byte[] buf;
     private int len;
 
@@ -17,7 +24,12 @@ public final class Enc {
     }
 
     private void ensure(int n) {
-        if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        if (len + n > buf.length) grow(n);
+    }
+
+    /** Out of line, so that the check above inlines into every field write. */
+    private void grow(int n) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
     }
 
     public Enc u8(int v) {
@@ -28,20 +40,22 @@ public final class Enc {
 
     public Enc u16(int v) {
         ensure(2);
-        buf[len++] = (byte) (v >>> 8);
-        buf[len++] = (byte) v;
+        U16.set(buf, len, (short) v);
+        len += 2;
         return this;
     }
 
     public Enc u32(int v) {
         ensure(4);
-        for (int s = 24; s >= 0; s -= 8) buf[len++] = (byte) (v >>> s);
+        U32.set(buf, len, v);
+        len += 4;
         return this;
     }
 
     public Enc u64(long v) {
         ensure(8);
-        for (int s = 56; s >= 0; s -= 8) buf[len++] = (byte) (v >>> s);
+        U64.set(buf, len, v);
+        len += 8;
         return this;
     }
 
@@ -66,6 +80,11 @@ public final class Enc {
 
     public byte[] toBytes() {
         return Arrays.copyOf(buf, len);
+    }
+
+    byte[] copyOfRange(int from, int to) {
+        if (from < 0 || from > to || to > len) throw new IndexOutOfBoundsException(from + ".." + to);
+        return Arrays.copyOfRange(buf, from, to);
     }
 
     /** Overwrites 4 bytes written earlier (a count known only after its items). */

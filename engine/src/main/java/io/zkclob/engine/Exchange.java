@@ -52,13 +52,12 @@ public final class Exchange {
     long lastSeq = -1;
     long height;
     /**
-     * The open block: its first seq (-1 before any command) and its commands and events (records, or their
-     * encodings after a snapshot restore), encoded and hashed only at seal so the matching path stays short.
+     * The open block: its first seq (-1 before any command) and its commands and events, encoded as they are
+     * applied and hashed at the seal.
      */
     long blockFirstSeq = -1;
-    final List<Object> blockCommands = new ArrayList<>();
-    final List<Object> blockEvents = new ArrayList<>();
-    private final Enc blockBytes = new Enc(1 << 16);
+    final BlockDigest blockCommands = new BlockDigest();
+    final BlockDigest blockEvents = new BlockDigest();
 
     public Exchange(Supplier<OrderBook> bookFactory) {
         this.bookFactory = bookFactory;
@@ -190,7 +189,12 @@ public final class Exchange {
     }
 
     private Account account(long accountId) {
-        Account a = accounts.get(accountId);
+        return account(accountId, accounts.get(accountId));
+    }
+
+    /** As {@link #account(long)}, given the lookup already made ({@code found}, or null). */
+    private Account account(long accountId, Account found) {
+        Account a = found;
         if (a == null) {
             a = new Account(accountId, assetsBySlot.size());
             accounts.put(accountId, a);
@@ -348,7 +352,7 @@ public final class Exchange {
             if (best != null && best.crosses(priceTicks)) return RejectCode.POST_ONLY_WOULD_CROSS;
         }
 
-        Account a = account(c.accountId());
+        Account a = account(c.accountId(), existing);
         lock(a, holdAsset, hold);
         touch(a);
         out.add(new OrderAccepted(c.seq(), c.seq(), c.accountId(), c.marketId(), c.clientOrderId(), c.side(), c.orderType(),
@@ -375,7 +379,7 @@ public final class Exchange {
         if (t.remainingLots == 0) {
             assert t.hold == 0 : "a filled order keeps no hold";
         } else if (mayRest) {
-            Order o = new Order(t.orderId, a.accountId, m.marketId, c.clientOrderId(), c.side(), priceTicks,
+            Order o = new Order(t.orderId, a.accountId, m, c.clientOrderId(), c.side(), priceTicks,
                     t.remainingLots, t.hold);
             m.book.add(o);
             changed(m, o);
@@ -428,7 +432,7 @@ public final class Exchange {
         long baseQty = lots * m.lotSize;
         long makerFee = Fees.floor(notional, m.makerFeePpm);
         long takerFee = Fees.floor(notional, m.takerFeePpm);
-        Account makerAccount = accounts.get(maker.accountId);
+        Account makerAccount = maker.account;
         Account buyer = t.side == Side.BUY ? t.account : makerAccount;
         Account seller = t.side == Side.BUY ? makerAccount : t.account;
         long buyerFee = t.side == Side.BUY ? takerFee : makerFee;
@@ -483,7 +487,7 @@ public final class Exchange {
     }
 
     private void closeResting(long seq, Market m, Order o, CancelReason reason, List<Event> out) {
-        Account a = accounts.get(o.accountId);
+        Account a = o.account;
         removeResting(m, o, a);
         Asset holdAsset = o.side == Side.BUY ? m.quote : m.base;
         release(a, holdAsset, o.holdRemaining);
@@ -512,7 +516,7 @@ public final class Exchange {
             out.add(new CancelRejected(c.seq(), c.accountId(), c.orderId(), c.clientOrderId(), code));
             return;
         }
-        closeResting(c.seq(), markets.get(o.marketId), o, CancelReason.USER, out);
+        closeResting(c.seq(), o.market, o, CancelReason.USER, out);
     }
 
     private void cancelAll(CancelAll c, List<Event> out) {
@@ -532,7 +536,7 @@ public final class Exchange {
         }
         // The account list is in arrival order reversed; events go out in orderId order, as the spec says.
         victims.sort((x, y) -> Long.compare(x.orderId, y.orderId));
-        for (Order o : victims) closeResting(c.seq(), markets.get(o.marketId), o, CancelReason.USER, out);
+        for (Order o : victims) closeResting(c.seq(), o.market, o, CancelReason.USER, out);
     }
 
     // ---------------------------------------------------------------- blocks and roots
@@ -558,11 +562,11 @@ public final class Exchange {
 
     private void seal(SealBlock c, List<Event> out) {
         height++;
-        byte[] commandsRoot = BlockDigest.of(blockCommands, blockBytes);
-        byte[] eventsRoot = BlockDigest.of(blockEvents, blockBytes);
+        byte[] commandsRoot = blockCommands.sha256();
+        byte[] eventsRoot = blockEvents.sha256();
         byte[] stateRoot = stateRoot();
-        out.add(new BlockSealed(c.seq(), height, blockFirstSeq, c.seq(), c.timestampMs(), blockCommands.size(),
-                blockEvents.size(), Sha256.hex(stateRoot), Sha256.hex(commandsRoot), Sha256.hex(eventsRoot)));
+        out.add(new BlockSealed(c.seq(), height, blockFirstSeq, c.seq(), c.timestampMs(), blockCommands.count(),
+                blockEvents.count(), Sha256.hex(stateRoot), Sha256.hex(commandsRoot), Sha256.hex(eventsRoot)));
         blockCommands.clear();
         blockEvents.clear();
         blockFirstSeq = -1;

@@ -100,26 +100,35 @@ public final class LevelBook implements OrderBook {
         return size;
     }
 
-    /** Levels of one side, best at the end: bids ascending by price, asks descending. */
+    /**
+     * Levels of one side, best at the end: bids ascending by price, asks descending. The search runs over a
+     * parallel array of keys (the price for bids, its negation for asks, so ascending on both sides) rather than
+     * through the Level objects: one cache line holds eight keys, where each Level read was a miss of its own.
+     */
     private static final class Levels {
         private final boolean bids;
         Level[] levels = new Level[64];
+        long[] keys = new long[64];
         int count;
 
         Levels(boolean bids) {
             this.bids = bids;
         }
 
+        private long key(long price) {
+            return bids ? price : -price;
+        }
+
         /** Index of the level at {@code price}, or (-insertionPoint - 1). */
         private int find(long price) {
+            long key = key(price);
             int lo = 0;
             int hi = count - 1;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                long p = levels[mid].priceTicks;
-                int cmp = bids ? Long.compare(p, price) : Long.compare(price, p);
-                if (cmp < 0) lo = mid + 1;
-                else if (cmp > 0) hi = mid - 1;
+                long k = keys[mid];
+                if (k < key) lo = mid + 1;
+                else if (k > key) hi = mid - 1;
                 else return mid;
             }
             return -lo - 1;
@@ -131,10 +140,15 @@ public final class LevelBook implements OrderBook {
             int i = find(price);
             if (i >= 0) return levels[i];
             int at = -i - 1;
-            if (count == levels.length) levels = Arrays.copyOf(levels, count * 2);
+            if (count == levels.length) {
+                levels = Arrays.copyOf(levels, count * 2);
+                keys = Arrays.copyOf(keys, count * 2);
+            }
             System.arraycopy(levels, at, levels, at + 1, count - at);
+            System.arraycopy(keys, at, keys, at + 1, count - at);
             Level level = new Level(price);
             levels[at] = level;
+            keys[at] = key(price);
             count++;
             return level;
         }
@@ -143,6 +157,7 @@ public final class LevelBook implements OrderBook {
             int i = count > 0 && levels[count - 1] == level ? count - 1 : find(level.priceTicks);
             if (i < 0 || levels[i] != level) throw new IllegalStateException("level not found: " + level.priceTicks);
             System.arraycopy(levels, i + 1, levels, i, count - i - 1);
+            System.arraycopy(keys, i + 1, keys, i, count - i - 1);
             levels[--count] = null;
         }
     }

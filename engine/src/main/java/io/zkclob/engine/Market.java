@@ -29,8 +29,8 @@ final class Market {
      */
     final SparseMerkleTree bidLevels = new SparseMerkleTree(Exchange.PRICE_TREE_DEPTH);
     final SparseMerkleTree askLevels = new SparseMerkleTree(Exchange.PRICE_TREE_DEPTH);
-    final LongMap<Boolean> dirtyBids = new LongMap<>(16);
-    final LongMap<Boolean> dirtyAsks = new LongMap<>(16);
+    final LongSet dirtyBids = new LongSet(16);
+    final LongSet dirtyAsks = new LongSet(16);
 
     Market(int marketId, String symbol, Asset base, Asset quote, long tickSize, long lotSize, long minNotional,
            int makerFeePpm, int takerFeePpm, long quotePerTickLot, OrderBook book) {
@@ -49,7 +49,7 @@ final class Market {
 
     /** Every change to a level (an order added, filled, reduced or removed) goes through here. */
     void touchLevel(Side side, long priceTicks) {
-        (side == Side.BUY ? dirtyBids : dirtyAsks).put(priceTicks, Boolean.TRUE);
+        (side == Side.BUY ? dirtyBids : dirtyAsks).add(priceTicks);
         leafHash = null;
     }
 

@@ -11,6 +11,9 @@ public final class Order {
     final long orderId;
     final long accountId;
     final int marketId;
+    /** Its market and (once it rests, set by {@link Account#link}) its account: a cancel or a fill needs both, without a lookup. */
+    final Market market;
+    Account account;
     final long clientOrderId;
     final Side side;
     final long priceTicks;
@@ -26,11 +29,12 @@ public final class Order {
     Order acctPrev;
     Order acctNext;
 
-    Order(long orderId, long accountId, int marketId, long clientOrderId, Side side, long priceTicks,
+    Order(long orderId, long accountId, Market market, long clientOrderId, Side side, long priceTicks,
           long remainingLots, long holdRemaining) {
         this.orderId = orderId;
         this.accountId = accountId;
-        this.marketId = marketId;
+        this.marketId = market.marketId;
+        this.market = market;
         this.clientOrderId = clientOrderId;
         this.side = side;
         this.priceTicks = priceTicks;

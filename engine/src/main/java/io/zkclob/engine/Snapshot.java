@@ -89,31 +89,30 @@ public final class Snapshot {
                 out.writeLong(key);
                 out.write(ex.depositTree.leaf(key));
             }
-            writeEncodings(out, ex.blockCommands, true);
-            writeEncodings(out, ex.blockEvents, false);
+            writeEncodings(out, ex.blockCommands);
+            writeEncodings(out, ex.blockEvents);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    private static void writeEncodings(DataOutputStream out, List<Object> items, boolean commands) throws IOException {
-        out.writeInt(items.size());
-        for (Object o : items) {
-            byte[] encoding = o instanceof byte[] b ? b
-                    : commands ? Codec.encode((io.zkclob.contracts.Command) o) : Codec.encode((io.zkclob.contracts.Event) o);
+    private static void writeEncodings(DataOutputStream out, BlockDigest items) throws IOException {
+        out.writeInt(items.count());
+        for (int i = 0; i < items.count(); i++) {
+            byte[] encoding = items.encoding(i);
             out.writeInt(encoding.length);
             out.write(encoding);
         }
     }
 
-    private static void readEncodings(DataInputStream in, List<Object> into) throws IOException {
+    private static void readEncodings(DataInputStream in, BlockDigest into) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > 1 << 24) throw new IllegalArgumentException("snapshot: " + n + " open-block items");
         for (int i = 0; i < n; i++) {
             int len = in.readInt();
             if (len <= 0 || len > 1 << 16) throw new IllegalArgumentException("snapshot: encoding of " + len + " bytes");
-            into.add(in.readNBytes(len));
+            into.addEncoding(in.readNBytes(len));
         }
     }
 
@@ -165,7 +164,7 @@ public final class Snapshot {
                 ex.markets.put(marketId, m);
                 int orders = in.readInt();
                 for (int k = 0; k < orders; k++) {
-                    Order o = new Order(in.readLong(), in.readLong(), marketId, in.readLong(),
+                    Order o = new Order(in.readLong(), in.readLong(), m, in.readLong(),
                             in.readInt() == Side.BUY.code ? Side.BUY : Side.SELL, in.readLong(), in.readLong(),
                             in.readLong());
                     m.book.add(o);

@@ -1,5 +1,7 @@
 package io.zkclob.engine;
 
+import java.util.Arrays;
+
 /**
  * A sparse binary Merkle tree over {@code depth}-bit keys (docs/engine-spec.md §State root). An empty subtree
  * hashes to 32 zero bytes at every height, and a node whose children are both empty is itself empty, so the
@@ -37,6 +39,7 @@ public final class SparseMerkleTree {
     }
 
     public byte[] nodeAt(int height, long index) {
+        if (height > 0) flush();
         byte[] h = levels[height].get(index);
         return h == null ? Sha256.ZERO : h;
     }
@@ -45,31 +48,40 @@ public final class SparseMerkleTree {
         return nodeAt(depth, 0);
     }
 
-    /** Sets (or, with the zero hash, clears) one leaf and rehashes its path: depth hashes. */
+    /**
+     * Sets (or, with the zero hash, clears) one leaf. Its path is rehashed at the next read of an inner node (a
+     * root, a proof), together with every other leaf set since: a block's deposits share their upper paths, where
+     * rehashing each path at once cost {@code depth} compressions per deposit.
+     */
     public void put(long key, byte[] leafHash) {
         if (depth < 64 && (key >>> depth) != 0) throw new IllegalArgumentException("key out of range: " + key);
         set(0, key, leafHash);
-        for (int h = 0; h < depth; h++) {
-            long idx = index(key, h);
-            byte[] self = nodeAt(h, idx);
-            byte[] sibling = nodeAt(h, idx ^ 1);
-            byte[] parent = (idx & 1) == 0 ? node(self, sibling) : node(sibling, self);
-            set(h + 1, index(key, h + 1), parent);
-        }
+        if (pendingCount == pending.length) pending = Arrays.copyOf(pending, pendingCount * 2);
+        pending[pendingCount++] = key;
     }
 
-    /**
-     * Sets many leaves (keys ascending, distinct), then rehashes each changed inner node once, level by level:
-     * keys that share upper paths (nearby prices, dense account ids) share the work.
-     */
+    /** Sets many leaves; their paths are rehashed with the other pending ones, each changed node once. */
     public void putMany(long[] keys, byte[][] leaves) {
-        int n = keys.length;
-        long[] idx = keys.clone();
-        for (int j = 0; j < n; j++) {
-            if (depth < 64 && (keys[j] >>> depth) != 0) throw new IllegalArgumentException("key out of range: " + keys[j]);
-            if (j > 0 && Long.compareUnsigned(keys[j - 1], keys[j]) >= 0) throw new IllegalArgumentException("keys not ascending");
-            set(0, keys[j], leaves[j]);
-        }
+        for (int j = 0; j < keys.length; j++) put(keys[j], leaves[j]);
+    }
+
+    /** Leaves set since the last rehash (bounded by what one block changes: roots are read at every seal). */
+    private long[] pending = new long[16];
+    private int pendingCount;
+
+    /**
+     * Rehashes the paths of the pending leaves level by level, each changed inner node once: keys that share
+     * upper paths (nearby prices, dense account ids, a block's deposits) share the work.
+     */
+    private void flush() {
+        int n = pendingCount;
+        if (n == 0) return;
+        pendingCount = 0;
+        // Ascending in unsigned order (the sign bit flipped for the sort), so parents stay sorted as well.
+        long[] idx = new long[n];
+        for (int j = 0; j < n; j++) idx[j] = pending[j] ^ Long.MIN_VALUE;
+        Arrays.sort(idx);
+        for (int j = 0; j < n; j++) idx[j] ^= Long.MIN_VALUE;
         for (int h = 0; h < depth && n > 0; h++) {
             int m = 0;
             for (int j = 0; j < n; j++) {
@@ -79,10 +91,15 @@ public final class SparseMerkleTree {
             }
             for (int j = 0; j < m; j++) {
                 long p = idx[j];
-                set(h + 1, p, node(nodeAt(h, p << 1), nodeAt(h, (p << 1) | 1)));
+                set(h + 1, p, node(node(h, p << 1), node(h, (p << 1) | 1)));
             }
             n = m;
         }
+    }
+
+    private byte[] node(int height, long index) {
+        byte[] h = levels[height].get(index);
+        return h == null ? Sha256.ZERO : h;
     }
 
     /** Present leaf keys in ascending order (for snapshots and witnesses). */

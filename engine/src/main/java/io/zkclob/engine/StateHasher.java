@@ -71,13 +71,13 @@ public final class StateHasher {
     /** Rehashes the levels changed since the last root into their side's tree (shared paths once). */
     static void flushLevels(Market m) {
         for (Side side : SIDES) {
-            LongMap<Boolean> dirty = side == Side.BUY ? m.dirtyBids : m.dirtyAsks;
+            LongSet dirty = side == Side.BUY ? m.dirtyBids : m.dirtyAsks;
             if (dirty.size() == 0) continue;
             long[] prices = dirty.keysSorted();
             byte[][] leaves = new byte[prices.length][];
             for (int i = 0; i < prices.length; i++) leaves[i] = levelLeaf(m, side, prices[i]);
             m.levels(side).putMany(prices, leaves);
-            for (long p : prices) dirty.remove(p);
+            dirty.clear();
         }
     }
 
