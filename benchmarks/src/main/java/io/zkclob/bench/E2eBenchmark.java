@@ -95,11 +95,13 @@ public final class E2eBenchmark {
                 100 * (cpuSeconds(fleetPid) - idle0) / 5 / 2);
         Watcher watcher = new Watcher();
         Thread.ofPlatform().daemon().start(watcher);
-        // Warm-up (not counted): the fleet's JIT compiles the order path (about 9 s of compiler CPU) and pools fill.
-        Result warm = ws ? runWs(sessions, Math.min(rate, 2_000), 15, fleetPid, watcher, 0)
-                : run(traders, Math.min(rate, 500), 15, fleetPid, watcher, 0, perRequest);
-        System.out.printf("warm-up: %d orders/s for 15 s, ack p99 %.1f ms, fleet cpu %.1f s%n", warm.offered(), warm.p(warm.ack(), 99),
-                warm.fleetCpuS());
+        // Warm-up (not counted): the fleet's JIT compiles the order path and pools fill. After 15 s at 500/s the
+        // compiler threads still took a third of a core through the first measured step (session 6): 30 s.
+        int warmS = ws ? 30 : 15;
+        Result warm = ws ? runWs(sessions, Math.min(rate, 2_000), warmS, fleetPid, watcher, 0)
+                : run(traders, Math.min(rate, 500), warmS, fleetPid, watcher, 0, perRequest);
+        System.out.printf("warm-up: %d orders/s for %d s, ack p99 %.1f ms, fleet cpu %.1f s%n", warm.offered(), warmS,
+                warm.p(warm.ack(), 99), warm.fleetCpuS());
         if (mode.startsWith("step")) {
             int held = 0;
             // E2E_STEP_MAX: the last rate to offer (a shorter curve when only its low end is wanted).

@@ -65,7 +65,7 @@ public class GatewayApp {
     @Bean
     EventFeed streamFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrap, MarketStream stream, FundsView funds,
                          WsSessions sessions, OrderVerdicts verdicts) {
-        return new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), new EventFeed.Projection() {
+        EventFeed feed = new EventFeed(bootstrap, "gateway-stream-" + java.util.UUID.randomUUID(), new EventFeed.Projection() {
             @Override
             public long nextOffset() {
                 return funds.nextOffset();
@@ -79,6 +79,8 @@ public class GatewayApp {
                 verdicts.onEvents(batch);
             }
         });
+        feed.setFetchWaitMs(10); // execution reports and the funds a verdict releases: clients wait on this one
+        return feed;
     }
 
     /** The end of exchange.events now, as a read_committed consumer sees it. */

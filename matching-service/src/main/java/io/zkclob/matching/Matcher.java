@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the engine, and publish its events and the consumed offset in one Kafka transaction, so that events are
  * published exactly once per command even across crashes. On start it restores the newest snapshot and
  * replays the log from there up to the committed offset without publishing (those events are already out),
- * then continues. It also appends SealBlock commands to the log every 200 ms or 100 commands: block
+ * then continues. It also appends SealBlock commands to the log every 200 ms or 1,000 commands: block
  * boundaries live in the log, so a replay seals the same blocks.
  *
  * <p>Unlike the projections (service-support's {@code EventFeed}, in Spring Kafka listener containers), the matcher
@@ -174,6 +174,7 @@ final class Matcher implements Runnable {
                       KafkaProducer<String, String> sealer) {
         int sinceSeal = 0;
         long sinceSnapshot = 0;
+        long lastSnapshotNanos = System.nanoTime();
         boolean sealInFlight = false;
         long lastSealNanos = System.nanoTime();
         List<Event> events = new ArrayList<>(64);
@@ -220,9 +221,11 @@ final class Matcher implements Runnable {
                 applyTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 commandsCounter.increment(records.count());
                 appliedSeq.set(engine.lastSeq());
-                if (sinceSnapshot >= props.snapshotEveryCommands()) {
+                if (sinceSnapshot >= props.snapshotEveryCommands()
+                        && System.nanoTime() - lastSnapshotNanos >= props.snapshotIntervalMs() * 1_000_000L) {
                     snapshots.save(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
                     sinceSnapshot = 0;
+                    lastSnapshotNanos = System.nanoTime();
                 }
             }
             c.currentLag(LOG).ifPresent(lag::set); // the client's own figure: no broker request per loop

@@ -31,6 +31,9 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
         this.retryMs = retryMs;
     }
 
+    /** How long the broker may hold a read model's fetch while less than 64 KB is there. */
+    public static final int READ_MODEL_FETCH_WAIT_MS = 100;
+
     /** Bootstrap servers, String keys and values, manual commits: what every consumer here starts from. */
     public static Properties consumerProps(String bootstrap) {
         Properties p = new Properties();
@@ -40,10 +43,12 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         // Fetch in batches: with Kafka's defaults (answer as soon as one byte is there) each projection fetched, and
         // wrote one database transaction, per producer batch of the gateway (about one order at a few hundred
-        // orders/s), and the broker spent its time answering small fetches. Up to 10 ms more per hop downstream of
-        // the log; the matcher sets its own (the order path waits for it).
+        // orders/s), and the broker spent its time answering small fetches. A read model may lag by up to
+        // READ_MODEL_FETCH_WAIT_MS more per hop: with 10 ms, the broker's request threads took a third of a core at
+        // 500 orders/s answering the fleet's ten followers' empty fetches (docs/benchmarks.md, session 6). What a
+        // client waits on sets its own: the matcher, and the gateway's feed of execution reports and funds.
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, READ_MODEL_FETCH_WAIT_MS);
         return p;
     }
 

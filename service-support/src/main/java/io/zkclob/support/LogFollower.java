@@ -95,6 +95,7 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     private final AtomicLong lag = new AtomicLong();
     private ApplicationContext context;
     private KafkaMessageListenerContainer<String, String> container;
+    private volatile int fetchWaitMs = ConsumerWorker.READ_MODEL_FETCH_WAIT_MS;
     private DefaultKafkaProducerFactory<String, String> deadLetterProducers;
     private Counter parked;
     private Counter batchFailures;
@@ -194,12 +195,22 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         return container != null && container.isRunning();
     }
 
+    /**
+     * For a follower whose lag a client waits on (execution reports, the funds a verdict releases): the broker answers
+     * its fetches within {@code ms} instead of {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}. Before {@link #start}.
+     */
+    public final void setFetchWaitMs(int ms) {
+        if (ms < 0 || ms > ConsumerWorker.READ_MODEL_FETCH_WAIT_MS) throw new IllegalArgumentException("fetch wait " + ms + " ms");
+        this.fetchWaitMs = ms;
+    }
+
     private Map<String, Object> consumerProps() {
         Map<String, Object> p = new HashMap<>();
         ConsumerWorker.consumerProps(bootstrap).forEach((k, v) -> p.put((String) k, v));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         if (readCommitted) p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs);
         return p;
     }
 
