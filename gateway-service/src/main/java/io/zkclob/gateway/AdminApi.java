@@ -71,7 +71,7 @@ class AdminApi {
         if (r.accountId() < 1 || r.accountId() > MAX_ACCOUNT_ID || accounts.publicKey(r.accountId()).isEmpty()) {
             throw TradingApi.reject("INVALID_ACCOUNT", "no registered account " + r.accountId());
         }
-        Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
+        Map<String, Object> asset = backends.asset(r.asset())
                 .orElseThrow(() -> TradingApi.reject("UNKNOWN_ASSET", "no asset " + r.asset()));
         long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");
         if (amount <= 0) throw TradingApi.reject("INVALID_AMOUNT", "amount must be positive");

@@ -533,7 +533,7 @@ class TradingApi {
     ResponseEntity<Sequenced> withdraw(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         WithdrawRequest r = parse(body, WithdrawRequest.class);
-        Map<String, Object> asset = backends.assets().stream().filter(a -> a.get("symbol").equals(r.asset())).findFirst()
+        Map<String, Object> asset = backends.asset(r.asset())
                 .orElseThrow(() -> reject("UNKNOWN_ASSET", "no asset " + r.asset()));
         int assetId = ((Number) asset.get("assetId")).intValue();
         long amount = Units.parse(r.amount(), ((Number) asset.get("scale")).intValue(), "amount", "INVALID_AMOUNT");

@@ -2,6 +2,7 @@ package io.zkclob.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.zkclob.support.ApiException;
@@ -19,16 +20,20 @@ class BackendsTest {
 
     static final ServiceToken TOKEN = new ServiceToken("backends-test-service-token-0123456789");
 
+    static final String ASSETS = "[{\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8},{\"assetId\":2,\"symbol\":\"USDT\",\"scale\":6}]";
+
     static HttpServer orderService() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/internal/markets", x -> {
-            byte[] body = (TOKEN.value().equals(x.getRequestHeaders().getFirst(ServiceToken.HEADER)) ? MARKETS : "[]")
-                    .getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "application/json");
-            x.sendResponseHeaders(200, body.length);
-            x.getResponseBody().write(body);
-            x.close();
-        });
+        for (String[] route : new String[][] {{"/internal/markets", MARKETS}, {"/internal/assets", ASSETS}}) {
+            server.createContext(route[0], x -> {
+                byte[] body = (TOKEN.value().equals(x.getRequestHeaders().getFirst(ServiceToken.HEADER)) ? route[1] : "[]")
+                        .getBytes(StandardCharsets.UTF_8);
+                x.getResponseHeaders().add("Content-Type", "application/json");
+                x.sendResponseHeaders(200, body.length);
+                x.getResponseBody().write(body);
+                x.close();
+            });
+        }
         server.start();
         return server;
     }
@@ -49,6 +54,30 @@ class BackendsTest {
         clock.addAndGet(5_000); // past the cache's second: a refresh is due, and fails
         assertEquals(1, backends.market("ETH-USDT").marketId(), "order entry goes on with the markets it knows");
         assertEquals(1, backends.markets().size());
+    }
+
+    /** Found by scripts/chaos with withdrawals in its load: every withdrawal answered 503 while order-service restarted. */
+    @Test
+    void theAssetsStayKnownWhileOrderServiceIsDown() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000_000);
+        HttpServer server = orderService();
+        Backends backends = backends(server.getAddress().getPort(), clock);
+        assertEquals(2, backends.assets().size());
+
+        server.stop(0); // order-service restarts
+        clock.addAndGet(5_000); // a refresh is due, and fails
+        assertEquals("USDT", backends.assets().get(1).get("symbol"), "withdrawals go on with the assets the gateway knows");
+        assertEquals(6, ((Number) backends.asset("USDT").orElseThrow().get("scale")).intValue());
+        assertTrue(backends.asset("BTC").isEmpty(), "an unknown asset stays unknown; the failed refresh is no 5xx");
+    }
+
+    @Test
+    void withNoAssetKnownAnUnreachableOrderServiceIsReportedAsUnavailable() throws Exception {
+        HttpServer server = orderService();
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        ApiException e = assertThrows(ApiException.class, () -> backends(port, new AtomicLong()).assets());
+        assertEquals("BACKEND_UNAVAILABLE", e.code());
     }
 
     @Test
