@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import io.zkclob.support.ProblemHandler;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zkclob.support.ProjectionStores;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.util.Arrays;
 import java.util.Base64;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
@@ -29,20 +26,8 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
  * 4xx instead of failing in the database as a 5xx that tells the client to retry.
  */
 class AccountRegistrationTest {
-    private static EmbeddedPostgres pg;
-    private static DataSource ds;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.start();
-        ds = pg.getPostgresDatabase();
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration/gateway").load().migrate();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        pg.close();
-    }
+    @RegisterExtension
+    static final ProjectionStores stores = ProjectionStores.postgresOnly("db/migration/gateway");
 
     /** A fresh Ed25519 public key, raw and base64 (the last 32 bytes of its X.509 encoding). */
     private static String newKey() throws Exception {
@@ -54,7 +39,7 @@ class AccountRegistrationTest {
     void theAccountAfterTheEnginesLastIdIsRefusedWithAStable409() throws Exception {
         String first = newKey();
         String second = newKey();
-        JdbcClient jdbc = JdbcClient.create(ds);
+        JdbcClient jdbc = stores.jdbc();
         MockMvc mvc = MockMvcBuilders.standaloneSetup(new TradingApi(new GatewayEdgeTest.Accounts(), new GatewayEdgeTest.FakeBackends(),
                         new CommandLog(new MockProducer<>(true, null, new StringSerializer(), new StringSerializer())), jdbc,
                         new FundsView(() -> 0), new OrderVerdicts()))

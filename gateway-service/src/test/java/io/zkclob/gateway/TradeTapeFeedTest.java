@@ -10,17 +10,15 @@ import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.KafkaBroker;
+import io.zkclob.support.ProjectionStores;
 import io.zkclob.support.LogFollower;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,31 +31,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class TradeTapeFeedTest {
     private static final String DLT = Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX;
-    private static EmbeddedPostgres pg;
-    private static DataSource ds;
-    private static KafkaBroker kafka;
+    /** PostgreSQL and a broker per class; the migrations applied afresh before each test. */
+    @RegisterExtension
+    static final ProjectionStores stores = ProjectionStores.withKafka("db/migration/gateway");
+    private DataSource ds;
+    private KafkaBroker kafka;
     private JdbcClient jdbc;
     private TradeTape tape;
     private long seq;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.start();
-        ds = pg.getPostgresDatabase();
-        kafka = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
-        pg.close();
-    }
-
     @BeforeEach
     void freshTapeAtTheLogsEnd() {
-        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration/gateway").cleanDisabled(false).load();
-        flyway.clean();
-        flyway.migrate();
+        ds = stores.dataSource();
+        kafka = stores.kafka();
         jdbc = JdbcClient.create(ds);
         tape = new TradeTape(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)));
         jdbc.sql("INSERT INTO trade_tape_position VALUES (1, ?, -1, -1)").param(kafka.endOffset(Topics.EVENTS)).update();

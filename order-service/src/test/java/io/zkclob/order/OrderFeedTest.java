@@ -14,18 +14,16 @@ import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.KafkaBroker;
+import io.zkclob.support.ProjectionStores;
 import io.zkclob.support.LogFollower;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -39,32 +37,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class OrderFeedTest {
     private static final String DLT = Topics.EVENTS + Topics.DEAD_LETTER_SUFFIX;
-    private static EmbeddedPostgres pg;
-    private static DataSource ds;
-    private static KafkaBroker kafka;
+    /** PostgreSQL and a broker per class; the migrations applied afresh before each test. */
+    @RegisterExtension
+    static final ProjectionStores stores = ProjectionStores.withKafka("db/migration/order");
+    private DataSource ds;
+    private KafkaBroker kafka;
     private JdbcClient jdbc;
     private CommandLogReader commands;
     private OrderProjector projector;
     private long seq;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.start();
-        ds = pg.getPostgresDatabase();
-        kafka = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        kafka.close();
-        pg.close();
-    }
-
     @BeforeEach
     void freshStoreAtTheLogsEnd() {
-        Flyway flyway = Flyway.configure().dataSource(ds).locations("classpath:db/migration/order").cleanDisabled(false).load();
-        flyway.clean();
-        flyway.migrate();
+        ds = stores.dataSource();
+        kafka = stores.kafka();
         jdbc = JdbcClient.create(ds);
         commands = new CommandLogReader(kafka.bootstrap());
         projector = new OrderProjector(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)), commands);
