@@ -214,8 +214,10 @@ class ApiDocs {
             boolean required = n.endsWith("!");
             String name = required ? n.substring(0, n.length() - 1) : n;
             if (operation.getParameters() != null && operation.getParameters().stream().anyMatch(x -> name.equals(x.getName()))) continue;
+            // BinanceParams reads an empty value as absent (?recvWindow= is the default window): an optional
+            // parameter may be empty (the long fuzz run's one finding on these parameters).
             operation.addParametersItem(new io.swagger.v3.oas.models.parameters.QueryParameter().name(name).required(required)
-                    .schema(binanceParamSchema(name)));
+                    .allowEmptyValue(required ? null : Boolean.TRUE).schema(binanceParamSchema(name)));
         }
     }
 
