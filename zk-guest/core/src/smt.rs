@@ -9,15 +9,8 @@ pub use crate::sha::Hash;
 /// The empty hash: 32 zero bytes.
 pub const Z: Hash = [0u32; 8];
 
-/// Whether a hash is the empty one: an OR of the words (an array compare called `bcmp`, several times the
-/// instructions, and it was called for every node and sibling).
-#[inline(always)]
-pub fn is_z(h: &Hash) -> bool {
-    (h[0] | h[1] | h[2] | h[3] | h[4] | h[5] | h[6] | h[7]) == 0
-}
-
 pub fn node(l: &Hash, r: &Hash) -> Hash {
-    if is_z(l) && is_z(r) {
+    if *l == Z && *r == Z {
         return Z;
     }
     crate::sha::node_hash(l, r)
@@ -191,7 +184,7 @@ impl MultiProof {
                     j += 2;
                 } else {
                     let s = *t.sibs.get(si).expect("multiproof: too few siblings");
-                    if !is_z(&s) {
+                    if s != Z {
                         // Sibling index i^1 at this height covers keys [lo, hi].
                         let lo = ((i ^ 1) as u128) << h;
                         let hi = ((((i ^ 1) as u128) + 1) << h) - 1;
@@ -235,8 +228,7 @@ impl MultiProof {
 
     pub fn put(&mut self, key: u64, leaf: Hash) {
         let p = self.position(key);
-        let n = &self.nodes[p];
-        if (0..8).fold(0, |d, i| d | (n[i] ^ leaf[i])) != 0 {
+        if self.nodes[p] != leaf {
             self.nodes[p] = leaf;
             self.dirty.push(p as u32);
         }
