@@ -47,7 +47,7 @@ class AccountApi {
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/trades")
     List<MyTrade> myTrades(@RequestParam(required = false) String market, @RequestParam(required = false) Long orderId,
-                           @RequestParam(required = false) @Schema(minimum = "1") Long fromId,
+                           @RequestParam(required = false) @Schema(minimum = MarketDataApi.FIRST_TRADE_ID) Long fromId,
                            @RequestParam(required = false) Long startTimeMs, @RequestParam(required = false) Long endTimeMs,
                            @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
         long accountId = auth(req);
@@ -55,7 +55,7 @@ class AccountApi {
         int n = MarketDataApi.bounded(limit, MarketDataApi.MAX_TRADES_PAGE);
         Map<Integer, Backends.Market> markets = new HashMap<>();
         for (Backends.Market m : backends.markets()) markets.put(m.marketId(), m);
-        return tape.ofAccount(accountId, marketId, orderId, fromId, startTimeMs, endTimeMs, n).stream()
+        return tape.ofAccount(accountId, marketId, orderId, MarketDataApi.fromId(fromId, MarketDataApi.FIRST_TRADE_ID), startTimeMs, endTimeMs, n).stream()
                 .map(t -> myTrade(accountId, markets.get(t.marketId()), t)).toList();
     }
 
@@ -82,7 +82,7 @@ class AccountApi {
     @Operation(summary = "Your deposits, oldest first: the latest `limit`, or from id `fromId` on (page on with the last id + 1)")
     @Signed
     @GetMapping("/deposits")
-    List<Transfer> deposits(@RequestParam(required = false) Long fromId,
+    List<Transfer> deposits(@RequestParam(required = false) @Schema(minimum = MarketDataApi.FIRST_SEQ) Long fromId,
                             @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
         return transfers(auth(req), "DEPOSIT", fromId, limit);
     }
@@ -90,7 +90,7 @@ class AccountApi {
     @Operation(summary = "Your withdrawals, oldest first: the latest `limit`, or from id `fromId` on (page on with the last id + 1)")
     @Signed
     @GetMapping("/withdrawals")
-    List<Transfer> withdrawals(@RequestParam(required = false) Long fromId,
+    List<Transfer> withdrawals(@RequestParam(required = false) @Schema(minimum = MarketDataApi.FIRST_SEQ) Long fromId,
                                @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
         return transfers(auth(req), "WITHDRAWAL", fromId, limit);
     }
@@ -99,7 +99,7 @@ class AccountApi {
         int n = MarketDataApi.bounded(limit, MarketDataApi.MAX_TRADES_PAGE);
         Map<Integer, Map<String, Object>> assets = new HashMap<>();
         for (Map<String, Object> a : backends.assets()) assets.put(((Number) a.get("assetId")).intValue(), a);
-        return tape.transfers(accountId, kind, fromId, n).stream().map(t -> {
+        return tape.transfers(accountId, kind, MarketDataApi.fromId(fromId, MarketDataApi.FIRST_SEQ), n).stream().map(t -> {
             Map<String, Object> a = assets.get(t.assetId());
             int scale = a == null ? 0 : ((Number) a.get("scale")).intValue();
             return new Transfer(t.seq(), a == null ? String.valueOf(t.assetId()) : (String) a.get("symbol"), Units.format(t.amount(), scale),

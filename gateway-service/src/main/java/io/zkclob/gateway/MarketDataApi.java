@@ -48,7 +48,7 @@ class MarketDataApi {
     @Refused(status = 404, codes = {"UNKNOWN_MARKET"})
     @GetMapping("/markets/{symbol}/trades")
     List<PublicTrade> trades(@PathVariable String symbol, @RequestParam(defaultValue = "50") @Schema(minimum = "1", maximum = "1000") int limit,
-                             @RequestParam(required = false) @Schema(description = "trades with this id and later") Long fromId,
+                             @RequestParam(required = false) @Schema(description = "trades with this id and later", minimum = FIRST_TRADE_ID) Long fromId,
                              @RequestParam(required = false) Long startTimeMs, @RequestParam(required = false) Long endTimeMs) {
         Backends.Market m = backends.market(symbol);
         int n = bounded(limit, MAX_TRADES_PAGE);
@@ -56,13 +56,29 @@ class MarketDataApi {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "page by fromId or by time, not both");
         }
         List<TradeTape.Trade> rows = startTimeMs != null || endTimeMs != null ? tape.inWindow(m.marketId(), startTimeMs, endTimeMs, n)
-                : tape.recent(m.marketId(), fromId, n);
+                : tape.recent(m.marketId(), fromId(fromId, FIRST_TRADE_ID), n);
         return rows.stream().map(t -> publicTrade(m, t)).toList();
     }
 
     static PublicTrade publicTrade(Backends.Market m, TradeTape.Trade t) {
         return new PublicTrade(t.tradeId(), t.seq(), Units.format(t.price(), m.quoteScale()), Units.format(t.qty(), m.baseScale()),
                 Units.format(t.quoteAmount(), m.quoteScale()), t.takerSide(), t.timeMs());
+    }
+
+    /** Trade ids are the tape's BIGSERIAL, from 1: a page starts at 1 or later (the constant is also the document's minimum). */
+    static final String FIRST_TRADE_ID = "1";
+    /** Order ids and transfer ids are command log positions, from 0. */
+    static final String FIRST_SEQ = "0";
+
+    /**
+     * A page's first id, refused below the first id there is: the document declares the minimum and the long fuzz run
+     * found {@code fromId=-58800} taken anyway.
+     */
+    static Long fromId(Long fromId, String first) {
+        if (fromId != null && fromId < Long.parseLong(first)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "fromId is at least " + first);
+        }
+        return fromId;
     }
 
     static int bounded(int limit, int max) {

@@ -54,7 +54,8 @@ class TradingApi {
                         @Schema(description = "decimal, a multiple of the tick size", example = "3000") String price,
                         @Schema(description = "decimal base quantity, a multiple of the lot size", example = "0.5") String qty,
                         @Schema(description = "decimal quote amount to spend (MARKET BUY only)", example = "1500") String quoteQty,
-                        @Schema(description = "your idempotency key (positive): a retry answers the original order", example = "7")
+                        @Schema(description = "your idempotency key (positive; 0 or left out: none): a retry answers the original order",
+                                minimum = "0", example = "7")
                         Long clientOrderId) {}
 
     @Schema(description = "A withdrawal from your available balance")
@@ -322,7 +323,7 @@ class TradingApi {
         TimeInForce tif = r.timeInForce() == null ? (type == OrderType.MARKET ? TimeInForce.IOC : TimeInForce.GTC)
                 : parseEnum(TimeInForce.class, r.timeInForce(), "timeInForce");
         long clientOrderId = r.clientOrderId() == null ? 0 : r.clientOrderId();
-        if (clientOrderId < 0) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "clientOrderId must be positive");
+        if (clientOrderId < 0) throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "clientOrderId must be positive (0: none)");
         long price = Units.parse(r.price(), m.quoteScale(), "price", "INVALID_TICK");
         long qty = Units.parse(r.qty(), m.baseScale(), "qty", "INVALID_LOT");
         long quoteQty = Units.parse(r.quoteQty(), m.quoteScale(), "quoteQty", "INVALID_AMOUNT");
@@ -400,7 +401,7 @@ class TradingApi {
     @Signed
     @GetMapping("/orders")
     List<Order> orders(@RequestParam(defaultValue = "false") boolean open, @RequestParam(required = false) Long clientOrderId,
-                       @RequestParam(required = false) Long fromId,
+                       @RequestParam(required = false) @Schema(minimum = MarketDataApi.FIRST_SEQ) Long fromId,
                        @RequestParam(defaultValue = "100") @Schema(minimum = "1", maximum = "1000") int limit, HttpServletRequest req) {
         return ordersOf(auth(req, null), open, clientOrderId, fromId, limit);
     }
@@ -415,7 +416,7 @@ class TradingApi {
         if (limit < 1 || limit > MAX_ORDERS_PAGE) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "limit is 1 to " + MAX_ORDERS_PAGE);
         }
-        return backends.accountOrders(accountId, open, clientOrderId, fromId, limit).stream().map(this::present).toList();
+        return backends.accountOrders(accountId, open, clientOrderId, MarketDataApi.fromId(fromId, MarketDataApi.FIRST_SEQ), limit).stream().map(this::present).toList();
     }
 
     private Order present(Map<String, Object> o) {

@@ -126,6 +126,18 @@ class GatewayEdgeTest {
         assertTrue(producer.history().isEmpty());
     }
 
+    /** The long fuzz run: schema-valid, yet 400; now the 422 AMOUNT_OVERFLOW that "1e41" gets, and nothing is logged. */
+    @Test
+    void anAmountWhoseExponentPassesIntRangeIsOutOfRange() throws Exception {
+        refused(422, "AMOUNT_OVERFLOW", send(json(post("/api/v1/admin/deposits"),
+                "{\"amount\": \"539.65173971E6446440393\", \"asset\": \"USDT\", \"externalId\": 1001, \"accountId\": 1}")
+                .header("X-Operator-Key", "op")));
+        refused(422, "AMOUNT_OVERFLOW", send(json(post("/api/v1/orders"),
+                "{\"market\":\"ETH-USDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"price\":\"3e9999999999\",\"qty\":\"1\"}")
+                .header("X-Account-Id", "1")));
+        assertTrue(producer.history().isEmpty());
+    }
+
     @Test
     void depositsOnlyCreditRegisteredAccounts() throws Exception {
         for (String account : List.of("0", "4294967296", "99", "-1")) {

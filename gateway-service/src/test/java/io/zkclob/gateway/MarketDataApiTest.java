@@ -83,7 +83,7 @@ class MarketDataApiTest {
                 new StringSerializer())), null, new FundsView(() -> 0), new OrderVerdicts());
         mvc = MockMvcBuilders.standaloneSetup(new MarketDataApi(backends, tape, new MarketStream()),
                         new AccountApi(accounts, backends, tape, trading, new ApiKeys(null)))
-                .setControllerAdvice(new ProblemHandler()).build();
+                .setControllerAdvice(new ProblemHandler(), new StrictNumbers()).build();
     }
 
     MockHttpServletResponse send(String path, String account) throws Exception {
@@ -210,5 +210,37 @@ class MarketDataApiTest {
         // a redelivered batch records nothing twice
         tape.apply(List.of(new Indexed(11, 0, new Deposited(11, 7, 2, 5_000_000L, 1_001), T0 + 6_000)), 12);
         assertEquals(1, ok("/api/v1/deposits", "7").size());
+    }
+
+    /**
+     * The long fuzz run's findings: {@code candles?endTimeMs=%1D} was read as "left out" (Spring's number conversion
+     * strips whitespace, and Java counts U+001D as whitespace) and {@code trades?fromId=-58800} was taken although the
+     * document says at least 1. Both are 400 MALFORMED_REQUEST, problem+json.
+     */
+    @Test
+    void aNumberIsDigitsOnlyAndAPageStartsAtAnIdThereCanBe() throws Exception {
+        for (String spelled : List.of("\u001D", " ", "1 2", "0x10", "#10", "+5", "1.0", "99999999999999999999", "١٢")) {
+            refusedWith(get("/api/v1/markets/ETH-USDT/candles").param("interval", "15m").param("endTimeMs", spelled), null);
+            refusedWith(get("/api/v1/markets/ETH-USDT/trades").param("limit", spelled), null);
+        }
+        refusedWith(get("/api/v1/trades").param("fromId", "-58800"), "7");
+        refusedWith(get("/api/v1/trades").param("fromId", "0"), "7");
+        refusedWith(get("/api/v1/markets/ETH-USDT/trades").param("fromId", "0"), null);
+        refusedWith(get("/api/v1/deposits").param("fromId", "-1"), "7");
+        refusedWith(get("/api/v1/withdrawals").param("fromId", "-1"), "7");
+        // What the document allows is still taken: an empty optional value is the value left out, -0 is 0.
+        assertEquals(3, ok("/api/v1/trades?fromId=1", "7").size());
+        assertEquals(3, ok("/api/v1/markets/ETH-USDT/trades?fromId=", null).size());
+        assertEquals(1, ok("/api/v1/deposits?fromId=0", "7").size());
+        assertEquals(1, ok("/api/v1/markets/ETH-USDT/candles?interval=1m&endTimeMs=&startTimeMs=-0&limit=1", null).size());
+    }
+
+    private void refusedWith(org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder request, String account) throws Exception {
+        if (account != null) request = request.header("X-Account-Id", account);
+        MockHttpServletResponse r = mvc.perform(request).andReturn().getResponse();
+        String body = r.getContentAsString(StandardCharsets.UTF_8);
+        assertEquals(400, r.getStatus(), body);
+        assertTrue(body.contains("\"code\":\"MALFORMED_REQUEST\""), body);
+        assertEquals("application/problem+json", r.getContentType(), body);
     }
 }

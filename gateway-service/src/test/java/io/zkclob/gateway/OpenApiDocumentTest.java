@@ -48,6 +48,7 @@ class OpenApiDocumentTest {
     static ConfigurableApplicationContext app;
     static String json;
     static OpenAPI doc;
+    static int port;
 
     @SpringBootConfiguration
     @EnableAutoConfiguration(excludeName = {
@@ -62,7 +63,8 @@ class OpenApiDocumentTest {
             "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
             "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration"})
     @Import({ApiDocs.class, ProblemHandler.class, TradingApi.class, MarketDataApi.class, AccountApi.class, AdminApi.class,
-            ApiKeysApi.class, BlocksProxy.class, ProofsProxy.class, TimeApi.class, StreamApi.class, ErrorApi.class})
+            ApiKeysApi.class, BlocksProxy.class, ProofsProxy.class, TimeApi.class, StreamApi.class, ErrorApi.class, BinanceApi.class,
+            BinanceMarkets.class, StrictNumbers.class})
     static class DocsOnly {
         /** Never connected: generating the document queries nothing. */
         static final DataSource NOWHERE = new SimpleDriverDataSource();
@@ -133,7 +135,7 @@ class OpenApiDocumentTest {
         defaults.put("spring.main.banner-mode", "off");
         boot.setDefaultProperties(defaults);
         app = boot.run();
-        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        port = ((WebServerApplicationContext) app).getWebServer().getPort();
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
@@ -292,5 +294,92 @@ class OpenApiDocumentTest {
 
     private static Schema<?> schemaOf(Operation op) {
         return op.getResponses().get("200").getContent().get("application/json").getSchema();
+    }
+
+    /**
+     * springdoc names a component by the simple class name and keeps one class per name: /api/v3's Order (Binance's
+     * shape) documented every /api/v1 order, and the long fuzz run found /api/v1 answers "violating" it. Every record
+     * an endpoint takes or answers, walked through its components, must have a name of its own.
+     */
+    @Test
+    void noTwoClassesShareAComponentName() {
+        var mapping = app.getBean("requestMappingHandlerMapping", org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class);
+        java.util.Deque<java.lang.reflect.Type> todo = new java.util.ArrayDeque<>();
+        for (var h : mapping.getHandlerMethods().values()) {
+            todo.add(h.getMethod().getGenericReturnType());
+            for (var p : h.getMethod().getParameters()) todo.add(p.getParameterizedType());
+        }
+        Map<String, java.util.Set<String>> classesByName = new java.util.TreeMap<>();
+        java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+        for (int guard = 0; !todo.isEmpty() && guard < 10_000; guard++) { // a bound: a few hundred types
+            java.lang.reflect.Type t = todo.poll();
+            if (t instanceof java.lang.reflect.ParameterizedType p) {
+                todo.addAll(List.of(p.getActualTypeArguments()));
+                todo.add(p.getRawType());
+            } else if (t instanceof java.lang.reflect.GenericArrayType a) {
+                todo.add(a.getGenericComponentType());
+            } else if (t instanceof Class<?> c && seen.add(c)) {
+                if (c.isArray()) todo.add(c.getComponentType());
+                if (c.isSealed()) todo.addAll(List.of(c.getPermittedSubclasses()));
+                if (!c.isRecord() && !c.isSealed()) continue;
+                io.swagger.v3.oas.annotations.media.Schema named = c.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+                String name = named != null && !named.name().isEmpty() ? named.name() : c.getSimpleName();
+                classesByName.computeIfAbsent(name, k -> new java.util.TreeSet<>()).add(c.getName());
+                if (c.isRecord()) for (var rc : c.getRecordComponents()) todo.add(rc.getGenericType());
+            }
+        }
+        Map<String, java.util.Set<String>> shared = new java.util.TreeMap<>(classesByName);
+        shared.values().removeIf(classes -> classes.size() < 2);
+        assertEquals(Map.of(), shared, "component names given to more than one class");
+        assertTrue(classesByName.containsKey("Order") && classesByName.containsKey("BinanceOrder"), "the walk reached both: " + classesByName.keySet());
+    }
+
+    /**
+     * The long fuzz run: a negative clientOrderId is 400 and a negative or zero fromId of trades too, so the document
+     * says so; otherwise a fuzzer rightly counts them as valid input refused.
+     */
+    @Test
+    void theBoundsTheApiChecksAreDeclared() {
+        Map<String, Operation> ops = operations();
+        Schema<?> request = doc.getComponents().getSchemas().get("OrderRequest");
+        assertEquals(0, request.getProperties().get("clientOrderId").getMinimum().intValue());
+        assertEquals(1, minimumOf(ops.get("GET /api/v1/trades"), "fromId"));
+        assertEquals(1, minimumOf(ops.get("GET /api/v1/markets/{symbol}/trades"), "fromId"));
+        assertEquals(0, minimumOf(ops.get("GET /api/v1/deposits"), "fromId"));
+        assertEquals(0, minimumOf(ops.get("GET /api/v1/withdrawals"), "fromId"));
+        assertEquals(0, minimumOf(ops.get("GET /api/v1/orders"), "fromId"));
+    }
+
+    private static int minimumOf(Operation op, String parameter) {
+        var p = op.getParameters().stream().filter(x -> parameter.equals(x.getName())).findFirst().orElseThrow();
+        assertNotNull(p.getSchema().getMinimum(), parameter + " declares its minimum");
+        return p.getSchema().getMinimum().intValue();
+    }
+
+    @Test
+    void v1OrdersAreDocumentedWithTheV1OrderAndV3WithBinances() {
+        Map<String, Operation> ops = operations();
+        assertEquals("#/components/schemas/Order", schemaOf(ops.get("GET /api/v1/orders/{orderId}")).get$ref());
+        assertEquals("#/components/schemas/Order", schemaOf(ops.get("GET /api/v1/orders")).getItems().get$ref());
+        Schema<?> order = doc.getComponents().getSchemas().get("Order");
+        Schema<?> clientOrderId = order.getProperties().get("clientOrderId");
+        assertTrue("integer".equals(clientOrderId.getType()) || (clientOrderId.getTypes() != null && clientOrderId.getTypes().contains("integer")),
+                "the /api/v1 order's clientOrderId is a number: " + clientOrderId);
+        assertNotNull(order.getProperties().get("market"));
+        assertEquals("#/components/schemas/BinanceOrder",
+                doc.getPaths().get("/api/v3/order").getGet().getResponses().get("200").getContent().get("application/json").getSchema().get$ref());
+        for (String v3 : List.of("BinanceBalance", "BinanceMyTrade", "BinanceDepth", "BinanceServerTime")) {
+            assertNotNull(doc.getComponents().getSchemas().get(v3), v3 + " in " + doc.getComponents().getSchemas().keySet());
+        }
+    }
+
+    /** Through Tomcat's own query decoding: the fuzzer's {@code endTimeMs=%1D} is 400 problem+json, not "left out". */
+    @Test
+    void aControlCharacterIsNotAnEmptyNumberOnTheRealServer() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/markets/ETH-USDT/candles?interval=15m&endTimeMs=%1D")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"code\":\"MALFORMED_REQUEST\""), r.body());
+        assertEquals(ApiDocs.PROBLEM_JSON, r.headers().firstValue("Content-Type").orElse(""));
     }
 }

@@ -52,4 +52,16 @@ class UnitsTest {
         assertEquals(300_000, Units.parse("3e3", 2, "price", "INVALID_TICK"));
         assertEquals("INVALID_AMOUNT", assertThrows(ApiException.class, () -> Units.parse("-1", 2, "price", "INVALID_TICK")).code());
     }
+
+    /**
+     * The long fuzz run: a deposit of "539.65173971E6446440393" (the document's pattern takes it) was 400 "must be a
+     * decimal string", because BigDecimal refuses an exponent beyond int range. It is out of range, as 1e41 is.
+     */
+    @Test
+    void exponentsBeyondIntRangeAreOutOfRangeNotMalformed() {
+        assertEquals("AMOUNT_OVERFLOW", assertThrows(ApiException.class, () -> Units.parse("539.65173971E6446440393", 8, "amount", "INVALID_AMOUNT")).code());
+        assertEquals("AMOUNT_OVERFLOW", assertThrows(ApiException.class, () -> Units.parse("-1e+99999999999", 8, "amount", "INVALID_AMOUNT")).code());
+        assertEquals("INVALID_LOT", assertThrows(ApiException.class, () -> Units.parse("1E-6446440393", 8, "qty", "INVALID_LOT")).code());
+        assertEquals(HttpStatus.UNPROCESSABLE_ENTITY, assertThrows(ApiException.class, () -> Units.parse("1e2147483648", 0, "qty", "INVALID_LOT")).status());
+    }
 }
