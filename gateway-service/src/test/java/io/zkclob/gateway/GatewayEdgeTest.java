@@ -138,6 +138,15 @@ class GatewayEdgeTest {
         assertTrue(producer.history().isEmpty());
     }
 
+    /** The strict long fuzz run: an order of a batch with clientOrderId -1 (the document's minimum is 0) refuses the batch. */
+    @Test
+    void aBatchWithANegativeClientOrderIdIsRefusedWhole() throws Exception {
+        refused(400, "MALFORMED_REQUEST", send(json(post("/api/v1/orders/batch"), "{\"orders\": [{\"clientOrderId\": -1, \"market\": \"ETH-USDT\","
+                + " \"price\": \"3000\", \"qty\": \"0.5\", \"side\": \"BUY\", \"timeInForce\": \"FOK\", \"type\": \"LIMIT\"}]}")
+                .header("X-Account-Id", "1")));
+        assertTrue(producer.history().isEmpty());
+    }
+
     @Test
     void depositsOnlyCreditRegisteredAccounts() throws Exception {
         for (String account : List.of("0", "4294967296", "99", "-1")) {
