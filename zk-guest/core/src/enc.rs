@@ -88,6 +88,7 @@ macro_rules! sink {
 }
 sink!(Enc);
 sink!(crate::sha::Hasher);
+sink!(crate::sha::Cur<'_>);
 
 fn side(v: &Option<Side>) -> u8 {
     v.map_or(0, |x| x.code())
@@ -156,7 +157,10 @@ pub fn write_command<S: Sink>(e: &mut S, c: &Command) {
     }
 }
 
-/// Appends the event's encoding.
+/// Appends the event's encoding. Always inlined: at each of the engine's emit sites the variant is known, so
+/// only its arm remains, and the hasher's cursor stays in registers (through a call it lived in memory, about
+/// 20 instructions per field).
+#[inline(always)]
 pub fn write_event<S: Sink>(e: &mut S, ev: &Event) {
     match ev {
         Event::AssetAdded { seq, asset_id, symbol, scale } => {

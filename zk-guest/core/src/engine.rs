@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::enc::{write_command, write_event, Enc};
+use crate::enc::{write_command, write_event};
 use crate::sha::Hasher;
 use crate::smt::{Hash, Smt, Tree, Z};
 use crate::types::*;
@@ -74,8 +74,121 @@ pub struct Order {
     pub hold: i64,
 }
 
-/// Book key: ascending iteration is priority order (bids store the negated price).
+/// An order's place in its book side: (priceTicks, orderId).
 type Key = (i64, i64);
+
+/// A price level: its orders in time priority (ascending order id, which is priority: an id is the seq of
+/// the command that placed it) as (orderId, slot in `Market::orders`). Filled orders leave from the front
+/// (`head` moves on, nothing shifts); a cancel in the middle shifts the rest of the level only.
+#[derive(Clone, Debug)]
+pub struct Level {
+    pub price_ticks: i64,
+    head: usize,
+    orders: Vec<(i64, u32)>,
+    /// Changed since the last root (then listed in `Market::dirty_levels`).
+    dirty: bool,
+}
+
+impl Level {
+    fn live(&self) -> &[(i64, u32)] {
+        &self.orders[self.head..]
+    }
+    fn find(&self, order_id: i64) -> Option<usize> {
+        self.live().binary_search_by_key(&order_id, |e| e.0).ok().map(|i| i + self.head)
+    }
+}
+
+/// One side of a book: its levels from the worst price to the best, so that the best is the last (the one
+/// matching empties most, a pop) and a new level near the best shifts few. A sorted vector of levels replaced
+/// a BTreeMap of orders: its inserts and removes were a tenth of a 1,000-order block's cycles.
+#[derive(Clone, Debug, Default)]
+pub struct BookSide {
+    pub levels: Vec<Level>,
+    /// The order vectors of emptied levels, for the next new level: at the best price levels empty and
+    /// reappear all the time, and an allocation, its growth and its free cost more than the level's work.
+    spare: Vec<Vec<(i64, u32)>>,
+}
+
+impl BookSide {
+    /// Levels ascend in this rank: worst first (asks: descending price; bids: ascending price).
+    #[inline(always)]
+    fn rank(side: Side, price_ticks: i64) -> i64 {
+        match side {
+            Side::BUY => price_ticks,
+            Side::SELL => -price_ticks,
+        }
+    }
+    fn find(&self, side: Side, price_ticks: i64) -> Result<usize, usize> {
+        if let Some(best) = self.levels.last() {
+            if best.price_ticks == price_ticks {
+                return Ok(self.levels.len() - 1);
+            }
+        }
+        let r = Self::rank(side, price_ticks);
+        self.levels.binary_search_by_key(&r, |l| Self::rank(side, l.price_ticks))
+    }
+    fn level(&self, side: Side, price_ticks: i64) -> Option<&Level> {
+        self.find(side, price_ticks).ok().map(|i| &self.levels[i])
+    }
+    /// The slots of the side's orders in priority order.
+    fn slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.levels.iter().rev().flat_map(|l| l.live().iter().map(|e| e.1))
+    }
+    fn best(&self) -> Option<u32> {
+        self.levels.last().map(|l| l.orders[l.head].1)
+    }
+    /// Adds an order; false (nothing changed) when its id is already on the level.
+    fn insert(&mut self, side: Side, price_ticks: i64, order_id: i64, slot: u32) -> bool {
+        let i = match self.find(side, price_ticks) {
+            Ok(i) => i,
+            Err(i) => {
+                let orders = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(8));
+                self.levels.insert(i, Level { price_ticks, head: 0, orders, dirty: false });
+                i
+            }
+        };
+        let l = &mut self.levels[i];
+        if l.orders.last().is_none_or(|e| e.0 < order_id) || l.head == l.orders.len() {
+            l.orders.push((order_id, slot));
+            return true;
+        }
+        match l.live().binary_search_by_key(&order_id, |e| e.0) {
+            Ok(_) => false,
+            Err(j) => {
+                let at = l.head + j;
+                l.orders.insert(at, (order_id, slot));
+                true
+            }
+        }
+    }
+    /// Removes an order; its slot.
+    fn remove(&mut self, side: Side, key: &Key) -> Option<u32> {
+        let i = self.find(side, key.0).ok()?;
+        let l = &mut self.levels[i];
+        let slot = if l.orders.get(l.head).is_some_and(|e| e.0 == key.1) {
+            l.head += 1;
+            l.orders[l.head - 1].1
+        } else {
+            let j = l.find(key.1)?;
+            l.orders.remove(j).1
+        };
+        if l.head == l.orders.len() {
+            let mut orders = self.levels.remove(i).orders;
+            if self.spare.len() < 64 {
+                orders.clear();
+                self.spare.push(orders);
+            }
+        }
+        Some(slot)
+    }
+    fn slot(&self, side: Side, key: &Key) -> Option<u32> {
+        let l = self.level(side, key.0)?;
+        if l.orders.get(l.head).is_some_and(|e| e.0 == key.1) {
+            return Some(l.orders[l.head].1);
+        }
+        l.find(key.1).map(|j| l.orders[j].1)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Market {
@@ -90,9 +203,9 @@ pub struct Market {
     pub taker_fee_ppm: i32,
     pub qptl: i64,
     pub status: MarketStatus,
-    /// Each side's orders in priority order, as positions in `orders`.
-    pub bids: BTreeMap<Key, u32>,
-    pub asks: BTreeMap<Key, u32>,
+    /// Each side's orders by level, as positions in `orders`.
+    pub bids: BookSide,
+    pub asks: BookSide,
     /// The resting orders both sides point into, a slab whose freed slots are reused: a map insert or
     /// remove then shifts 20-byte entries, not 72-byte ones (the memmoves were a tenth of a block's cycles).
     pub orders: Vec<Order>,
@@ -101,8 +214,7 @@ pub struct Market {
     /// In a guest it knows only the witness's levels; `bids`/`asks` then hold only their orders.
     pub bid_levels: Tree,
     pub ask_levels: Tree,
-    /// Levels changed since the last root: (side code, priceTicks), repeats allowed (sorted and deduplicated
-    /// at the root: cheaper in the zkVM than a set insert per fill).
+    /// Levels changed since the last root: (side code, priceTicks); a level emptied and made again may repeat.
     pub dirty_levels: Vec<(u8, i64)>,
 }
 
@@ -110,13 +222,13 @@ impl Market {
     fn hold_fee(&self) -> i64 {
         self.maker_fee_ppm.max(self.taker_fee_ppm) as i64
     }
-    fn side(&self, s: Side) -> &BTreeMap<Key, u32> {
+    fn side(&self, s: Side) -> &BookSide {
         match s {
             Side::BUY => &self.bids,
             Side::SELL => &self.asks,
         }
     }
-    fn side_mut(&mut self, s: Side) -> &mut BTreeMap<Key, u32> {
+    fn side_mut(&mut self, s: Side) -> &mut BookSide {
         match s {
             Side::BUY => &mut self.bids,
             Side::SELL => &mut self.asks,
@@ -124,18 +236,20 @@ impl Market {
     }
     /// The side's orders in priority order.
     fn resting(&self, s: Side) -> impl Iterator<Item = &Order> + '_ {
-        self.side(s).values().map(|i| &self.orders[*i as usize])
+        self.side(s).slots().map(|i| &self.orders[i as usize])
     }
     fn best(&self, s: Side) -> Option<(Key, &Order)> {
-        self.side(s).iter().next().map(|(k, i)| (*k, &self.orders[*i as usize]))
+        self.side(s).best().map(|i| {
+            let o = &self.orders[i as usize];
+            ((o.price_ticks, o.order_id), o)
+        })
     }
     /// Puts an order on its side; false (and nothing changed) when its key is already there.
     pub(crate) fn rest(&mut self, o: Order) -> bool {
         let slot = self.free_slots.last().copied().unwrap_or(self.orders.len() as u32);
-        match self.side_mut(o.side).entry(Self::key(o.side, o.price_ticks, o.order_id)) {
-            std::collections::btree_map::Entry::Occupied(_) => return false,
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(slot),
-        };
+        if !self.side_mut(o.side).insert(o.side, o.price_ticks, o.order_id, slot) {
+            return false;
+        }
         if (slot as usize) < self.orders.len() {
             self.free_slots.pop();
             self.orders[slot as usize] = o;
@@ -146,25 +260,32 @@ impl Market {
     }
     /// Takes the order at `key` off its side.
     fn take(&mut self, s: Side, key: &Key) -> Option<Order> {
-        let i = self.side_mut(s).remove(key)?;
+        let i = self.side_mut(s).remove(s, key)?;
         self.free_slots.push(i);
         Some(self.orders[i as usize].clone())
     }
     fn order_mut(&mut self, s: Side, key: &Key) -> &mut Order {
-        let i = self.side(s)[key];
+        let i = self.side(s).slot(s, key).expect("order on its side");
         &mut self.orders[i as usize]
     }
-    fn key(side: Side, price_ticks: i64, order_id: i64) -> Key {
-        match side {
-            Side::BUY => (-price_ticks, order_id),
-            Side::SELL => (price_ticks, order_id),
-        }
+    fn key(_side: Side, price_ticks: i64, order_id: i64) -> Key {
+        (price_ticks, order_id)
     }
+    /// Marks a level changed (call it while the level is on the book: before taking its last order, after
+    /// resting a new one). A flag on the level, so that a level touched by many fills is listed once.
     fn touch(&mut self, side: Side, price_ticks: i64) {
-        let level = (side.code(), price_ticks);
-        if self.dirty_levels.last() != Some(&level) {
-            self.dirty_levels.push(level);
+        let book = match side {
+            Side::BUY => &mut self.bids,
+            Side::SELL => &mut self.asks,
+        };
+        if let Ok(i) = book.find(side, price_ticks) {
+            let l = &mut book.levels[i];
+            if l.dirty {
+                return;
+            }
+            l.dirty = true;
         }
+        self.dirty_levels.push((side.code(), price_ticks));
     }
 
     /// The guest may take a known level as the best of its side only if no level it was not given could
@@ -188,21 +309,19 @@ impl Market {
     }
 
     pub(crate) fn level_leaf(&self, side: Side, price_ticks: i64) -> Hash {
-        let k = match side {
-            Side::BUY => -price_ticks,
-            Side::SELL => price_ticks,
-        };
-        // The count comes before the orders and the hasher cannot go back: count them first.
-        let level = move || self.side(side).range((k, i64::MIN)..=(k, i64::MAX)).map(|(_, i)| &self.orders[*i as usize]);
-        let n = level().count();
-        if n == 0 {
+        let Some(level) = self.side(side).level(side, price_ticks) else { return Z };
+        let live = level.live();
+        if live.is_empty() {
             return Z;
         }
         let mut e = Hasher::new();
-        e.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(n as i32);
-        for o in level() {
-            e.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
+        let mut c = e.cur();
+        c.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(live.len() as i32);
+        for (_, slot) in live {
+            let o = &self.orders[*slot as usize];
+            c.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
         }
+        drop(c);
         e.finish_words()
     }
 
@@ -210,6 +329,13 @@ impl Market {
         let mut dirty = std::mem::take(&mut self.dirty_levels);
         dirty.sort_unstable();
         dirty.dedup();
+        for (code, price) in &dirty {
+            let side = if *code == Side::BUY.code() { Side::BUY } else { Side::SELL };
+            let book = self.side_mut(side);
+            if let Ok(i) = book.find(side, *price) {
+                book.levels[i].dirty = false;
+            }
+        }
         let (mut bids, mut asks) = (Vec::new(), Vec::new());
         for (code, price) in dirty {
             if code == Side::BUY.code() {
@@ -243,7 +369,7 @@ impl Market {
 pub struct Account {
     /// (assetId, (available, locked)), ascending asset id: a scan of a few entries beats a map in the zkVM.
     pub balances: Vec<(i32, (i64, i64))>,
-    pub open_orders: BTreeMap<i64, i32>, // orderId -> marketId
+    pub open_orders: OpenOrders,
     pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
     /// Changed since the last root (its id is then in `State::dirty_accounts`).
     pub dirty: bool,
@@ -274,14 +400,16 @@ impl Account {
             return Z;
         }
         let mut e = Hasher::new();
-        e.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
+        let mut c = e.cur();
+        c.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
         for (a, b) in self.balances.iter().filter(nonzero) {
-            e.u32(*a).u64(b.0).u64(b.1);
+            c.u32(*a).u64(b.0).u64(b.1);
         }
-        e.u8(self.recent.len() as u8);
+        c.u8(self.recent.len() as u8);
         for (cid, oid) in &self.recent {
-            e.u64(*cid).u64(*oid);
+            c.u64(*cid).u64(*oid);
         }
+        drop(c);
         e.finish_words()
     }
 
@@ -300,6 +428,112 @@ impl Account {
             return *oid;
         }
         self.recent.iter().find(|(cid, _)| *cid == client_order_id).map_or(0, |(_, oid)| *oid)
+    }
+}
+
+/// A command's canonical encoding as a witness holds it: its bytes, or (an order) its sixteen big-endian words,
+/// already packed once for decoding.
+#[derive(Clone, Copy)]
+pub enum Encoding<'a> {
+    Bytes(&'a [u8]),
+    Words(&'a [u32; 16]),
+}
+
+/// A map as two vectors sorted by key (keys apart, so that a search reads only keys). Inserting in the
+/// middle shifts; the guest inserts in ascending order (pushes) or not at all.
+#[derive(Clone, Debug)]
+pub struct VecMap<K, V> {
+    pub keys: Vec<K>,
+    pub vals: Vec<V>,
+}
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap { keys: Vec::new(), vals: Vec::new() }
+    }
+}
+
+impl<K: Ord + Copy, V> VecMap<K, V> {
+    #[inline]
+    pub fn find(&self, k: &K) -> Result<usize, usize> {
+        self.keys.binary_search(k)
+    }
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.find(k).ok().map(|i| &self.vals[i])
+    }
+    pub fn get_mut(&mut self, k: &K) -> Option<&mut V> {
+        self.find(k).ok().map(|i| &mut self.vals[i])
+    }
+    pub fn insert_at(&mut self, i: usize, k: K, v: V) {
+        self.keys.insert(i, k);
+        self.vals.insert(i, v);
+    }
+    /// Inserts or replaces.
+    pub fn insert(&mut self, k: K, v: V) {
+        if self.keys.last().is_none_or(|last| *last < k) {
+            self.keys.push(k);
+            self.vals.push(v);
+            return;
+        }
+        match self.find(&k) {
+            Ok(i) => self.vals[i] = v,
+            Err(i) => self.insert_at(i, k, v),
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// An account's open orders, orderId -> marketId, ascending: a vector where a new order (the highest id
+/// yet) is a push and a removed one a tombstone (market 0), swept once tombstones are half the vector. A
+/// BTreeMap's insert and remove cost several hundred cycles each in the zkVM, with an allocation per node.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOrders {
+    entries: Vec<(i64, i32)>,
+    dead: usize,
+}
+
+impl OpenOrders {
+    pub fn insert(&mut self, order_id: i64, market_id: i32) {
+        debug_assert!(market_id > 0);
+        match self.entries.last() {
+            Some(last) if last.0 >= order_id => match self.entries.binary_search_by_key(&order_id, |e| e.0) {
+                Ok(i) => {
+                    if self.entries[i].1 == 0 {
+                        self.dead -= 1;
+                    }
+                    self.entries[i].1 = market_id;
+                }
+                Err(i) => self.entries.insert(i, (order_id, market_id)),
+            },
+            _ => self.entries.push((order_id, market_id)),
+        }
+    }
+    pub fn remove(&mut self, order_id: i64) {
+        if let Ok(i) = self.entries.binary_search_by_key(&order_id, |e| e.0) {
+            if self.entries[i].1 != 0 {
+                self.entries[i].1 = 0;
+                self.dead += 1;
+                if self.dead > 8 && self.dead * 2 > self.entries.len() {
+                    self.entries.retain(|e| e.1 != 0);
+                    self.dead = 0;
+                }
+            }
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len() - self.dead
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// (orderId, marketId), ascending order id.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, i32)> + '_ {
+        self.entries.iter().filter(|e| e.1 != 0).copied()
     }
 }
 
@@ -368,7 +602,9 @@ pub struct State {
     pub markets: BTreeMap<i32, Market>,
     /// Markets the witness did not include: only their leaf hashes (guest).
     pub opaque_markets: BTreeMap<i32, Hash>,
-    pub accounts: BTreeMap<i64, Account>,
+    /// By id, a sorted vector: a binary search over the ids costs a third of a BTreeMap lookup in the zkVM,
+    /// and a guest's accounts arrive sorted (a push each).
+    pub accounts: VecMap<i64, Account>,
     pub order_index: OrderIndex,
     pub account_tree: Option<Tree>,
     pub deposit_tree: Option<Tree>,
@@ -379,7 +615,7 @@ pub struct State {
     /// The open block's commands and events (docs/engine-spec.md §4): the commands' encodings, concatenated
     /// and hashed once at seal (a guest appends the witness's bytes of each); the events' SHA-256, fed field by
     /// field as they are produced (no buffer to pack into words again); and their counts.
-    pub block_commands: Enc,
+    pub block_commands: Hasher,
     pub block_events: Hasher,
     pub block_command_count: i32,
     pub block_event_count: i32,
@@ -389,6 +625,9 @@ pub struct State {
     /// Leaf hashes of known markets as of the last root; `market_mut` drops a market's entry. A range of
     /// many blocks hashes an untouched book once, not once per block.
     pub market_leaves: BTreeMap<i32, Hash>,
+    /// Whether `apply` returns the events (BlockSealed always): true natively, false in a guest, which only
+    /// hashes them.
+    pub keep_events: bool,
 }
 
 fn valid_symbol(s: &Option<String>) -> bool {
@@ -424,6 +663,7 @@ impl State {
             block_first_seq: -1,
             account_tree: Some(Tree::Full(Smt::new(ACCOUNT_TREE_DEPTH))),
             deposit_tree: Some(Tree::Full(Smt::new(DEPOSIT_TREE_DEPTH))),
+            keep_events: true,
             ..Default::default()
         }
     }
@@ -431,15 +671,17 @@ impl State {
     /// One map lookup per access (the zkVM pays for every one): a witness holds every account it may touch
     /// (empty ones too), so in a guest an absent account is one the witness did not prove.
     fn account(&mut self, id: i64) -> &mut Account {
-        let a = match self.accounts.entry(id) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => {
+        let i = match self.accounts.find(&id) {
+            Ok(i) => i,
+            Err(i) => {
                 if self.partial {
                     panic!("account {id} is not in the witness");
                 }
-                v.insert(Account::default())
+                self.accounts.insert_at(i, id, Account::default());
+                i
             }
         };
+        let a = &mut self.accounts.vals[i];
         if !a.dirty {
             a.dirty = true;
             self.dirty_accounts.push(id);
@@ -479,9 +721,9 @@ impl State {
         self.apply_encoded(c, None, out)
     }
 
-    /// `encoding`, when the caller has it (a witness), is the command's canonical encoding: appended as is
+    /// `encoding`, when the caller has it (a witness), is the command's canonical encoding: hashed as is
     /// instead of encoding the command again. The guest's header check covers it either way.
-    pub fn apply_encoded(&mut self, c: &Command, encoding: Option<&[u8]>, out: &mut Vec<Event>) {
+    pub fn apply_encoded(&mut self, c: &Command, encoding: Option<Encoding>, out: &mut Vec<Event>) {
         if c.seq() <= self.last_seq {
             return;
         }
@@ -489,25 +731,32 @@ impl State {
         if self.block_first_seq < 0 {
             self.block_first_seq = c.seq();
         }
+        // The block's command commitment is SHA-256 over the concatenated encodings, fed as they come: no
+        // buffer of the block's commands (copying each witness slice into it cost about 200 cycles per order).
         match encoding {
-            Some(b) => {
+            Some(Encoding::Bytes(b)) => {
                 self.block_commands.bytes(b);
             }
-            None => write_command(&mut self.block_commands, c),
+            Some(Encoding::Words(w)) => {
+                let mut c = self.block_commands.cur();
+                for x in w {
+                    c.w32(*x);
+                }
+            }
+            None => write_command(&mut self.block_commands.cur(), c),
         }
         self.block_command_count += 1;
-        let from = out.len();
         match c {
             Command::AddAsset { seq, asset_id, symbol, scale, .. } => self.add_asset(*seq, *asset_id, symbol, *scale, out),
             Command::AddMarket { .. } => self.add_market(c, out),
             Command::SetMarketStatus { seq, market_id, status, .. } => {
                 if !self.market_exists(*market_id) {
-                    out.push(Event::AdminRejected { seq: *seq, code: RejectCode::UNKNOWN_MARKET });
+                    self.emit(out, Event::AdminRejected { seq: *seq, code: RejectCode::UNKNOWN_MARKET });
                 } else if let Some(st) = status {
                     self.market_mut(*market_id).unwrap().status = *st;
-                    out.push(Event::MarketStatusChanged { seq: *seq, market_id: *market_id, status: Some(*st) });
+                    self.emit(out, Event::MarketStatusChanged { seq: *seq, market_id: *market_id, status: Some(*st) });
                 } else {
-                    out.push(Event::AdminRejected { seq: *seq, code: RejectCode::MALFORMED });
+                    self.emit(out, Event::AdminRejected { seq: *seq, code: RejectCode::MALFORMED });
                 }
             }
             Command::Deposit { seq, account_id, asset_id, amount, external_id, .. } => {
@@ -523,11 +772,17 @@ impl State {
             Command::CancelAll { seq, account_id, market_id, .. } => self.cancel_all(*seq, *account_id, *market_id, out),
             Command::SealBlock { seq, timestamp_ms } => self.seal(*seq, *timestamp_ms, out),
         }
-        if !matches!(c, Command::SealBlock { .. }) {
-            for e in &out[from..] {
-                write_event(&mut self.block_events, e);
-            }
-            self.block_event_count += (out.len() - from) as i32;
+    }
+
+    /// Every event but BlockSealed goes through here: hashed into the block's event commitment as it is
+    /// produced (in order), and kept only when the caller wants the values (a guest needs none: building,
+    /// moving and re-reading each event cost more than hashing it).
+    #[inline(always)]
+    fn emit(&mut self, out: &mut Vec<Event>, e: Event) {
+        write_event(&mut self.block_events.cur(), &e);
+        self.block_event_count += 1;
+        if self.keep_events {
+            out.push(e);
         }
     }
 
@@ -542,7 +797,7 @@ impl State {
             None
         };
         if let Some(code) = code {
-            out.push(Event::AdminRejected { seq, code });
+            self.emit(out, Event::AdminRejected { seq, code });
             return;
         }
         let symbol_s = symbol.clone().unwrap();
@@ -554,7 +809,7 @@ impl State {
             total_deposited: 0,
             total_withdrawn: 0,
         });
-        out.push(Event::AssetAdded { seq, asset_id, symbol: symbol.clone(), scale });
+        self.emit(out, Event::AssetAdded { seq, asset_id, symbol: symbol.clone(), scale });
     }
 
     fn add_market(&mut self, c: &Command, out: &mut Vec<Event>) {
@@ -594,7 +849,7 @@ impl State {
             }
         };
         if let Some(code) = code {
-            out.push(Event::AdminRejected { seq, code });
+            self.emit(out, Event::AdminRejected { seq, code });
             return;
         }
         self.markets.insert(market_id, Market {
@@ -609,15 +864,15 @@ impl State {
             taker_fee_ppm,
             qptl,
             status: MarketStatus::ACTIVE,
-            bids: BTreeMap::new(),
-            asks: BTreeMap::new(),
+            bids: BookSide::default(),
+            asks: BookSide::default(),
             orders: Vec::new(),
             free_slots: Vec::new(),
             bid_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             ask_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             dirty_levels: Vec::new(),
         });
-        out.push(Event::MarketAdded {
+        self.emit(out, Event::MarketAdded {
             seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional, maker_fee_ppm,
             taker_fee_ppm,
         });
@@ -649,7 +904,7 @@ impl State {
             None
         };
         if let Some(code) = code {
-            out.push(Event::DepositRejected { seq, account_id, asset_id, amount, external_id, code });
+            self.emit(out, Event::DepositRejected { seq, account_id, asset_id, amount, external_id, code });
             return;
         }
         self.assets.get_mut(&asset_id).unwrap().total_deposited += amount;
@@ -658,7 +913,7 @@ impl State {
         e.u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount);
         let leaf = e.finish_words();
         self.pending_deposits.insert(external_id as u64, leaf);
-        out.push(Event::Deposited { seq, account_id, asset_id, amount, external_id });
+        self.emit(out, Event::Deposited { seq, account_id, asset_id, amount, external_id });
     }
 
     fn withdraw(&mut self, seq: i64, account_id: i64, asset_id: i32, amount: i64, out: &mut Vec<Event>) {
@@ -674,12 +929,12 @@ impl State {
             None
         };
         if let Some(code) = code {
-            out.push(Event::WithdrawalRejected { seq, account_id, asset_id, amount, code });
+            self.emit(out, Event::WithdrawalRejected { seq, account_id, asset_id, amount, code });
             return;
         }
         self.account(account_id).bal(asset_id).0 -= amount;
         self.assets.get_mut(&asset_id).unwrap().total_withdrawn += amount;
-        out.push(Event::Withdrawn { seq, account_id, asset_id, amount });
+        self.emit(out, Event::Withdrawn { seq, account_id, asset_id, amount });
     }
 
     fn lock(&mut self, account_id: i64, asset: i32, amount: i64) {
@@ -762,7 +1017,7 @@ impl State {
             } else {
                 0
             };
-            out.push(Event::OrderRejected { seq, account_id, market_id, client_order_id, code, existing_order_id });
+            self.emit(out, Event::OrderRejected { seq, account_id, market_id, client_order_id, code, existing_order_id });
         }
     }
 
@@ -843,7 +1098,7 @@ impl State {
         }
         let lot_size = m.lot_size;
         self.lock(account_id, hold_asset, hold);
-        out.push(Event::OrderAccepted {
+        self.emit(out, Event::OrderAccepted {
             seq,
             order_id: seq,
             account_id,
@@ -874,7 +1129,7 @@ impl State {
         };
         if tif == TimeInForce::FOK && self.fillable(market_id, &t) < lots {
             self.release(account_id, hold_asset, hold);
-            out.push(Event::OrderCanceled {
+            self.emit(out, Event::OrderCanceled {
                 seq,
                 order_id: seq,
                 account_id,
@@ -900,8 +1155,8 @@ impl State {
                 hold: t.hold,
             };
             let m = self.market_mut(market_id).unwrap();
-            m.touch(side, price_ticks);
             m.rest(o);
+            m.touch(side, price_ticks);
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
             a.open_orders.insert(seq, market_id);
@@ -912,7 +1167,7 @@ impl State {
         } else {
             self.release(account_id, hold_asset, t.hold);
             let remaining_qty = if t.by_quote { 0 } else { t.remaining * lot_size };
-            out.push(Event::OrderCanceled {
+            self.emit(out, Event::OrderCanceled {
                 seq,
                 order_id: seq,
                 account_id,
@@ -1029,14 +1284,14 @@ impl State {
         let a = self.account(maker.account_id);
         settle(a, maker.side, maker_fee, maker_released);
         if new_remaining == 0 {
-            a.open_orders.remove(&maker.order_id);
+            a.open_orders.remove(maker.order_id);
             a.open_count -= 1;
             if maker.client_order_id != 0 {
                 a.client_ids.remove(&maker.client_order_id);
             }
         }
         settle(self.account(t.account_id), t.side, taker_fee, taker_released);
-        out.push(Event::TradeExecuted {
+        self.emit(out, Event::TradeExecuted {
             seq,
             market_id,
             maker_order_id: maker.order_id,
@@ -1072,13 +1327,13 @@ impl State {
         let asset = if side == Side::BUY { m.quote } else { m.base };
         let lot_size = m.lot_size;
         let a = self.account(o.account_id);
-        a.open_orders.remove(&order_id);
+        a.open_orders.remove(order_id);
         a.open_count -= 1;
         if o.client_order_id != 0 {
             a.client_ids.remove(&o.client_order_id);
         }
         self.release(o.account_id, asset, o.hold);
-        out.push(Event::OrderCanceled {
+        self.emit(out, Event::OrderCanceled {
             seq,
             order_id,
             account_id: o.account_id,
@@ -1115,7 +1370,7 @@ impl State {
             }
         };
         if let Some(code) = code {
-            out.push(Event::CancelRejected { seq, account_id, order_id, client_order_id, code });
+            self.emit(out, Event::CancelRejected { seq, account_id, order_id, client_order_id, code });
             return;
         }
         let (mid, oid) = target.unwrap();
@@ -1133,16 +1388,12 @@ impl State {
             None
         };
         if let Some(code) = code {
-            out.push(Event::CancelRejected { seq, account_id, order_id: 0, client_order_id: 0, code });
+            self.emit(out, Event::CancelRejected { seq, account_id, order_id: 0, client_order_id: 0, code });
             return;
         }
         let Some(a) = self.account_ro(account_id) else { return };
-        let victims: Vec<(i64, i32)> = a
-            .open_orders
-            .iter()
-            .filter(|(_, mid)| market_id == 0 || **mid == market_id)
-            .map(|(o, m)| (*o, *m))
-            .collect();
+        let victims: Vec<(i64, i32)> =
+            a.open_orders.iter().filter(|(_, mid)| market_id == 0 || *mid == market_id).collect();
         for (oid, mid) in victims {
             self.close_resting(seq, mid, oid, CancelReason::USER, out);
         }
@@ -1155,8 +1406,10 @@ impl State {
         crate::witness::phase_end("seal_state_root");
         // One pass over each block's bytes (docs/engine-spec.md §4).
         crate::witness::phase_start("seal_block_digests");
-        let commands_root = self.block_commands.sha256();
-        let events_root = std::mem::take(&mut self.block_events).finish();
+        let commands_root = self.block_commands.finish();
+        self.block_commands.reset();
+        let events_root = self.block_events.finish();
+        self.block_events.reset();
         crate::witness::phase_end("seal_block_digests");
         out.push(Event::BlockSealed {
             seq,
@@ -1170,7 +1423,6 @@ impl State {
             commands_root: crate::hex(&commands_root),
             events_root: crate::hex(&events_root),
         });
-        self.block_commands.buf.clear();
         self.block_command_count = 0;
         self.block_event_count = 0;
         self.block_first_seq = -1;

@@ -9,8 +9,15 @@ pub use crate::sha::Hash;
 /// The empty hash: 32 zero bytes.
 pub const Z: Hash = [0u32; 8];
 
+/// Whether a hash is the empty one: an OR of the words (an array compare called `bcmp`, several times the
+/// instructions, and it was called for every node and sibling).
+#[inline(always)]
+pub fn is_z(h: &Hash) -> bool {
+    (h[0] | h[1] | h[2] | h[3] | h[4] | h[5] | h[6] | h[7]) == 0
+}
+
 pub fn node(l: &Hash, r: &Hash) -> Hash {
-    if *l == Z && *r == Z {
+    if is_z(l) && is_z(r) {
         return Z;
     }
     crate::sha::node_hash(l, r)
@@ -184,7 +191,7 @@ impl MultiProof {
                     j += 2;
                 } else {
                     let s = *t.sibs.get(si).expect("multiproof: too few siblings");
-                    if s != Z {
+                    if !is_z(&s) {
                         // Sibling index i^1 at this height covers keys [lo, hi].
                         let lo = ((i ^ 1) as u128) << h;
                         let hi = ((((i ^ 1) as u128) + 1) << h) - 1;
@@ -228,7 +235,8 @@ impl MultiProof {
 
     pub fn put(&mut self, key: u64, leaf: Hash) {
         let p = self.position(key);
-        if self.nodes[p] != leaf {
+        let n = &self.nodes[p];
+        if (0..8).fold(0, |d, i| d | (n[i] ^ leaf[i])) != 0 {
             self.nodes[p] = leaf;
             self.dirty.push(p as u32);
         }

@@ -1,10 +1,8 @@
 //! Block-range witnesses (docs/zk.md): decode, check against the pre-state root, re-execute, check every
 //! recorded block header, and produce the public values the SP1 guest commits.
 
-use std::collections::BTreeMap;
-
 use crate::engine::{
-    Account, Asset, Market, Order, OrderIndex, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
+    Account, Encoding, Asset, Market, Order, OrderIndex, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
     RECENT_CLIENT_ORDER_IDS,
 };
 use crate::smt::{Hash, MultiProof, Tree, Z};
@@ -144,36 +142,59 @@ pub fn decode_command(b: &[u8]) -> Command {
     c
 }
 
+/// An order's 64-byte encoding as sixteen big-endian words: packed once, then both hashed into the block's
+/// command commitment and decoded (`decode_place_order_words`), instead of packing the bytes for the hash and
+/// reading them again byte by byte for the fields.
 #[inline(always)]
-fn be64(b: &[u8; 64], at: usize) -> i64 {
-    i64::from_be_bytes(*b[at..].first_chunk::<8>().unwrap())
+pub fn order_words(b: &[u8; 64]) -> [u32; 16] {
+    let mut w = [0u32; 16];
+    for i in 0..16 {
+        w[i] = u32::from_be_bytes(*b[4 * i..].first_chunk::<4>().unwrap());
+    }
+    w
+}
+
+/// The 8 bytes at byte offset 4k + 1 (where every 8-byte field of an order but the last three starts).
+#[inline(always)]
+fn at4k1(w: &[u32; 16], k: usize) -> i64 {
+    (((w[k] as u64) & 0xFF_FFFF) << 40 | (w[k + 1] as u64) << 8 | (w[k + 2] as u64) >> 24) as i64
+}
+
+#[inline(always)]
+fn at4k(w: &[u32; 16], k: usize) -> i64 {
+    ((w[k] as u64) << 32 | w[k + 1] as u64) as i64
 }
 
 /// PlaceOrder: tag, seq, timestampMs, accountId, marketId:u32, clientOrderId, side, type, tif, price, qty, quoteQty.
-fn decode_place_order(b: &[u8; 64]) -> Command {
+pub fn decode_place_order_words(w: &[u32; 16]) -> Command {
+    let flags = w[9];
     Command::PlaceOrder {
-        seq: be64(b, 1),
-        timestamp_ms: be64(b, 9),
-        account_id: be64(b, 17),
-        market_id: i32::from_be_bytes(*b[25..].first_chunk::<4>().unwrap()),
-        client_order_id: be64(b, 29),
-        side: side(b[37]),
-        order_type: match b[38] {
+        seq: at4k1(w, 0),
+        timestamp_ms: at4k1(w, 2),
+        account_id: at4k1(w, 4),
+        market_id: ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32,
+        client_order_id: at4k1(w, 7),
+        side: side((flags >> 16) as u8),
+        order_type: match (flags >> 8) as u8 {
             1 => Some(OrderType::LIMIT),
             2 => Some(OrderType::MARKET),
             _ => None,
         },
-        tif: match b[39] {
+        tif: match flags as u8 {
             1 => Some(TimeInForce::GTC),
             2 => Some(TimeInForce::IOC),
             3 => Some(TimeInForce::FOK),
             4 => Some(TimeInForce::POST_ONLY),
             _ => None,
         },
-        price: be64(b, 40),
-        qty: be64(b, 48),
-        quote_qty: be64(b, 56),
+        price: at4k(w, 10),
+        qty: at4k(w, 12),
+        quote_qty: at4k(w, 14),
     }
+}
+
+fn decode_place_order(b: &[u8; 64]) -> Command {
+    decode_place_order_words(&order_words(b))
 }
 
 #[derive(Clone, Debug)]
@@ -242,6 +263,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
+    st.keep_events = false;
     st.height = r.i64();
     st.last_seq = r.i64();
     let accounts_root = r.hw();
@@ -257,7 +279,9 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         };
         st.assets.insert(a.asset_id, a);
     }
-    let mut orders_by_account: BTreeMap<i64, Vec<(i64, i32, i64)>> = BTreeMap::new();
+    // (accountId, orderId, marketId, clientOrderId) of every listed order: sorted once, then merged with the
+    // accounts (ascending ids), instead of a map of vectors (two allocations per account).
+    let mut orders_by_account: Vec<(i64, i64, i32, i64)> = Vec::new();
     let mut order_places = Vec::new();
     for _ in 0..r.count(256) {
         let market_id = r.i32();
@@ -283,8 +307,8 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
             taker_fee_ppm: taker,
             qptl: tick_size * lot_size / 10i64.pow(scale),
             status,
-            bids: BTreeMap::new(),
-            asks: BTreeMap::new(),
+            bids: Default::default(),
+            asks: Default::default(),
             orders: Vec::new(),
             free_slots: Vec::new(),
             bid_levels: Tree::Full(crate::smt::Smt::new(PRICE_TREE_DEPTH)),
@@ -311,7 +335,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                         hold: r.i64(),
                     };
                     order_places.push((o.order_id, Some((market_id, side, price_ticks, o.account_id))));
-                    orders_by_account.entry(o.account_id).or_default().push((o.order_id, market_id, o.client_order_id));
+                    orders_by_account.push((o.account_id, o.order_id, market_id, o.client_order_id));
                     assert!(m.rest(o), "order listed twice");
                 }
                 keys.push(price_ticks as u64);
@@ -328,6 +352,8 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         st.markets.insert(market_id, m);
     }
     st.order_index = OrderIndex::from_unsorted(order_places);
+    orders_by_account.sort_unstable();
+    let mut next_order = 0usize;
     // Accounts: the touched accounts (ascending id) with their balances, then the multiproof's siblings.
     let n = r.count(MAX_ITEMS);
     let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -346,10 +372,16 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         for _ in 0..recent {
             a.recent.push_back((r.i64(), r.i64()));
         }
-        for (oid, mid, coid) in orders_by_account.get(&id).into_iter().flatten() {
-            a.open_orders.insert(*oid, *mid);
-            if *coid != 0 {
-                a.client_ids.insert(*coid, *oid);
+        // Orders of accounts the witness does not list are skipped (the range never touches those accounts).
+        while next_order < orders_by_account.len() && orders_by_account[next_order].0 <= id {
+            let (owner, oid, mid, coid) = orders_by_account[next_order];
+            next_order += 1;
+            if owner != id {
+                continue;
+            }
+            a.open_orders.insert(oid, mid);
+            if coid != 0 {
+                a.client_ids.insert(coid, oid);
             }
         }
         assert!(a.open_orders.len() as i32 <= a.open_count, "account {id}: more orders in the witness than it has open");
@@ -456,15 +488,20 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
     blocks.reserve(headers.len() * 112);
     let mut post_root = pre_root;
     phase_start("execute");
-    // The command buffer never grows in steps (each step copied the whole buffer): it takes exactly the encodings.
-    let command_bytes: usize = commands.iter().map(|c| c.len()).sum();
-    state.block_commands.buf.reserve(command_bytes);
     let mut last_is_seal = false;
     for encoding in &commands {
+        events.clear();
+        // Orders (almost every command) are packed into words once, for both the hash and the fields.
+        if let (Some(0x06), Ok(b)) = (encoding.first(), <&[u8; 64]>::try_from(*encoding)) {
+            let w = order_words(b);
+            let c = decode_place_order_words(&w);
+            last_is_seal = false;
+            state.apply_encoded(&c, Some(Encoding::Words(&w)), &mut events);
+            continue;
+        }
         let c = decode_command(encoding);
         last_is_seal = matches!(c, Command::SealBlock { .. });
-        events.clear();
-        state.apply_encoded(&c, Some(encoding), &mut events);
+        state.apply_encoded(&c, Some(Encoding::Bytes(encoding)), &mut events);
         for e in &events {
             if let Event::BlockSealed { height, first_seq, last_seq, state_root, commands_root, events_root, .. } = e {
                 let h = headers.get(next_header).expect("more blocks sealed than headers");
