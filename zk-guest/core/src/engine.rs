@@ -440,23 +440,37 @@ pub enum Encoding<'a> {
 }
 
 /// A map as two vectors sorted by key (keys apart, so that a search reads only keys). Inserting in the
-/// middle shifts; the guest inserts in ascending order (pushes) or not at all.
+/// middle shifts; the guest inserts in ascending order (pushes) or not at all. The last two positions found
+/// are remembered: an order looks up its account several times and, per fill, a maker's in between.
 #[derive(Clone, Debug)]
 pub struct VecMap<K, V> {
     pub keys: Vec<K>,
     pub vals: Vec<V>,
+    recent: std::cell::Cell<[usize; 2]>,
 }
 
 impl<K, V> Default for VecMap<K, V> {
     fn default() -> Self {
-        VecMap { keys: Vec::new(), vals: Vec::new() }
+        VecMap { keys: Vec::new(), vals: Vec::new(), recent: std::cell::Cell::new([0, 0]) }
     }
 }
 
 impl<K: Ord + Copy, V> VecMap<K, V> {
     #[inline]
     pub fn find(&self, k: &K) -> Result<usize, usize> {
-        self.keys.binary_search(k)
+        let [a, b] = self.recent.get();
+        // A remembered position is checked against its key, so a shift by an insert is never trusted.
+        if self.keys.get(a) == Some(k) {
+            return Ok(a);
+        }
+        if self.keys.get(b) == Some(k) {
+            return Ok(b);
+        }
+        let r = self.keys.binary_search(k);
+        if let Ok(i) = r {
+            self.recent.set([i, a]);
+        }
+        r
     }
     pub fn get(&self, k: &K) -> Option<&V> {
         self.find(k).ok().map(|i| &self.vals[i])
