@@ -314,7 +314,7 @@ impl Market {
         if live.is_empty() {
             return Z;
         }
-        let mut e = Hasher::new();
+        let mut e = Hasher::leaf();
         let mut c = e.cur();
         c.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(live.len() as i32);
         for (_, slot) in live {
@@ -357,7 +357,7 @@ impl Market {
     pub fn leaf(&mut self) -> Hash {
         self.flush_levels();
         let (bids_root, asks_root) = (self.bid_levels.root(), self.ask_levels.root());
-        let mut e = Hasher::new();
+        let mut e = Hasher::leaf();
         e.u8(0x14).u32(self.market_id).str(&Some(self.symbol.clone())).u32(self.base).u32(self.quote)
             .u64(self.tick_size).u64(self.lot_size).u64(self.min_notional).u32(self.maker_fee_ppm)
             .u32(self.taker_fee_ppm).u8(self.status.code()).hash(&bids_root).hash(&asks_root);
@@ -399,7 +399,7 @@ impl Account {
         if n == 0 && self.recent.is_empty() {
             return Z;
         }
-        let mut e = Hasher::new();
+        let mut e = Hasher::leaf();
         let mut c = e.cur();
         c.u8(0x10).u64(account_id).u32(self.open_count).u32(n as i32);
         for (a, b) in self.balances.iter().filter(nonzero) {
@@ -923,9 +923,7 @@ impl State {
         }
         self.assets.get_mut(&asset_id).unwrap().total_deposited += amount;
         self.account(account_id).bal(asset_id).0 += amount;
-        let mut e = Hasher::new();
-        e.u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount);
-        let leaf = e.finish_words();
+        let leaf = Hasher::leaf().u8(0x12).u64(external_id).u64(account_id).u32(asset_id).u64(amount).finish_words();
         self.pending_deposits.insert(external_id as u64, leaf);
         self.emit(out, Event::Deposited { seq, account_id, asset_id, amount, external_id });
     }
@@ -1443,7 +1441,7 @@ impl State {
     }
 
     pub fn assets_hash(&self) -> Hash {
-        let mut e = Hasher::new();
+        let mut e = Hasher::leaf();
         e.u8(0x16).u32(self.assets.len() as i32);
         for a in self.assets.values() {
             e.u32(a.asset_id).str(&Some(a.symbol.clone())).u8(a.scale as u8).u64(a.fees_collected)
@@ -1462,7 +1460,7 @@ impl State {
         for (id, l) in &self.market_leaves {
             leaves.insert(*id, *l);
         }
-        let mut e = Hasher::new();
+        let mut e = Hasher::leaf();
         e.u8(0x15).u32(leaves.len() as i32);
         for l in leaves.values() {
             e.hash(l);
@@ -1484,8 +1482,10 @@ impl State {
         self.deposit_tree.as_mut().unwrap().put_many(&deposits);
         let accounts_root = self.account_tree.as_mut().unwrap().root();
         let deposits_root = self.deposit_tree.as_mut().unwrap().root();
-        let mut e = Hasher::new();
-        e.u8(0x17).u64(self.height).u64(self.last_seq).hash(&self.assets_hash()).hash(&self.markets_root())
+        // Each of these hashes with the leaf hasher too: before this one is taken.
+        let (assets_hash, markets_root) = (self.assets_hash(), self.markets_root());
+        let mut e = Hasher::leaf();
+        e.u8(0x17).u64(self.height).u64(self.last_seq).hash(&assets_hash).hash(&markets_root)
             .hash(&accounts_root).hash(&deposits_root);
         e.finish()
     }

@@ -44,8 +44,9 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     for i in 0..8 {
         state[i] = NODE_IV[i] as u64;
     }
-    let mut w = core::mem::MaybeUninit::<[u64; 64]>::uninit();
-    let p = w.as_mut_ptr() as *mut u64;
+    // The static schedule (see `Leaf`).
+    let w = core::ptr::addr_of_mut!(SCHED);
+    let p = w as *mut u64;
     for i in 0..8 {
         unsafe {
             p.add(i).write(left[i] as u64);
@@ -53,8 +54,8 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
         }
     }
     unsafe {
-        syscall_sha256_extend(w.as_mut_ptr());
-        syscall_sha256_compress(w.as_mut_ptr(), &mut state);
+        syscall_sha256_extend(w);
+        syscall_sha256_compress(w, &mut state);
     }
     let mut out = [0u32; 8];
     for i in 0..8 {
@@ -96,16 +97,17 @@ const H0: [u64; 8] = [
 #[cfg(target_os = "zkvm")]
 #[inline(always)]
 fn compress_block(state: &mut [u64; 8], block: &[u8; 64]) {
-    let mut w = core::mem::MaybeUninit::<[u64; 64]>::uninit();
-    let p = w.as_mut_ptr() as *mut u64;
+    // The static schedule (see `Leaf`).
+    let w = core::ptr::addr_of_mut!(SCHED);
+    let p = w as *mut u64;
     for i in 0..16 {
         let b = &block[4 * i..4 * i + 4];
         let word = (b[0] as u64) << 24 | (b[1] as u64) << 16 | (b[2] as u64) << 8 | b[3] as u64;
         unsafe { p.add(i).write(word) };
     }
     unsafe {
-        syscall_sha256_extend(w.as_mut_ptr());
-        syscall_sha256_compress(w.as_mut_ptr(), state);
+        syscall_sha256_extend(w);
+        syscall_sha256_compress(w, state);
     }
 }
 
@@ -169,7 +171,39 @@ impl Default for Hasher {
 }
 
 impl Hasher {
+    /// A hasher whose schedule lives where it is put (the block's running command and event hashes in
+    /// `State`). In the zkVM its words 16..64 are written here once, by the CPU: see `Leaf` for why. Per-leaf
+    /// hashing goes through `Hasher::leaf`, which needs no such writes.
     pub fn new() -> Self {
+        #[allow(unused_mut)]
+        let mut h = Self::blank();
+        #[cfg(target_os = "zkvm")]
+        {
+            let p = h.w.as_mut_ptr() as *mut u64;
+            for i in 16..64 {
+                unsafe { core::ptr::write_volatile(p.add(i), 0) };
+            }
+        }
+        h
+    }
+
+    /// The hasher for one leaf (or other short message) at a time: in the zkVM a static one, reset, so its
+    /// schedule is in the program's memory image (see `Leaf`); natively a fresh one. Two at once panic.
+    #[inline(always)]
+    pub fn leaf() -> Leaf {
+        #[cfg(target_os = "zkvm")]
+        unsafe {
+            let busy = &mut *core::ptr::addr_of_mut!(LEAF_BUSY);
+            assert!(!*busy, "a leaf hash inside a leaf hash");
+            *busy = true;
+            (*core::ptr::addr_of_mut!(LEAF)).reset();
+            Leaf {}
+        }
+        #[cfg(not(target_os = "zkvm"))]
+        Leaf { h: Hasher::new() }
+    }
+
+    const fn blank() -> Self {
         Hasher {
             #[cfg(target_os = "zkvm")]
             state: H0,
@@ -295,6 +329,63 @@ impl Hasher {
         self.acc = 0;
         self.bits = 0;
         self.blocks = 0;
+    }
+}
+
+/// Why the zkVM's schedules live in statics (or are written once by the CPU). SP1 6.10 gives an address a
+/// global memory initialize/finalize pair (the events whose sum its core verifier checks) only if the CPU
+/// loads or stores it, or it is in the ELF's memory image (every static, `.bss` included), or it holds
+/// hint input; the SHA-256 precompiles' own accesses do not count. Words 16..64 of a schedule are written
+/// only by the extend precompile and read only by compress, so a schedule in a stack frame whose memory no
+/// instruction ever touched produced a core proof that fails verification with "global cumulative sum is
+/// not zero", though execution was correct (docs/benchmarks.md, "A guest state machine without event
+/// values..."). Statics are in the image, so no witness can reach such an address.
+#[cfg(target_os = "zkvm")]
+static mut LEAF: Hasher = Hasher::blank();
+#[cfg(target_os = "zkvm")]
+static mut LEAF_BUSY: bool = false;
+/// The schedule of `node_hash` and `sha256` (neither calls the other nor anything that hashes).
+#[cfg(target_os = "zkvm")]
+static mut SCHED: [u64; 64] = [0; 64];
+
+/// See `Hasher::leaf`.
+pub struct Leaf {
+    #[cfg(not(target_os = "zkvm"))]
+    h: Hasher,
+}
+
+impl core::ops::Deref for Leaf {
+    type Target = Hasher;
+    #[inline(always)]
+    fn deref(&self) -> &Hasher {
+        #[cfg(target_os = "zkvm")]
+        unsafe {
+            &*core::ptr::addr_of!(LEAF)
+        }
+        #[cfg(not(target_os = "zkvm"))]
+        &self.h
+    }
+}
+
+impl core::ops::DerefMut for Leaf {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut Hasher {
+        #[cfg(target_os = "zkvm")]
+        unsafe {
+            &mut *core::ptr::addr_of_mut!(LEAF)
+        }
+        #[cfg(not(target_os = "zkvm"))]
+        &mut self.h
+    }
+}
+
+impl Drop for Leaf {
+    #[inline(always)]
+    fn drop(&mut self) {
+        #[cfg(target_os = "zkvm")]
+        unsafe {
+            *core::ptr::addr_of_mut!(LEAF_BUSY) = false;
+        }
     }
 }
 
