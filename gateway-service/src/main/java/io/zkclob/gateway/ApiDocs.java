@@ -253,6 +253,7 @@ class ApiDocs {
             if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) return;
             strictRequestBodies(openApi);
             tickerOneOrAll(openApi);
+            arrayShapedRecords(openApi);
             for (Class<?> root : List.of(io.zkclob.contracts.Command.class, io.zkclob.contracts.Event.class)) {
                 com.fasterxml.jackson.annotation.JsonSubTypes subtypes = root.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
                 if (subtypes == null) continue;
@@ -368,6 +369,35 @@ class ApiDocs {
         if (types.isEmpty()) return;
         types.add("null");
         p.setTypes(types);
+    }
+
+    /**
+     * Records Jackson writes as JSON arrays ({@code @JsonFormat(shape = ARRAY)}: Binance's price levels and klines)
+     * are documented as the arrays they are, one element per component in {@code @JsonPropertyOrder}'s order; springdoc
+     * documents them as objects (the strict long fuzz run: /api/v3/depth's {@code ["3000","0.5"]} "violated" BinanceLevel).
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void arrayShapedRecords(OpenAPI openApi) {
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        for (Class<?> c : BinanceRecords.class.getDeclaredClasses()) {
+            com.fasterxml.jackson.annotation.JsonFormat format = c.getAnnotation(com.fasterxml.jackson.annotation.JsonFormat.class);
+            if (!c.isRecord() || format == null || format.shape() != com.fasterxml.jackson.annotation.JsonFormat.Shape.ARRAY) continue;
+            io.swagger.v3.oas.annotations.media.Schema named = c.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+            Schema<?> s = schemas.get(named != null && !named.name().isEmpty() ? named.name() : c.getSimpleName());
+            if (s == null || s.getProperties() == null) continue;
+            com.fasterxml.jackson.annotation.JsonPropertyOrder order = c.getAnnotation(com.fasterxml.jackson.annotation.JsonPropertyOrder.class);
+            List<String> names = order != null ? List.of(order.value())
+                    : java.util.Arrays.stream(c.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName).toList();
+            List<Schema> elements = new ArrayList<>();
+            for (String n : names) elements.add(s.getProperties().getOrDefault(n, new Schema<>()));
+            s.setProperties(null);
+            s.setRequired(null);
+            s.setType("array");
+            s.setTypes(new java.util.LinkedHashSet<>(List.of("array"))); // what the OpenAPI 3.1 writer reads
+            s.setPrefixItems(elements);
+            s.setMinItems(elements.size());
+            s.setMaxItems(elements.size());
+        }
     }
 
     /** GET /api/v3/ticker/24hr answers one ticker for a symbol, an array of every symbol's without one. */

@@ -382,4 +382,25 @@ class OpenApiDocumentTest {
         assertTrue(r.body().contains("\"code\":\"MALFORMED_REQUEST\""), r.body());
         assertEquals(ApiDocs.PROBLEM_JSON, r.headers().firstValue("Content-Type").orElse(""));
     }
+
+    /** The strict long fuzz run: /api/v3/depth answers levels as ["price","qty"], documented as objects until then. */
+    @Test
+    void binanceLevelsAndKlinesAreDocumentedAsTheArraysTheyAre() throws Exception {
+        var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        for (var c : List.of(new BinanceRecords.Level("3000", "0.5"),
+                new BinanceRecords.Kline(1, "1", "2", "0.5", "1.5", "3", 59_999, "4.5", 2, "1", "1.5", "0"))) {
+            String name = c.getClass().getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class).name();
+            Schema<?> s = doc.getComponents().getSchemas().get(name);
+            tools.jackson.databind.JsonNode written = mapper.readTree(mapper.writeValueAsString(c));
+            assertTrue(written.isArray(), name + " is written as " + written);
+            assertTrue(s.getTypes() != null && s.getTypes().contains("array"), name + ": " + s);
+            assertEquals(written.size(), s.getPrefixItems().size(), name);
+            assertEquals(written.size(), s.getMaxItems(), name);
+            for (int i = 0; i < written.size(); i++) {
+                Schema<?> element = (Schema<?>) s.getPrefixItems().get(i);
+                String type = element.getTypes() != null ? element.getTypes().iterator().next() : element.getType();
+                assertEquals(written.get(i).isString() ? "string" : "integer", type, name + "[" + i + "]");
+            }
+        }
+    }
 }
