@@ -10,7 +10,7 @@ import java.util.List;
  * that.
  */
 public final class LongMap<V> {
-    private static final long EMPTY = Long.MIN_VALUE;
+    static final long EMPTY = Long.MIN_VALUE;
     private long[] keys;
     private Object[] values;
     private int size;
@@ -115,9 +115,14 @@ public final class LongMap<V> {
     }
 
     public long[] keysSorted() {
+        return keysSorted(keys, size);
+    }
+
+    /** The {@code size} keys of an open-addressing table whose free slots hold {@link #EMPTY}, ascending (LongSet's too). */
+    static long[] keysSorted(long[] table, int size) {
         long[] out = new long[size];
         int n = 0;
-        for (long k : keys) {
+        for (long k : table) {
             if (k != EMPTY) out[n++] = k;
         }
         Arrays.sort(out);

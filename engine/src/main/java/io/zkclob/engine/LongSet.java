@@ -8,7 +8,7 @@ import java.util.Arrays;
  * when the levels are rehashed. Iteration order is arbitrary; {@link #keysSorted()} is what gets hashed.
  */
 final class LongSet {
-    private static final long EMPTY = Long.MIN_VALUE;
+    private static final long EMPTY = LongMap.EMPTY;
     private long[] keys;
     private int size;
     private int mask;
@@ -45,13 +45,7 @@ final class LongSet {
     }
 
     long[] keysSorted() {
-        long[] out = new long[size];
-        int n = 0;
-        for (long k : keys) {
-            if (k != EMPTY) out[n++] = k;
-        }
-        Arrays.sort(out);
-        return out;
+        return LongMap.keysSorted(keys, size);
     }
 
     /** Empties the set and keeps its capacity: the next block touches about as many levels. */
