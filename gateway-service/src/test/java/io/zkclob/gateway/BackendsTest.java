@@ -40,7 +40,7 @@ class BackendsTest {
 
     static Backends backends(int port, AtomicLong clockMs) {
         String url = "http://127.0.0.1:" + port;
-        return new Backends(new GatewayProperties(url, url, url, url, "key", 30_000), TOKEN, clockMs::get);
+        return new Backends(new GatewayProperties(url, url, url, url, "key", 30_000), TOKEN, clockMs::get, Runnable::run);
     }
 
     @Test
