@@ -323,7 +323,7 @@ public final class E2eBenchmark {
 
         /** One step's bookkeeping: intended send time by request id, and the histograms. */
         record Step(long[] intendedNanos, Histogram ack, AtomicLong ok, AtomicLong failed, AtomicLong lastAckNanos,
-                    Map<String, Integer> refusals, Watcher watcher) {}
+                    Map<String, Integer> refusals, Watcher watcher, Timeline timeline) {}
 
         Sessions(List<Session> all) {
             this.all = all;
@@ -362,6 +362,7 @@ public final class E2eBenchmark {
             long now = System.nanoTime();
             long intended = st.intendedNanos()[(int) id];
             st.ack().recordValue(Math.max(0, now - intended));
+            st.timeline().record(intended - st.intendedNanos()[0], now - intended);
             st.lastAckNanos().accumulateAndGet(now, Math::max);
             int status = Integer.parseInt(text, idEnd + 10, idEnd + 13, 10); // ,"status":NNN
             if (status == 202) {
@@ -417,6 +418,45 @@ public final class E2eBenchmark {
         }
     }
 
+    /**
+     * Where in a step the slow acknowledgements were: per 100 ms of intended send time, how many took over 25 ms and
+     * the slowest. A tail spread over the whole step is queueing for cores; one in a few windows is a stall.
+     */
+    static final class Timeline {
+        static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+        final java.util.concurrent.atomic.AtomicLongArray slow;
+        final java.util.concurrent.atomic.AtomicLongArray max;
+
+        Timeline(int seconds) {
+            slow = new java.util.concurrent.atomic.AtomicLongArray(seconds * 10 + 1);
+            max = new java.util.concurrent.atomic.AtomicLongArray(seconds * 10 + 1);
+        }
+
+        void record(long sinceStartNanos, long latencyNanos) {
+            int w = (int) Math.min(slow.length() - 1, Math.max(0, sinceStartNanos / 100_000_000L));
+            if (latencyNanos > SLOW_NANOS) slow.incrementAndGet(w);
+            max.accumulateAndGet(w, latencyNanos, Math::max);
+        }
+
+        void print(int rate) {
+            int windows = slow.length(), withSlow = 0;
+            long slowTotal = 0;
+            Integer[] order = new Integer[windows];
+            for (int i = 0; i < windows; i++) {
+                order[i] = i;
+                slowTotal += slow.get(i);
+                if (slow.get(i) > 0) withSlow++;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(slow.get(b), slow.get(a)));
+            StringBuilder worst = new StringBuilder();
+            for (int k = 0; k < Math.min(8, windows) && slow.get(order[k]) > 0; k++) {
+                worst.append(String.format(" %.1fs:%d/%.0fms", order[k] / 10.0, slow.get(order[k]), max.get(order[k]) / 1e6));
+            }
+            System.out.printf("e2e timeline %d/s: %d acks over 25 ms in %d of %d 100-ms windows; worst (start: slow/max):%s%n",
+                    rate, slowTotal, withSlow, windows, worst);
+        }
+    }
+
     /** A constant-rate step on the WebSocket sessions: orders pre-built, latency from each one's intended send time. */
     static Result runWs(Sessions sessions, int rate, int seconds, long fleetPid, Watcher watcher, long seed) throws Exception {
         int total = rate * seconds;
@@ -433,7 +473,8 @@ public final class E2eBenchmark {
         Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
         Histogram trade = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
         watcher.reset(trade);
-        Sessions.Step st = new Sessions.Step(intended, ack, new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentHashMap<>(), watcher);
+        Sessions.Step st = new Sessions.Step(intended, ack, new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentHashMap<>(), watcher,
+                new Timeline(seconds));
         long startNanos = System.nanoTime() + 500_000_000L;
         for (int i = 0; i < total; i++) intended[i] = startNanos + i * intervalNanos;
         sessions.step = st;
@@ -452,6 +493,7 @@ public final class E2eBenchmark {
         double cpuGen = cpuSeconds(ProcessHandle.current().pid()) - cpuGen0;
         double cpuFleet = cpuSeconds(fleetPid) - cpuFleet0;
         double cpuChildren = childrenCpuSeconds(fleetPid) - cpuChildren0;
+        st.timeline().print(rate);
         if (!st.refusals().isEmpty()) System.out.println("offered " + rate + " orders/s: refused or failed by cause " + st.refusals());
         Thread.sleep(2_000); // trades of the last orders
         sessions.step = null;
