@@ -142,7 +142,7 @@ impl BookSide {
         let i = match self.find(side, price_ticks) {
             Ok(i) => i,
             Err(i) => {
-                let orders = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(8));
+                let orders = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(16));
                 self.levels.insert(i, Level { price_ticks, head: 0, orders, dirty: false });
                 i
             }
@@ -216,6 +216,11 @@ pub struct Market {
     pub ask_levels: Tree,
     /// Levels changed since the last root: (side code, priceTicks); a level emptied and made again may repeat.
     pub dirty_levels: Vec<(u8, i64)>,
+    /// A guest's count of the orders its range places in this market (for one reservation of `orders`).
+    pub placed_in_range: usize,
+    /// The market's leaf as of the last root, None once it changed (`State::market_mut`): a range of many
+    /// blocks hashes an untouched book once, not once per block.
+    pub cached_leaf: Option<Hash>,
 }
 
 impl Market {
@@ -368,8 +373,7 @@ impl Market {
 #[derive(Clone, Debug, Default)]
 pub struct Account {
     /// (assetId, (available, locked)), ascending asset id: a scan of a few entries beats a map in the zkVM.
-    pub balances: Vec<(i32, (i64, i64))>,
-    pub open_orders: OpenOrders,
+    pub balances: Balances,
     pub client_ids: BTreeMap<i64, i64>,  // clientOrderId -> orderId
     /// Changed since the last root (its id is then in `State::dirty_accounts`).
     pub dirty: bool,
@@ -380,18 +384,68 @@ pub struct Account {
     pub recent: VecDeque<(i64, i64)>,
 }
 
+/// An account's balances, (assetId, (available, locked)) ascending by asset id: up to four in the value itself,
+/// more on the heap. A `Vec` cost an allocation per account at every witness load (a block touches each of its
+/// traders' accounts) and a pointer chase per access; traders hold a few assets.
+#[derive(Clone, Debug, Default)]
+pub struct Balances {
+    len: usize,
+    inline: [(i32, (i64, i64)); BALANCES_INLINE],
+    /// Every entry once there are more than `BALANCES_INLINE` (then `inline` is unused).
+    heap: Vec<(i32, (i64, i64))>,
+}
+
+const BALANCES_INLINE: usize = 4;
+
+impl Balances {
+    #[inline(always)]
+    pub fn as_slice(&self) -> &[(i32, (i64, i64))] {
+        if self.len <= BALANCES_INLINE { &self.inline[..self.len] } else { &self.heap }
+    }
+    #[inline(always)]
+    fn as_mut_slice(&mut self) -> &mut [(i32, (i64, i64))] {
+        if self.len <= BALANCES_INLINE { &mut self.inline[..self.len] } else { &mut self.heap }
+    }
+    pub fn iter(&self) -> std::slice::Iter<'_, (i32, (i64, i64))> {
+        self.as_slice().iter()
+    }
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, i: usize, e: (i32, (i64, i64))) {
+        if self.len < BALANCES_INLINE {
+            self.inline.copy_within(i..self.len, i + 1);
+            self.inline[i] = e;
+        } else {
+            if self.len == BALANCES_INLINE {
+                self.heap = self.inline.to_vec();
+            }
+            self.heap.insert(i, e);
+        }
+        self.len += 1;
+    }
+}
+
 impl Account {
     fn avail(&self, asset: i32) -> i64 {
         self.balances.iter().find(|b| b.0 == asset).map_or(0, |b| b.1 .0)
     }
+    #[inline(always)]
     pub(crate) fn bal(&mut self, asset: i32) -> &mut (i64, i64) {
-        let i = match self.balances.iter().position(|b| b.0 >= asset) {
-            Some(i) if self.balances[i].0 == asset => return &mut self.balances[i].1,
-            Some(i) => i,
-            None => self.balances.len(),
-        };
-        self.balances.insert(i, (asset, (0, 0)));
-        &mut self.balances[i].1
+        let s = self.balances.as_slice();
+        let mut i = 0;
+        while i < s.len() && s[i].0 < asset {
+            i += 1;
+        }
+        if i == s.len() || s[i].0 != asset {
+            self.balances.insert(i, (asset, (0, 0)));
+        }
+        &mut self.balances.as_mut_slice()[i].1
     }
     pub fn leaf(&self, account_id: i64) -> Hash {
         let nonzero = |b: &&(i32, (i64, i64))| b.1 .0 != 0 || b.1 .1 != 0;
@@ -502,62 +556,6 @@ impl<K: Ord + Copy, V> VecMap<K, V> {
     }
 }
 
-/// An account's open orders, orderId -> marketId, ascending: a vector where a new order (the highest id
-/// yet) is a push and a removed one a tombstone (market 0), swept once tombstones are half the vector. A
-/// BTreeMap's insert and remove cost several hundred cycles each in the zkVM, with an allocation per node.
-#[derive(Clone, Debug, Default)]
-pub struct OpenOrders {
-    entries: Vec<(i64, i32)>,
-    dead: usize,
-}
-
-impl OpenOrders {
-    pub fn insert(&mut self, order_id: i64, market_id: i32) {
-        debug_assert!(market_id > 0);
-        match self.entries.last() {
-            Some(last) if last.0 >= order_id => match self.entries.binary_search_by_key(&order_id, |e| e.0) {
-                Ok(i) => {
-                    if self.entries[i].1 == 0 {
-                        self.dead -= 1;
-                    }
-                    self.entries[i].1 = market_id;
-                }
-                Err(i) => self.entries.insert(i, (order_id, market_id)),
-            },
-            _ => {
-                // Grown by at least 16 entries: the default doubling from 4 reallocated (allocate, copy, free)
-                // a trader's vector two or three times per block, about 4 % of a 1,000-order block's cycles.
-                if self.entries.len() == self.entries.capacity() {
-                    self.entries.reserve(self.entries.len().max(16));
-                }
-                self.entries.push((order_id, market_id))
-            }
-        }
-    }
-    pub fn remove(&mut self, order_id: i64) {
-        if let Ok(i) = self.entries.binary_search_by_key(&order_id, |e| e.0) {
-            if self.entries[i].1 != 0 {
-                self.entries[i].1 = 0;
-                self.dead += 1;
-                if self.dead > 8 && self.dead * 2 > self.entries.len() {
-                    self.entries.retain(|e| e.1 != 0);
-                    self.dead = 0;
-                }
-            }
-        }
-    }
-    pub fn len(&self) -> usize {
-        self.entries.len() - self.dead
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// (orderId, marketId), ascending order id.
-    pub fn iter(&self) -> impl Iterator<Item = (i64, i32)> + '_ {
-        self.entries.iter().filter(|e| e.1 != 0).copied()
-    }
-}
-
 /// Where a resting order is: (marketId, side, priceTicks, accountId).
 pub type OrderPlace = (i32, Side, i64, i64);
 
@@ -627,7 +625,9 @@ pub struct State {
     pub height: i64,
     pub block_first_seq: i64,
     pub assets: BTreeMap<i32, Asset>,
-    pub markets: BTreeMap<i32, Market>,
+    /// By id, a sorted vector (`VecMap`): an order looks its market up about ten times, and a BTreeMap lookup
+    /// cost 20 to 50 cycles each in the zkVM; the remembered position makes a repeat a compare.
+    pub markets: VecMap<i32, Market>,
     /// Markets the witness did not include: only their leaf hashes (guest).
     pub opaque_markets: BTreeMap<i32, Hash>,
     /// By id, a sorted vector: a binary search over the ids costs a third of a BTreeMap lookup in the zkVM,
@@ -650,9 +650,6 @@ pub struct State {
     /// In a guest, touching an account or deposit id the witness did not prove is fatal.
     pub partial: bool,
     pub known_deposits: BTreeSet<i64>,
-    /// Leaf hashes of known markets as of the last root; `market_mut` drops a market's entry. A range of
-    /// many blocks hashes an untouched book once, not once per block.
-    pub market_leaves: BTreeMap<i32, Hash>,
     /// Whether `apply` returns the events (BlockSealed always): true natively, false in a guest, which only
     /// hashes them.
     pub keep_events: bool,
@@ -730,8 +727,9 @@ impl State {
         if self.opaque_markets.contains_key(&id) {
             panic!("market {id} is not in the witness");
         }
-        self.market_leaves.remove(&id);
-        self.markets.get_mut(&id)
+        let m = self.markets.get_mut(&id)?;
+        m.cached_leaf = None;
+        Some(m)
     }
 
     fn market_ro(&self, id: i32) -> Option<&Market> {
@@ -742,7 +740,7 @@ impl State {
     }
 
     fn market_exists(&self, id: i32) -> bool {
-        self.markets.contains_key(&id) || self.opaque_markets.contains_key(&id)
+        self.markets.find(&id).is_ok() || self.opaque_markets.contains_key(&id)
     }
 
     pub fn apply(&mut self, c: &Command, out: &mut Vec<Event>) {
@@ -899,6 +897,8 @@ impl State {
             bid_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             ask_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             dirty_levels: Vec::new(),
+            placed_in_range: 0,
+            cached_leaf: None,
         });
         self.emit(out, Event::MarketAdded {
             seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional, maker_fee_ppm,
@@ -1185,7 +1185,6 @@ impl State {
             m.touch(side, price_ticks);
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
-            a.open_orders.insert(seq, market_id);
             a.open_count += 1;
             if client_order_id != 0 {
                 a.client_ids.insert(client_order_id, seq);
@@ -1208,7 +1207,7 @@ impl State {
     }
 
     fn fillable(&self, market_id: i32, t: &Taker) -> i64 {
-        let m = &self.markets[&market_id];
+        let m = self.markets.get(&market_id).unwrap();
         let mut sum = 0i64;
         for o in m.resting(t.side.opposite()) {
             m.check_best(o.side, o.price_ticks);
@@ -1229,7 +1228,7 @@ impl State {
     fn do_match(&mut self, seq: i64, market_id: i32, t: &mut Taker, out: &mut Vec<Event>) {
         let maker_side = t.side.opposite();
         while t.remaining > 0 {
-            let m = &self.markets[&market_id];
+            let m = self.markets.get(&market_id).unwrap();
             let Some((key, maker)) = m.best(maker_side) else {
                 m.check_exhausted(maker_side, if t.market { None } else { Some(t.limit) });
                 return;
@@ -1256,7 +1255,7 @@ impl State {
 
     #[allow(clippy::too_many_arguments)]
     fn fill(&mut self, seq: i64, market_id: i32, t: &mut Taker, key: Key, maker: &Order, lots: i64, out: &mut Vec<Event>) {
-        let m = &self.markets[&market_id];
+        let m = self.markets.get(&market_id).unwrap();
         let (quote, base, qptl, lot_size, tick_size, hold_fee) = (m.quote, m.base, m.qptl, m.lot_size, m.tick_size, m.hold_fee());
         let notional = maker.price_ticks * lots * qptl;
         let base_qty = lots * lot_size;
@@ -1310,7 +1309,6 @@ impl State {
         let a = self.account(maker.account_id);
         settle(a, maker.side, maker_fee, maker_released);
         if new_remaining == 0 {
-            a.open_orders.remove(maker.order_id);
             a.open_count -= 1;
             if maker.client_order_id != 0 {
                 a.client_ids.remove(&maker.client_order_id);
@@ -1353,7 +1351,6 @@ impl State {
         let asset = if side == Side::BUY { m.quote } else { m.base };
         let lot_size = m.lot_size;
         let a = self.account(o.account_id);
-        a.open_orders.remove(order_id);
         a.open_count -= 1;
         if o.client_order_id != 0 {
             a.client_ids.remove(&o.client_order_id);
@@ -1417,9 +1414,26 @@ impl State {
             self.emit(out, Event::CancelRejected { seq, account_id, order_id: 0, client_order_id: 0, code });
             return;
         }
-        let Some(a) = self.account_ro(account_id) else { return };
-        let victims: Vec<(i64, i32)> =
-            a.open_orders.iter().filter(|(_, mid)| market_id == 0 || *mid == market_id).collect();
+        if self.account_ro(account_id).is_none() {
+            return;
+        }
+        // The account's resting orders, ascending order id, found on the books: an account keeps no list of
+        // its open orders (maintaining one cost an allocation per trader and an insert and a remove per order
+        // in the guest, for this command alone). A guest's witness holds every level with an order of an
+        // account it cancels all of (docs/zk.md), as it held them when that list was built from it.
+        let mut victims: Vec<(i64, i32)> = Vec::new();
+        for (mid, m) in self.markets.keys.iter().zip(&self.markets.vals) {
+            if market_id != 0 && *mid != market_id {
+                continue;
+            }
+            for slot in m.bids.slots().chain(m.asks.slots()) {
+                let o = &m.orders[slot as usize];
+                if o.account_id == account_id {
+                    victims.push((o.order_id, *mid));
+                }
+            }
+        }
+        victims.sort_unstable();
         for (oid, mid) in victims {
             self.close_resting(seq, mid, oid, CancelReason::USER, out);
         }
@@ -1465,14 +1479,17 @@ impl State {
     }
 
     pub fn markets_root(&mut self) -> Hash {
-        for (id, m) in self.markets.iter_mut() {
-            if !self.market_leaves.contains_key(id) {
-                self.market_leaves.insert(*id, m.leaf());
-            }
-        }
         let mut leaves: BTreeMap<i32, Hash> = self.opaque_markets.clone();
-        for (id, l) in &self.market_leaves {
-            leaves.insert(*id, *l);
+        for (id, m) in self.markets.keys.iter().zip(self.markets.vals.iter_mut()) {
+            let leaf = match m.cached_leaf {
+                Some(l) => l,
+                None => {
+                    let l = m.leaf();
+                    m.cached_leaf = Some(l);
+                    l
+                }
+            };
+            leaves.insert(*id, leaf);
         }
         let mut e = Hasher::leaf();
         e.u8(0x15).u32(leaves.len() as i32);
