@@ -96,9 +96,11 @@ public final class E2eBenchmark {
         Watcher watcher = new Watcher();
         Thread.ofPlatform().daemon().start(watcher);
         // Warm-up (not counted): the fleet's JIT compiles the order path and pools fill. After 15 s at 500/s the
-        // compiler threads still took a third of a core through the first measured step (session 6): 30 s.
-        // E2E_WARMUP_S: a longer warm-up (the fleet's JIT compiles for minutes: one JVM holds the broker and six services).
-        int warmS = Integer.parseInt(System.getenv().getOrDefault("E2E_WARMUP_S", ws ? "30" : "15"));
+        // compiler threads still took a third of a core through the first measured step (session 6). One JVM holds the
+        // broker and six services and compiles for minutes: after 60 s at 2,000/s they still took 0.20 cores of the
+        // step at 4,000/s, after 120 s 0.06 (session 8). A venue runs for days: the steps measure it warm, 120 s.
+        // E2E_WARMUP_S: another warm-up.
+        int warmS = Integer.parseInt(System.getenv().getOrDefault("E2E_WARMUP_S", "120"));
         Result warm = ws ? runWs(sessions, Math.min(rate, 2_000), warmS, fleetPid, watcher, 0)
                 : run(traders, Math.min(rate, 500), warmS, fleetPid, watcher, 0, perRequest);
         System.out.printf("warm-up: %d orders/s for %d s, ack p99 %.1f ms, fleet cpu %.1f s%n", warm.offered(), warmS,
