@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -513,13 +514,27 @@ public final class E2eBenchmark {
      * process that ends inside the step is missed, so this is a lower bound.
      */
     static double childrenCpuSeconds(long pid) {
-        return ProcessHandle.of(pid).map(p -> p.descendants().mapToDouble(d -> {
+        return ProcessHandle.of(pid).map(p -> Stream.concat(p.descendants(), postgres(p)).distinct().mapToDouble(d -> {
             try {
                 return cpuSeconds(d.pid());
             } catch (Exception e) {
                 return 0; // ended meanwhile
             }
         }).sum()).orElse(0.0);
+    }
+
+    /**
+     * The fleet's PostgreSQL server and its backends: pg_ctl starts the server detached, so they are not the fleet's
+     * descendants; the server is found by its data directory, inside the fleet's (FleetMain's last argument).
+     */
+    static Stream<ProcessHandle> postgres(ProcessHandle fleet) {
+        String[] args = fleet.info().arguments().orElse(new String[0]);
+        if (args.length == 0) return Stream.empty();
+        String data = args[args.length - 1];
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().command().orElse("").endsWith("/postgres")
+                        && h.info().commandLine().orElse("").contains(" -D " + data + "/"))
+                .flatMap(server -> Stream.concat(Stream.of(server), server.descendants()));
     }
 
     /** utime + stime of a process, in seconds (fields 14 and 15 of /proc/[pid]/stat, in clock ticks of 1/100 s). */
