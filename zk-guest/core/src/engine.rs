@@ -415,6 +415,16 @@ impl Balances {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+    /// Appends a balance of an asset above every one present (a witness lists them ascending).
+    pub(crate) fn push(&mut self, asset: i32, b: (i64, i64)) {
+        assert!(self.as_slice().last().is_none_or(|l| l.0 < asset), "balances not in ascending asset order");
+        if self.len < BALANCES_INLINE {
+            self.inline[self.len] = (asset, b);
+            self.len += 1;
+        } else {
+            self.insert(self.len, (asset, b));
+        }
+    }
     #[cold]
     #[inline(never)]
     fn insert(&mut self, i: usize, e: (i32, (i64, i64))) {

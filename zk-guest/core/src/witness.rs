@@ -367,7 +367,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         let assets = r.count(256);
         for _ in 0..assets {
             let asset = r.i32();
-            *a.bal(asset) = (r.i64(), r.i64());
+            a.balances.push(asset, (r.i64(), r.i64()));
         }
         // Its recent client order ids, oldest first: all of them, since the leaf below commits them.
         let recent = r.u8() as usize;
