@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zkclob.contracts.Event.BlockSealed;
+import io.zkclob.contracts.Event.OrderAccepted;
+import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.OrderType;
+import io.zkclob.contracts.Side;
+import io.zkclob.contracts.TimeInForce;
 import io.zkclob.support.EventFeed.Indexed;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -37,7 +42,32 @@ class BlockChainTest {
     }
 
     private static BlockChain chain(BlockChain.Publisher publisher) {
+        return chain(ds, publisher);
+    }
+
+    private static BlockChain chain(DataSource ds, BlockChain.Publisher publisher) {
         return new BlockChain(JdbcClient.create(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)), publisher);
+    }
+
+    @Test
+    void theExplorerListsABlocksTradesOnceWhateverTheRedeliveries() {
+        // given: a block (seqs 10..12) with an order accepted, a trade and the seal, delivered twice
+        List<Indexed> batch = List.of(
+                new Indexed(10, 0, new OrderAccepted(10, 10, 7, 1, 1, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 300, 5, 0, 2, 5)),
+                new Indexed(11, 0, new OrderAccepted(11, 11, 8, 1, 2, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 300, 5, 0, 1, 1_500)),
+                new Indexed(11, 1, new TradeExecuted(11, 1, 10, 7, 11, 8, Side.BUY, 300, 5, 1_500, 1, 2, 0, 0)),
+                new Indexed(12, 0, new BlockSealed(12, 1, 10, 12, 1_000, 3, 4, ROOT, ROOT, ROOT)));
+        JdbcClient.create(ds).sql("CREATE DATABASE explorer").update(); // its own chain, apart from the other test's
+        DataSource explorer = pg.getDatabase("postgres", "explorer");
+        Flyway.configure().dataSource(explorer).locations("classpath:db/migration/blocks").load().migrate();
+        BlockChain chain = chain(explorer, (k, v) -> { });
+        chain.apply(batch, 4);
+        chain.apply(batch, 4);
+        // then: the block's trades are that one trade, as its event's JSON
+        List<Object> trades = new BlocksApi(JdbcClient.create(explorer)).trades(1);
+        assertEquals(1, trades.size());
+        assertEquals("TradeExecuted", ((tools.jackson.databind.JsonNode) trades.get(0)).get("type").asString());
+        assertEquals(1_500, ((tools.jackson.databind.JsonNode) trades.get(0)).get("quoteAmount").asLong());
     }
 
     @Test

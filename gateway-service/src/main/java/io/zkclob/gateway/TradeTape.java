@@ -72,29 +72,76 @@ final class TradeTape implements EventFeed.Projection {
             long seq = mark[0];
             long index = mark[1];
             Map<CandleKey, Delta> candles = new LinkedHashMap<>(); // bounded: batch size x intervals
+            List<Indexed> trades = new java.util.ArrayList<>(); // bounded: the batch
             for (Indexed x : batch) {
                 if (x.seq() < seq || (x.seq() == seq && x.index() <= index)) continue;
                 seq = x.seq();
                 index = x.index();
-                if (x.event() instanceof TradeExecuted t) record(x, t, candles);
-                else transfer(x);
+                if (x.event() instanceof TradeExecuted t) {
+                    trades.add(x);
+                    candle(x, t, candles);
+                } else {
+                    transfer(x);
+                }
             }
+            insertTrades(trades);
             for (var c : candles.entrySet()) upsert(c.getKey(), c.getValue());
             jdbc.sql("INSERT INTO trade_tape_position VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET next_offset = EXCLUDED.next_offset,"
                     + " seq = EXCLUDED.seq, event_index = EXCLUDED.event_index").params(nextOffset, seq, (int) index).update();
         });
     }
 
-    private void record(Indexed x, TradeExecuted t, Map<CandleKey, Delta> candles) {
-        // A record without a timestamp (never from Kafka, which always sets one) is placed at the epoch's start
-        // rather than at the time it happens to be read.
-        long timeMs = Math.max(0, x.logTimeMs());
+    /**
+     * The batch's trades in one statement (arrays unnested, in log order, so trade ids follow the log), not one INSERT
+     * per trade: per-row statements were most of this database's CPU at 4,000 orders/s (docs/benchmarks.md, issue
+     * 10, session 8).
+     */
+    private void insertTrades(List<Indexed> trades) {
+        int n = trades.size();
+        if (n == 0) return;
+        long[] seq = new long[n], price = new long[n], qty = new long[n], quote = new long[n], makerOrder = new long[n],
+                makerAccount = new long[n], makerFee = new long[n], takerOrder = new long[n], takerAccount = new long[n],
+                takerFee = new long[n], timeMs = new long[n];
+        int[] index = new int[n], market = new int[n];
+        String[] takerSide = new String[n];
+        for (int i = 0; i < n; i++) {
+            Indexed x = trades.get(i);
+            TradeExecuted t = (TradeExecuted) x.event();
+            seq[i] = x.seq();
+            index[i] = x.index();
+            market[i] = t.marketId();
+            price[i] = t.price();
+            qty[i] = t.qty();
+            quote[i] = t.quoteAmount();
+            takerSide[i] = t.takerSide().name();
+            makerOrder[i] = t.makerOrderId();
+            makerAccount[i] = t.makerAccountId();
+            makerFee[i] = t.makerFee();
+            takerOrder[i] = t.takerOrderId();
+            takerAccount[i] = t.takerAccountId();
+            takerFee[i] = t.takerFee();
+            timeMs[i] = tradeTimeMs(x);
+        }
         jdbc.sql("INSERT INTO trade_tape (seq, event_index, market_id, price, qty, quote_amount, taker_side, maker_order_id,"
                         + " maker_account_id, maker_fee, taker_order_id, taker_account_id, taker_fee, time_ms)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq, event_index) DO NOTHING")
-                .params(x.seq(), x.index(), t.marketId(), t.price(), t.qty(), t.quoteAmount(), t.takerSide().name(),
-                        t.makerOrderId(), t.makerAccountId(), t.makerFee(), t.takerOrderId(), t.takerAccountId(), t.takerFee(), timeMs)
+                        + " SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[], ?::varchar[],"
+                        + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
+                        + " ON CONFLICT (seq, event_index) DO NOTHING")
+                .params(seq, index, market, price, qty, quote, takerSide, makerOrder, makerAccount, makerFee, takerOrder, takerAccount,
+                        takerFee, timeMs)
                 .update();
+    }
+
+    /**
+     * A record without a timestamp (never from Kafka, which always sets one) is placed at the epoch's start rather
+     * than at the time it happens to be read.
+     */
+    private static long tradeTimeMs(Indexed x) {
+        return Math.max(0, x.logTimeMs());
+    }
+
+    private void candle(Indexed x, TradeExecuted t, Map<CandleKey, Delta> candles) {
+        long timeMs = tradeTimeMs(x);
         for (long intervalMs : INTERVALS.values()) {
             Delta d = candles.computeIfAbsent(new CandleKey(t.marketId(), intervalMs, timeMs - Math.floorMod(timeMs, intervalMs)),
                     k -> new Delta());

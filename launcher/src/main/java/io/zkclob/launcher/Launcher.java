@@ -44,6 +44,8 @@ public final class Launcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Launcher.class);
     /** The longest an acknowledged command stays only in the page cache (see startKafka). */
     static final long FLUSH_INTERVAL_MS = 100;
+    /** {@code -Dzkclob.postgres.stat-statements=true}: the embedded PostgreSQL loads pg_stat_statements (diagnosis; off by default). */
+    static final String STAT_STATEMENTS_PROPERTY = "zkclob.postgres.stat-statements";
 
     public record Ports(int postgres, int kafka, int gateway, int order, int matching, int ledger, int block, int prover) {
         public static Ports defaults() {
@@ -163,10 +165,20 @@ public final class Launcher implements AutoCloseable {
         StalePostgres.claim(dataDir);
         // Durability is explicit (zonky's defaults favour test speed): a commit the services acknowledged, and
         // that their Kafka offsets may already count, must survive a crash of the machine.
-        postgres = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
+        var builder = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on").setPGStartupWait(Duration.ofSeconds(60)).start();
+                .setServerConfig("full_page_writes", "on").setPGStartupWait(Duration.ofSeconds(60));
+        // Diagnosis only, off by default: which statements the read models spend PostgreSQL's CPU on
+        // (SELECT * FROM pg_stat_statements in the postgres database; docs/benchmarks.md, issue 10, session 8).
+        boolean statStatements = Boolean.getBoolean(STAT_STATEMENTS_PROPERTY);
+        if (statStatements) builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        postgres = builder.start();
         try {
+            if (statStatements) {
+                try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                    s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                }
+            }
             createDatabases(postgres.getPostgresDatabase().getConnection());
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot connect to the embedded PostgreSQL", e);
