@@ -528,8 +528,12 @@ public final class E2eBenchmark {
      * descendants; the server is found by its data directory, inside the fleet's (FleetMain's last argument).
      */
     static Stream<ProcessHandle> postgres(ProcessHandle fleet) {
-        String[] args = fleet.info().arguments().orElse(new String[0]);
-        if (args.length == 0) return Stream.empty();
+        String[] args;
+        try { // ProcessHandle.Info's arguments are cut short on Linux (the classpath is long): the whole command line
+            args = Files.readString(Path.of("/proc/" + fleet.pid() + "/cmdline")).split("\0");
+        } catch (java.io.IOException e) {
+            return Stream.empty();
+        }
         String data = args[args.length - 1];
         return ProcessHandle.allProcesses()
                 .filter(h -> h.info().command().orElse("").endsWith("/postgres")
