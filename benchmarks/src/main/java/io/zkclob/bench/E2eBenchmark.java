@@ -320,7 +320,7 @@ public final class E2eBenchmark {
      * comes from exchange.trades, as in the other modes).
      */
     static final class Sessions {
-        static final URI WS = URI.create("ws://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1/ws");
+        static final String WS_PATH = "/api/v1/ws";
         final List<Session> all;
         volatile Step step;
 
@@ -337,7 +337,7 @@ public final class E2eBenchmark {
             Sessions sessions = new Sessions(all);
             for (Trader t : traders) {
                 Session s = new Session(sessions);
-                s.ws = HTTP.newWebSocketBuilder().buildAsync(WS, s).get(10, TimeUnit.SECONDS);
+                s.ws = LeanWebSocket.open("127.0.0.1", FleetMain.PORTS.gateway(), WS_PATH, s::onText);
                 long ts = System.currentTimeMillis();
                 byte[] message = (ts + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8);
                 byte[] signature = new byte[64];
@@ -381,43 +381,27 @@ public final class E2eBenchmark {
         }
     }
 
-    /** One connection: sends one at a time (the JDK client's rule), in order; reassembles partial messages. */
-    static final class Session implements java.net.http.WebSocket.Listener {
+    /** One connection ({@link LeanWebSocket}): sends in order from the caller's thread; messages arrive whole. */
+    static final class Session {
         private final Sessions owner;
-        private final StringBuilder partial = new StringBuilder();
         final java.util.concurrent.CompletableFuture<String> logon = new java.util.concurrent.CompletableFuture<>();
-        java.net.http.WebSocket ws;
-        private java.util.concurrent.CompletableFuture<?> tail = java.util.concurrent.CompletableFuture.completedFuture(null);
+        LeanWebSocket ws;
 
         Session(Sessions owner) {
             this.owner = owner;
         }
 
-        synchronized void send(String text) {
-            tail = tail.isDone() ? ws.sendText(text, true) : tail.thenCompose(x -> ws.sendText(text, true));
+        void send(String text) {
+            try {
+                ws.sendText(text);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("websocket send failed", e);
+            }
         }
 
-        @Override
-        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
-            String text;
-            if (last && partial.isEmpty()) {
-                text = data.toString();
-            } else {
-                partial.append(data);
-                text = last ? partial.toString() : null;
-                if (last) partial.setLength(0);
-            }
-            if (text != null) {
-                if (!logon.isDone() && text.startsWith("{\"id\":\"logon\"")) logon.complete(text);
-                else owner.received(text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void onError(java.net.http.WebSocket webSocket, Throwable error) {
-            System.out.println("websocket error: " + error);
+        void onText(String text) {
+            if (!logon.isDone() && text.startsWith("{\"id\":\"logon\"")) logon.complete(text);
+            else owner.received(text);
         }
     }
 
