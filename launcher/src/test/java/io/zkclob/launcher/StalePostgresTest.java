@@ -38,6 +38,9 @@ class StalePostgresTest {
     @Test
     void aPostmasterWhoseLauncherDiedIsStopped() throws Exception {
         Process postmaster = fakePostmaster();
+        // Until it has exec'd, its command line is the JVM's fork, not a postmaster's, and it is rightly left alone
+        // (a fresh clone's CI run failed here once): wait for it, bounded, as the test below does.
+        for (int i = 0; i < 100 && !StalePostgres.running(postmaster.pid(), "postgres"); i++) Thread.sleep(50);
         try {
             write("launcher.pid", deadPid());
             write("pg/postmaster.pid", postmaster.pid());
