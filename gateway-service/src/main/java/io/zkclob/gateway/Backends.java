@@ -69,19 +69,17 @@ class Backends {
      * so a list a few seconds stale can admit nothing the engine would not judge.
      */
     List<Market> markets() {
-        if (markets.isEmpty()) {
-            markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
-            marketsAtMs = clockMs.getAsLong();
-        } else if (clockMs.getAsLong() - marketsAtMs > 1_000) {
-            refreshSoon(marketsRefreshing, () -> {
-                try {
-                    markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
-                } finally {
-                    marketsAtMs = clockMs.getAsLong(); // also after a failure: at most one attempt a second while it is down
-                }
-            });
-        }
+        if (markets.isEmpty()) refreshMarkets();
+        else if (clockMs.getAsLong() - marketsAtMs > 1_000) refreshSoon(marketsRefreshing, this::refreshMarkets);
         return markets;
+    }
+
+    private void refreshMarkets() {
+        try {
+            markets = call(() -> orders.get().uri("/internal/markets").retrieve().body(MARKETS));
+        } finally {
+            marketsAtMs = clockMs.getAsLong(); // also after a failure: at most one attempt a second while it is down
+        }
     }
 
     /** Runs {@code refresh} on the refresher unless one is already running; its failure keeps what is known. */
@@ -152,23 +150,23 @@ class Backends {
     private List<Map<String, Object>> assets(boolean refresh) {
         if (refresh || assets.isEmpty()) {
             try {
-                List<Map<String, Object>> fresh = call(() -> orders.get().uri("/internal/assets").retrieve().body(ASSETS));
-                if (fresh != null) assets = List.copyOf(fresh);
+                refreshAssets();
             } catch (ApiException e) {
                 if (assets.isEmpty()) throw e;
             }
-            assetsAtMs = clockMs.getAsLong(); // also after a failure: at most one attempt a second while order-service is down
         } else if (clockMs.getAsLong() - assetsAtMs > 1_000) {
-            refreshSoon(assetsRefreshing, () -> {
-                try {
-                    List<Map<String, Object>> fresh = call(() -> orders.get().uri("/internal/assets").retrieve().body(ASSETS));
-                    if (fresh != null) assets = List.copyOf(fresh);
-                } finally {
-                    assetsAtMs = clockMs.getAsLong();
-                }
-            });
+            refreshSoon(assetsRefreshing, this::refreshAssets);
         }
         return assets;
+    }
+
+    private void refreshAssets() {
+        try {
+            List<Map<String, Object>> fresh = call(() -> orders.get().uri("/internal/assets").retrieve().body(ASSETS));
+            if (fresh != null) assets = List.copyOf(fresh);
+        } finally {
+            assetsAtMs = clockMs.getAsLong(); // also after a failure: at most one attempt a second while it is down
+        }
     }
 
     List<Balance> balances(long accountId) {
