@@ -157,68 +157,60 @@ pub fn write_command<S: Sink>(e: &mut S, c: &Command) {
     }
 }
 
-/// Appends the event's encoding. Always inlined: at each of the engine's emit sites the variant is known, so
-/// only its arm remains, and the hasher's cursor stays in registers (through a call it lived in memory, about
-/// 20 instructions per field).
+/// Appends the event's encoding (spec §7, v5): an event commits only what the command at its seq does not, since
+/// the block's commands are committed beside it in the same public values (the command's fields, an order id that
+/// is the seq, a hold asset fixed by the command's market and side). Always inlined: at each of the engine's emit
+/// sites the variant is known, so only its arm remains, and the hasher's cursor stays in registers (through a call
+/// it lived in memory, about 20 instructions per field).
 #[inline(always)]
 pub fn write_event<S: Sink>(e: &mut S, ev: &Event) {
     match ev {
-        Event::AssetAdded { seq, asset_id, symbol, scale } => {
-            e.u8(0x21).u64(*seq).u32(*asset_id).str(symbol).u8(*scale as u8);
+        Event::AssetAdded { seq, .. } => {
+            e.u8(0x21).u64(*seq);
         }
-        Event::MarketAdded {
-            seq, market_id, symbol, base_asset_id, quote_asset_id, tick_size, lot_size, min_notional,
-            maker_fee_ppm, taker_fee_ppm,
-        } => {
-            e.u8(0x22).u64(*seq).u32(*market_id).str(symbol).u32(*base_asset_id).u32(*quote_asset_id)
-                .u64(*tick_size).u64(*lot_size).u64(*min_notional).u32(*maker_fee_ppm).u32(*taker_fee_ppm);
+        Event::MarketAdded { seq, .. } => {
+            e.u8(0x22).u64(*seq);
         }
-        Event::MarketStatusChanged { seq, market_id, status: s } => {
-            e.u8(0x23).u64(*seq).u32(*market_id).u8(status(s));
+        Event::MarketStatusChanged { seq, .. } => {
+            e.u8(0x23).u64(*seq);
         }
         Event::AdminRejected { seq, code } => {
             e.u8(0x24).u64(*seq).u16(code.code());
         }
-        Event::Deposited { seq, account_id, asset_id, amount, external_id } => {
-            e.u8(0x25).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u64(*external_id);
+        Event::Deposited { seq, .. } => {
+            e.u8(0x25).u64(*seq);
         }
-        Event::DepositRejected { seq, account_id, asset_id, amount, external_id, code } => {
-            e.u8(0x26).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u64(*external_id).u16(code.code());
+        Event::DepositRejected { seq, code, .. } => {
+            e.u8(0x26).u64(*seq).u16(code.code());
         }
-        Event::Withdrawn { seq, account_id, asset_id, amount } => {
-            e.u8(0x27).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount);
+        Event::Withdrawn { seq, .. } => {
+            e.u8(0x27).u64(*seq);
         }
-        Event::WithdrawalRejected { seq, account_id, asset_id, amount, code } => {
-            e.u8(0x28).u64(*seq).u64(*account_id).u32(*asset_id).u64(*amount).u16(code.code());
+        Event::WithdrawalRejected { seq, code, .. } => {
+            e.u8(0x28).u64(*seq).u16(code.code());
         }
-        Event::OrderAccepted {
-            seq, order_id, account_id, market_id, client_order_id, side: sd, order_type, tif: tf, price, qty,
-            quote_qty, hold_asset_id, hold_amount,
-        } => {
-            e.u8(0x29).u64(*seq).u64(*order_id).u64(*account_id).u32(*market_id).u64(*client_order_id)
-                .u8(side(sd)).u8(otype(order_type)).u8(tif(tf)).u64(*price).u64(*qty).u64(*quote_qty)
-                .u32(*hold_asset_id).u64(*hold_amount);
+        Event::OrderAccepted { seq, hold_amount, .. } => {
+            e.u8(0x29).u64(*seq).u64(*hold_amount);
         }
-        Event::OrderRejected { seq, account_id, market_id, client_order_id, code, existing_order_id } => {
-            e.u8(0x2A).u64(*seq).u64(*account_id).u32(*market_id).u64(*client_order_id).u16(code.code())
-                .u64(*existing_order_id);
+        Event::OrderRejected { seq, code, existing_order_id, .. } => {
+            e.u8(0x2A).u64(*seq).u16(code.code()).u64(*existing_order_id);
         }
         Event::TradeExecuted {
-            seq, market_id, maker_order_id, maker_account_id, taker_order_id, taker_account_id, taker_side, price,
-            qty, quote_amount, maker_fee, taker_fee, maker_hold_released, taker_hold_released,
+            seq, maker_order_id, maker_account_id, price, qty, quote_amount, maker_fee, taker_fee,
+            maker_hold_released, taker_hold_released, ..
         } => {
-            e.u8(0x2B).u64(*seq).u32(*market_id).u64(*maker_order_id).u64(*maker_account_id).u64(*taker_order_id)
-                .u64(*taker_account_id).u8(taker_side.code()).u64(*price).u64(*qty).u64(*quote_amount)
-                .u64(*maker_fee).u64(*taker_fee).u64(*maker_hold_released).u64(*taker_hold_released);
+            e.u8(0x2B).u64(*seq).u64(*maker_order_id).u64(*maker_account_id).u64(*price).u64(*qty)
+                .u64(*quote_amount).u64(*maker_fee).u64(*taker_fee).u64(*maker_hold_released)
+                .u64(*taker_hold_released);
+        }
+        Event::CancelRejected { seq, code, .. } => {
+            e.u8(0x2D).u64(*seq).u16(code.code());
         }
         Event::OrderCanceled {
             seq, order_id, account_id, market_id, reason, remaining_qty, hold_asset_id, released_amount,
         } => {
             e.u8(0x2C).u64(*seq).u64(*order_id).u64(*account_id).u32(*market_id).u8(reason.code())
                 .u64(*remaining_qty).u32(*hold_asset_id).u64(*released_amount);
-        }
-        Event::CancelRejected { seq, account_id, order_id, client_order_id, code } => {
-            e.u8(0x2D).u64(*seq).u64(*account_id).u64(*order_id).u64(*client_order_id).u16(code.code());
         }
         Event::BlockSealed {
             seq, height, first_seq, last_seq, timestamp_ms, command_count, event_count, state_root,

@@ -57,35 +57,30 @@ public final class Codec {
         }
     }
 
-    /** Appends the event's encoding. */
+    /**
+     * Appends the event's encoding (spec §7, v5). An event commits only what the command at its seq does not: the
+     * block's commands are committed beside it in the same public values, so the command's own fields, an order id
+     * that is the seq and a hold asset fixed by the command's market and side would be hashed twice (in the guest
+     * about a third of the events' bytes). The records keep every field; only the commitment leaves them out.
+     */
     public static void write(Enc e, Event event) {
         switch (event) {
-            case AssetAdded v -> e.u8(0x21).u64(v.seq()).u32(v.assetId()).str(v.symbol()).u8(v.scale());
-            case MarketAdded v -> e.u8(0x22).u64(v.seq()).u32(v.marketId()).str(v.symbol()).u32(v.baseAssetId())
-                    .u32(v.quoteAssetId()).u64(v.tickSize()).u64(v.lotSize()).u64(v.minNotional())
-                    .u32(v.makerFeePpm()).u32(v.takerFeePpm());
-            case MarketStatusChanged v -> e.u8(0x23).u64(v.seq()).u32(v.marketId()).u8(code(v.status()));
+            case AssetAdded v -> e.u8(0x21).u64(v.seq());
+            case MarketAdded v -> e.u8(0x22).u64(v.seq());
+            case MarketStatusChanged v -> e.u8(0x23).u64(v.seq());
             case AdminRejected v -> e.u8(0x24).u64(v.seq()).u16(v.code().code);
-            case Deposited v -> e.u8(0x25).u64(v.seq()).u64(v.accountId()).u32(v.assetId()).u64(v.amount())
-                    .u64(v.externalId());
-            case DepositRejected v -> e.u8(0x26).u64(v.seq()).u64(v.accountId()).u32(v.assetId()).u64(v.amount())
-                    .u64(v.externalId()).u16(v.code().code);
-            case Withdrawn v -> e.u8(0x27).u64(v.seq()).u64(v.accountId()).u32(v.assetId()).u64(v.amount());
-            case WithdrawalRejected v -> e.u8(0x28).u64(v.seq()).u64(v.accountId()).u32(v.assetId())
-                    .u64(v.amount()).u16(v.code().code);
-            case OrderAccepted v -> e.u8(0x29).u64(v.seq()).u64(v.orderId()).u64(v.accountId()).u32(v.marketId())
-                    .u64(v.clientOrderId()).u8(code(v.side())).u8(code(v.orderType())).u8(code(v.tif()))
-                    .u64(v.price()).u64(v.qty()).u64(v.quoteQty()).u32(v.holdAssetId()).u64(v.holdAmount());
-            case OrderRejected v -> e.u8(0x2A).u64(v.seq()).u64(v.accountId()).u32(v.marketId())
-                    .u64(v.clientOrderId()).u16(v.code().code).u64(v.existingOrderId());
-            case TradeExecuted v -> e.u8(0x2B).u64(v.seq()).u32(v.marketId()).u64(v.makerOrderId())
-                    .u64(v.makerAccountId()).u64(v.takerOrderId()).u64(v.takerAccountId()).u8(code(v.takerSide()))
+            case Deposited v -> e.u8(0x25).u64(v.seq());
+            case DepositRejected v -> e.u8(0x26).u64(v.seq()).u16(v.code().code);
+            case Withdrawn v -> e.u8(0x27).u64(v.seq());
+            case WithdrawalRejected v -> e.u8(0x28).u64(v.seq()).u16(v.code().code);
+            case OrderAccepted v -> e.u8(0x29).u64(v.seq()).u64(v.holdAmount());
+            case OrderRejected v -> e.u8(0x2A).u64(v.seq()).u16(v.code().code).u64(v.existingOrderId());
+            case TradeExecuted v -> e.u8(0x2B).u64(v.seq()).u64(v.makerOrderId()).u64(v.makerAccountId())
                     .u64(v.price()).u64(v.qty()).u64(v.quoteAmount()).u64(v.makerFee()).u64(v.takerFee())
                     .u64(v.makerHoldReleased()).u64(v.takerHoldReleased());
+            case CancelRejected v -> e.u8(0x2D).u64(v.seq()).u16(v.code().code);
             case OrderCanceled v -> e.u8(0x2C).u64(v.seq()).u64(v.orderId()).u64(v.accountId()).u32(v.marketId())
                     .u8(v.reason().code).u64(v.remainingQty()).u32(v.holdAssetId()).u64(v.releasedAmount());
-            case CancelRejected v -> e.u8(0x2D).u64(v.seq()).u64(v.accountId()).u64(v.orderId())
-                    .u64(v.clientOrderId()).u16(v.code().code);
             case BlockSealed v -> e.u8(0x2E).u64(v.seq()).u64(v.height()).u64(v.firstSeq()).u64(v.lastSeq())
                     .u64(v.timestampMs()).u32(v.commandCount()).u32(v.eventCount())
                     .bytes(HexFormat.of().parseHex(v.stateRoot())).bytes(HexFormat.of().parseHex(v.commandsRoot()))
