@@ -8,7 +8,9 @@ use crate::engine::{
 use crate::smt::{Hash, MultiProof, Tree, Z};
 use crate::types::*;
 
-const MAGIC: u32 = 0x5A4B5734; // "ZKW4" (v4: trees of depth 24 for accounts, 32 for prices)
+const MAGIC: u32 = 0x5A4B5735; // "ZKW5" (v5: orders as the words the guest hashes, on 4-byte boundaries)
+/// A command's form field for an order given as its sixteen words (docs/zk.md §Witness), not as bytes.
+const ORDER_WORDS: i32 = 0x8000_0040u32 as i32;
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -53,6 +55,13 @@ impl<'a> Reader<'a> {
             });
         }
         v
+    }
+    /// Zero bytes up to the next multiple of 4 from the witness's start: an order's words lie on word
+    /// boundaries, so the guest reads each with one load (the witness starts on an 8-byte boundary in the guest).
+    fn align4(&mut self) {
+        while self.at % 4 != 0 {
+            assert_eq!(self.u8(), 0, "witness padding is not zero");
+        }
     }
     fn count(&mut self, max: usize) -> usize {
         let n = self.i32();
@@ -212,9 +221,34 @@ pub struct Header {
 pub struct Witness<'a> {
     pub pre_root: [u8; 32],
     pub state: State,
-    pub commands: Vec<&'a [u8]>,
+    pub commands: Vec<Cmd<'a>>,
     pub headers: Vec<Header>,
 }
+
+/// A command of the witness: an order as its sixteen encoding words (each stored little-endian, the guest's
+/// own order, so that it is hashed and decoded without packing bytes), or any command as its encoding's bytes.
+#[derive(Clone, Copy)]
+pub enum Cmd<'a> {
+    Order(&'a [u8; 64]),
+    Bytes(&'a [u8]),
+}
+
+/// An order's words: read in place when they lie on a word boundary (always in the guest), else copied.
+#[inline(always)]
+fn with_order_words<R>(b: &[u8; 64], f: impl FnOnce(&[u32; 16]) -> R) -> R {
+    if (b.as_ptr() as usize) % 4 == 0 {
+        // SAFETY: 64 bytes, 4-byte aligned (checked above), any bit pattern is a valid u32; little-endian
+        // like the guest's target and this host (checked at compile time below).
+        f(unsafe { &*(b.as_ptr() as *const [u32; 16]) })
+    } else {
+        let mut w = [0u32; 16];
+        for i in 0..16 {
+            w[i] = u32::from_le_bytes(*b[4 * i..].first_chunk::<4>().unwrap());
+        }
+        f(&w)
+    }
+}
+const _: () = assert!(cfg!(target_endian = "little"), "an order's witness words are read in place as little-endian");
 
 /// Marks a phase for SP1's cycle tracker (`cycle-tracker-report-*` sums every entry of a name); nothing
 /// natively.
@@ -259,7 +293,7 @@ const MAX_ITEMS: usize = 1 << 24;
 pub fn load(bytes: &[u8]) -> Witness<'_> {
     phase_start("load");
     let mut r = Reader { b: bytes, at: 0 };
-    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW4 witness");
+    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW5 witness");
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
@@ -411,19 +445,26 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     st.account_tree = Some(Tree::Proof(tree));
     st.deposit_tree = Some(Tree::Proof(deposits));
     let n = r.count(MAX_ITEMS);
+    r.align4();
     let mut commands = Vec::with_capacity(n);
     for _ in 0..n {
-        let len = r.count(1 << 16);
-        commands.push(r.take(len));
-    }
-    // Each market's order slab grows to at most its orders now plus the orders the range places in it: reserved
-    // once (growing it by doubling copied the slab, about 1 % of a 1,000-order block).
-    for c in &commands {
-        if let (Some(0x06), Ok(b)) = (c.first(), <&[u8; 64]>::try_from(*c)) {
-            let market_id = i32::from_be_bytes(b[25..29].try_into().unwrap());
+        let form = r.i32();
+        if form == ORDER_WORDS {
+            let b: &[u8; 64] = r.take(64).try_into().unwrap();
+            // Each market's order slab grows to at most its orders now plus the orders the range places in it:
+            // reserved once (growing it by doubling copied the slab, about 1 % of a 1,000-order block).
+            let market_id = with_order_words(b, |w| {
+                assert_eq!(w[0] >> 24, 0x06, "an order's words do not encode a PlaceOrder");
+                ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32
+            });
             if let Some(m) = st.markets.get_mut(&market_id) {
                 m.placed_in_range += 1;
             }
+            commands.push(Cmd::Order(b));
+        } else {
+            assert!((0..1 << 16).contains(&form), "command length {form} out of range");
+            commands.push(Cmd::Bytes(r.take(form as usize)));
+            r.align4();
         }
     }
     for m in st.markets.vals.iter_mut() {
@@ -457,7 +498,7 @@ pub fn execute(w: Witness) -> PublicValues {
     PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
 }
 
-/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW4 witness).
+/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW5 witness).
 pub const CHAIN_MAGIC: u32 = 0x5A4B5743;
 /// At most this many ranges in one chain (the prover's cycle budget bounds it well below).
 pub const MAX_CHAIN: usize = 4096;
@@ -507,16 +548,20 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
     let mut post_root = pre_root;
     phase_start("execute");
     let mut last_is_seal = false;
-    for encoding in &commands {
+    for cmd in &commands {
         events.clear();
-        // Orders (almost every command) are packed into words once, for both the hash and the fields.
-        if let (Some(0x06), Ok(b)) = (encoding.first(), <&[u8; 64]>::try_from(*encoding)) {
-            let w = order_words(b);
-            let c = decode_place_order_words(&w);
-            last_is_seal = false;
-            state.apply_encoded(&c, Some(Encoding::Words(&w)), &mut events);
-            continue;
-        }
+        // Orders (almost every command) come as the words the command commitment hashes: no bytes to pack.
+        let encoding = match *cmd {
+            Cmd::Order(b) => {
+                with_order_words(b, |w| {
+                    let c = decode_place_order_words(w);
+                    state.apply_encoded(&c, Some(Encoding::Words(w)), &mut events);
+                });
+                last_is_seal = false;
+                continue;
+            }
+            Cmd::Bytes(b) => b,
+        };
         let c = decode_command(encoding);
         last_is_seal = matches!(c, Command::SealBlock { .. });
         state.apply_encoded(&c, Some(Encoding::Bytes(encoding)), &mut events);
@@ -569,5 +614,26 @@ mod tests {
         let mut longer = b.clone();
         longer.push(0);
         assert!(std::panic::catch_unwind(|| decode_command(&longer)).is_err());
+    }
+
+    /// An order's witness words (little-endian) decode to the order whether read in place (on a word boundary)
+    /// or copied (at an odd address).
+    #[test]
+    fn order_words_read_in_place_or_copied() {
+        let c = Command::PlaceOrder {
+            seq: 78, timestamp_ms: 1_767_225_600_124, account_id: 12, market_id: 258, client_order_id: 0,
+            side: Some(Side::BUY), order_type: Some(OrderType::MARKET), tif: Some(TimeInForce::IOC),
+            price: 0, qty: 0, quote_qty: 5_000_000,
+        };
+        let be = order_words(crate::enc::encode_command(&c)[..].try_into().unwrap());
+        let mut buf = vec![0u32; 18]; // word-aligned storage
+        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr() as *mut u8, 72) };
+        for off in [0usize, 4, 1, 3] {
+            for i in 0..16 {
+                bytes[off + 4 * i..off + 4 * i + 4].copy_from_slice(&be[i].to_le_bytes());
+            }
+            let s: &[u8; 64] = bytes[off..off + 64].try_into().unwrap();
+            assert_eq!(with_order_words(s, |w| (*w, decode_place_order_words(w))), (be, c.clone()), "offset {off}");
+        }
     }
 }

@@ -18,9 +18,12 @@ import java.util.TreeSet;
  * block headers. Its size grows with what the blocks touch, never with the number of accounts.
  */
 public final class Witness {
-    // "ZKW4": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids;
-    // v4: account trees of depth 24 and price trees of depth 32 (the same layout, other roots)
-    private static final int MAGIC = 0x5A4B5734;
+    // "ZKW5": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids;
+    // v4: account trees of depth 24 and price trees of depth 32 (the same layout, other roots); v5: the commands
+    // on 4-byte boundaries, each order as the sixteen words the guest hashes (docs/zk.md §Witness)
+    private static final int MAGIC = 0x5A4B5735;
+    /** A command's form field for an order given as its sixteen words rather than its bytes. */
+    private static final int ORDER_WORDS = 0x8000_0040;
 
     /** A recorded block header, as the block-service stored it from BlockSealed. */
     public record Header(long height, long firstSeq, long lastSeq, String stateRoot, String commandsRoot,
@@ -182,9 +185,18 @@ public final class Witness {
         }
         multiproof(e, preState.depositTree, deposits);
         e.u32(commands.size());
+        pad4(e);
         for (Command c : commands) {
             byte[] enc = Codec.encode(c);
-            e.u32(enc.length).bytes(enc);
+            if (c instanceof PlaceOrder && enc.length == 64) {
+                // The encoding's big-endian words, each stored little-endian: the guest (RISC-V, little-endian)
+                // loads each with one instruction and hashes and decodes the words, with no byte packing.
+                e.u32(ORDER_WORDS);
+                for (int i = 0; i < 64; i += 4) e.u8(enc[i + 3]).u8(enc[i + 2]).u8(enc[i + 1]).u8(enc[i]);
+            } else {
+                e.u32(enc.length).bytes(enc);
+                pad4(e);
+            }
         }
         e.u32(headers.size());
         HexFormat hex = HexFormat.of();
@@ -193,6 +205,11 @@ public final class Witness {
                     .bytes(hex.parseHex(h.commandsRoot())).bytes(hex.parseHex(h.eventsRoot()));
         }
         return e.toBytes();
+    }
+
+    /** Zero bytes up to the next multiple of 4 from the witness's start, where the guest's words lie. */
+    private static void pad4(Enc e) {
+        while (e.length() % 4 != 0) e.u8(0);
     }
 
     /**
