@@ -27,10 +27,24 @@ public final class EventFeed extends LogFollower {
     /**
      * One event at its place in the log; {@code logTimeMs} is its Kafka record's timestamp (when the engine logged
      * it), for read models that show times (trades, candles). It is never part of the state: -1 where unknown.
+     * {@code json}: the record's value, null where the event did not come from the log.
      */
-    public record Indexed(long seq, int index, Event event, long logTimeMs) {
+    public record Indexed(long seq, int index, Event event, long logTimeMs, String json) {
         public Indexed(long seq, int index, Event event) {
-            this(seq, index, event, -1);
+            this(seq, index, event, -1, null);
+        }
+
+        public Indexed(long seq, int index, Event event, long logTimeMs) {
+            this(seq, index, event, logTimeMs, null);
+        }
+
+        /**
+         * The event as JSON: the record's own value when it came from the log (the matcher wrote it with
+         * {@link MessageJson#write}), so a consumer that forwards the event (the gateway's execution reports) does
+         * not write it again.
+         */
+        public String eventJson() {
+            return json != null ? json : MessageJson.write(event);
         }
     }
 
@@ -105,7 +119,7 @@ public final class EventFeed extends LogFollower {
         int colon = key.indexOf(':');
         if (colon < 0) throw new IllegalArgumentException("key is not seq:index");
         return new Indexed(Long.parseLong(key.substring(0, colon)), Integer.parseInt(key.substring(colon + 1)),
-                MessageJson.readEvent(r.value()), r.timestamp());
+                MessageJson.readEvent(r.value()), r.timestamp(), r.value());
     }
 
     private static String abbreviate(String s) {
