@@ -31,8 +31,9 @@ final class CommandLog implements AutoCloseable {
     static final int LINGER_MS = 1;
     private final Producer<String, String> producer;
 
-    CommandLog(String bootstrap) {
-        this(new KafkaProducer<>(props(bootstrap)));
+    /** {@code lingerMs}: {@code gateway.log.linger-ms}, {@link #LINGER_MS} unless configured. */
+    CommandLog(String bootstrap, int lingerMs) {
+        this(new KafkaProducer<>(props(bootstrap, lingerMs)));
     }
 
     /** Tests pass Kafka's MockProducer, to see what reached the log. */
@@ -40,9 +41,10 @@ final class CommandLog implements AutoCloseable {
         this.producer = producer;
     }
 
-    private static Properties props(String bootstrap) {
+    private static Properties props(String bootstrap, int lingerMs) {
+        if (lingerMs < 0 || lingerMs > 100) throw new IllegalArgumentException("gateway.log.linger-ms " + lingerMs + " is outside 0..100");
         Properties p = io.zkclob.support.KafkaClients.producerProps(bootstrap); // acks=all, idempotent
-        p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // No compression: the producer compresses while it holds its batch queue's lock, which every request thread
         // appending an order needed too (68 ms average waits at 3,000 orders/s); commands are a few hundred bytes.

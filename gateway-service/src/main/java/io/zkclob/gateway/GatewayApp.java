@@ -103,8 +103,9 @@ public class GatewayApp {
 
     @Bean(destroyMethod = "close")
     CommandLog commandLog(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
-                          @Value("${kafka.replication:1}") short replication) {
+                          @Value("${kafka.replication:1}") short replication,
+                          @Value("${gateway.log.linger-ms:" + CommandLog.LINGER_MS + "}") int lingerMs) {
         KafkaTopics.ensure(bootstrap, replication);
-        return new CommandLog(bootstrap);
+        return new CommandLog(bootstrap, lingerMs);
     }
 }

@@ -1,7 +1,6 @@
 package io.zkclob.gateway;
 
 import io.zkclob.support.ApiException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -38,9 +37,12 @@ public class OrderEntry {
         return signatures.authenticate(accountId, timestampMs, signature, LOGON_METHOD, LOGON_PATH, NO_BODY);
     }
 
-    /** A message read as REST reads a body: strictly (400 MALFORMED_REQUEST on duplicate keys, fractions for integers...). */
+    /**
+     * A message read as REST reads a body: strictly (400 MALFORMED_REQUEST on duplicate keys, fractions for
+     * integers...). The text is already decoded: the WebSocket container refuses a text frame that is not UTF-8.
+     */
     public static <T> T read(String json, Class<T> type) {
-        return RequestJson.read(json.getBytes(StandardCharsets.UTF_8), type);
+        return RequestJson.read(json, type);
     }
 
     /** A request's params, read as strictly as a body; 400 MALFORMED_REQUEST when they do not fit {@code type}. */

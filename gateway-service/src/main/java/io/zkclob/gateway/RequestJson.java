@@ -33,9 +33,15 @@ final class RequestJson {
     private RequestJson() {}
 
     static <T> T read(byte[] body, Class<T> type) {
+        return read(utf8(body), type);
+    }
+
+    /** Text already decoded (strictly): a WebSocket message. */
+    static <T> T read(String json, Class<T> type) {
+        if (json.isEmpty()) throw malformed("a JSON body is required");
         T value;
         try {
-            value = STRICT.readValue(utf8(body), type);
+            value = STRICT.readValue(json, type);
         } catch (RuntimeException e) {
             throw malformed("the body is not valid JSON for this request");
         }
