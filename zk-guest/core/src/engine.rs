@@ -341,8 +341,8 @@ impl Market {
                 book.levels[i].dirty = false;
             }
         }
-        let (mut bids, mut asks) = (Vec::new(), Vec::new());
-        for (code, price) in dirty {
+        let (mut bids, mut asks) = (Vec::with_capacity(dirty.len()), Vec::with_capacity(dirty.len()));
+        for &(code, price) in &dirty {
             if code == Side::BUY.code() {
                 bids.push((price as u64, self.level_leaf(Side::BUY, price)));
             } else {
@@ -351,6 +351,9 @@ impl Market {
         }
         self.bid_levels.put_many(&bids);
         self.ask_levels.put_many(&asks);
+        // Back empty with its capacity (sized at the witness load): growing it again cost an allocation per seal.
+        dirty.clear();
+        self.dirty_levels = dirty;
     }
 
     fn crosses(maker: &Order, limit: i64) -> bool {
@@ -1514,11 +1517,14 @@ impl State {
         let mut dirty = std::mem::take(&mut self.dirty_accounts);
         dirty.sort_unstable();
         let mut leaves: Vec<(u64, Hash)> = Vec::with_capacity(dirty.len());
-        for id in dirty {
+        for &id in &dirty {
             let a = self.accounts.get_mut(&id).unwrap();
             a.dirty = false;
             leaves.push((id as u64, a.leaf(id)));
         }
+        // The list goes back empty with its capacity (the witness load sized it): no growth in the next block.
+        dirty.clear();
+        self.dirty_accounts = dirty;
         self.account_tree.as_mut().unwrap().put_many(&leaves);
         let deposits: Vec<(u64, Hash)> = std::mem::take(&mut self.pending_deposits).into_iter().collect();
         self.deposit_tree.as_mut().unwrap().put_many(&deposits);

@@ -165,8 +165,11 @@ impl MultiProof {
             }
             return (t, trusted_root);
         }
-        // Each height holds at most as many nodes as there are keys: one reservation for all of them.
+        // Each height holds at most as many nodes as there are keys: one reservation for all of them. The
+        // changed leaves between two roots are usually at most the keys (growing the list from empty cost
+        // a reallocation per doubling in every block).
         let n = t.keys.len();
+        t.dirty.reserve(n);
         t.nodes.reserve(n * depth as usize + 1);
         t.kids.reserve(n * depth as usize);
         t.parent.reserve(n * depth as usize);

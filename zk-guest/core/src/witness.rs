@@ -356,7 +356,13 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         for side in [Side::BUY, Side::SELL] {
             let side_root = r.hw();
             let n = r.count(MAX_ITEMS);
-            let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            // The leaves become the multiproof's nodes (every height's): sized as MultiProof::new reserves, no copy.
+            let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n * (PRICE_TREE_DEPTH as usize + 1) + 1));
+            // The side's levels, sized once (each doubling copied every level).
+            match side {
+                Side::BUY => m.bids.levels.reserve_exact(n),
+                Side::SELL => m.asks.levels.reserve_exact(n),
+            }
             for _ in 0..n {
                 let price_ticks = r.i64();
                 assert!(price_ticks > 0, "level price {price_ticks}");
@@ -392,9 +398,11 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     let mut next_order = 0usize;
     // Accounts: the touched accounts (ascending id) with their balances, then the multiproof's siblings.
     let n = r.count(MAX_ITEMS);
-    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n * (ACCOUNT_TREE_DEPTH as usize + 1) + 1));
     st.accounts.keys.reserve_exact(n);
     st.accounts.vals.reserve_exact(n);
+    // Every listed account may change: the seal's list of changed accounts, sized once for every block.
+    st.dirty_accounts.reserve_exact(n);
     for _ in 0..n {
         let id = r.i64();
         let mut a = Account { open_count: r.count(MAX_OPEN_ORDERS as usize) as i32, ..Default::default() };
@@ -432,7 +440,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     assert_eq!(root, accounts_root, "the accounts do not match the accounts root");
     // Deposits: the external ids the range presents (ascending), each with its leaf (zero if not credited).
     let n = r.count(MAX_ITEMS);
-    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut keys, mut leaves) = (Vec::with_capacity(n), Vec::with_capacity(n * (DEPOSIT_TREE_DEPTH as usize + 1) + 1));
     for _ in 0..n {
         let id = r.i64();
         keys.push(id as u64);
@@ -469,6 +477,9 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     }
     for m in st.markets.vals.iter_mut() {
         m.orders.reserve(m.placed_in_range);
+        // A level is listed as changed at most once per root: the known levels and the new ones the range's
+        // orders may open bound the list.
+        m.dirty_levels.reserve(m.bids.levels.len() + m.asks.levels.len() + m.placed_in_range);
     }
     let n = r.count(MAX_ITEMS);
     let mut headers = Vec::with_capacity(n);
