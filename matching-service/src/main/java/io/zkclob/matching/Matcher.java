@@ -8,6 +8,7 @@ import io.zkclob.contracts.Command.SealBlock;
 import io.zkclob.contracts.Event;
 import io.zkclob.contracts.Event.BlockSealed;
 import io.zkclob.contracts.Event.TradeExecuted;
+import io.zkclob.contracts.RejectCode;
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.engine.Exchange;
@@ -16,6 +17,7 @@ import io.zkclob.engine.Snapshot;
 import io.zkclob.engine.LevelBook;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +78,13 @@ final class Matcher implements Runnable {
     private final Timer applyTimer;
     private final Counter commandsCounter;
     private final MeterRegistry meters;
+    /**
+     * Orders accepted and rejected (by code), trades, blocks: one counter per event type, registered on first use
+     * and then kept here, because looking one up builds its tags and searches the registry, for every event.
+     * Bounded: one per Event type (a sealed interface) and one per RejectCode. Touched by the loop thread only.
+     */
+    private final Map<Class<?>, Counter> eventCounters = new HashMap<>();
+    private final Counter[] rejectedCounters = new Counter[RejectCode.values().length];
     private final AtomicLong lag = new AtomicLong();
     private final AtomicLong appliedSeq = new AtomicLong(-1);
     private volatile boolean running = true;
@@ -93,6 +102,20 @@ final class Matcher implements Runnable {
         this.meters = meters;
         meters.gauge("matcher.consumer.lag", lag);
         meters.gauge("matcher.applied.seq", appliedSeq);
+    }
+
+    private Counter eventCounter(Event e) {
+        if (e instanceof Event.OrderRejected rejected) {
+            int k = rejected.code().ordinal();
+            Counter c = rejectedCounters[k];
+            if (c == null) {
+                c = meters.counter("matcher.events", "type", "OrderRejected", "code", rejected.code().name());
+                rejectedCounters[k] = c;
+            }
+            return c;
+        }
+        return eventCounters.computeIfAbsent(e.getClass(),
+                type -> meters.counter("matcher.events", "type", type.getSimpleName()));
     }
 
     boolean ready() {
@@ -212,12 +235,7 @@ final class Matcher implements Runnable {
                     for (int i = 0; i < events.size(); i++) {
                         Event e = events.get(i);
                         String json = MessageJson.write(e);
-                        // orders accepted and rejected (by code), trades, blocks: one counter per event type
-                        if (e instanceof Event.OrderRejected rejected) {
-                            meters.counter("matcher.events", "type", "OrderRejected", "code", rejected.code().name()).increment();
-                        } else {
-                            meters.counter("matcher.events", "type", e.getClass().getSimpleName()).increment();
-                        }
+                        eventCounter(e).increment();
                         tx.send(new ProducerRecord<>(Topics.EVENTS, 0, cmd.seq() + ":" + i, json));
                         if (e instanceof TradeExecuted t) {
                             tx.send(new ProducerRecord<>(Topics.TRADES, String.valueOf(t.marketId()), json));

@@ -9,6 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The JSON form of commands and events, used on Kafka topics and in the golden vectors: a {@code type} field
  * with the record's name, then its components by name; longs as JSON numbers (all fit in 63 bits).
+ * The messages of the order path go through {@link CanonicalJson} first, which writes exactly what Jackson
+ * writes and reads only that form; everything else, and every input it does not take, is Jackson's.
  */
 public final class MessageJson {
     public static final JsonMapper MAPPER = JsonMapper.builder()
@@ -19,15 +21,18 @@ public final class MessageJson {
     private MessageJson() {}
 
     public static String write(Object message) {
-        return MAPPER.writeValueAsString(message);
+        String fast = CanonicalJson.write(message);
+        return fast != null ? fast : MAPPER.writeValueAsString(message);
     }
 
     public static Command readCommand(String json) {
-        return MAPPER.readValue(json, Command.class);
+        Command fast = json == null ? null : CanonicalJson.readCommand(json);
+        return fast != null ? fast : MAPPER.readValue(json, Command.class);
     }
 
     public static Event readEvent(String json) {
-        return MAPPER.readValue(json, Event.class);
+        Event fast = json == null ? null : CanonicalJson.readEvent(json);
+        return fast != null ? fast : MAPPER.readValue(json, Event.class);
     }
 
     public static Command toCommand(JsonNode node) {
