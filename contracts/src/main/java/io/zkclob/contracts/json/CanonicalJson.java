@@ -17,6 +17,7 @@ import io.zkclob.contracts.OrderType;
 import io.zkclob.contracts.RejectCode;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A hand-written fast path for the messages of the order path (a profile of the fleet at 4,000 orders/s put
@@ -36,12 +37,6 @@ final class CanonicalJson {
     }
 
     private static final Miss MISS = new Miss();
-
-    private static final Side[] SIDES = Side.values();
-    private static final OrderType[] ORDER_TYPES = OrderType.values();
-    private static final TimeInForce[] TIFS = TimeInForce.values();
-    private static final RejectCode[] REJECT_CODES = RejectCode.values();
-    private static final CancelReason[] CANCEL_REASONS = CancelReason.values();
 
     // ---------------------------------------------------------------- writing
 
@@ -199,20 +194,50 @@ final class CanonicalJson {
 
     // ---------------------------------------------------------------- reading
 
+    /**
+     * The field names of the hot types, each with its key as it stands in canonical JSON ({@code ,"name":}),
+     * in bytes. Named exactly as the JSON fields (and the record components), hence the lower case.
+     */
+    private enum K {
+        seq, timestampMs, accountId, marketId, clientOrderId, side, orderType, tif, price, qty, quoteQty, orderId,
+        holdAssetId, holdAmount, makerOrderId, makerAccountId, takerOrderId, takerAccountId, takerSide, quoteAmount,
+        makerFee, takerFee, makerHoldReleased, takerHoldReleased, reason, remainingQty, releasedAmount, code,
+        existingOrderId, height, firstSeq, lastSeq, commandCount, eventCount, stateRoot, commandsRoot, eventsRoot;
+
+        final byte[] key = (",\"" + name() + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** An enum's constants with their canonical JSON forms ({@code "NAME"}, quotes included), in bytes. */
+    private record Names<E extends Enum<E>>(E[] values, byte[][] quoted) {
+        static <E extends Enum<E>> Names<E> of(E[] values) {
+            byte[][] quoted = new byte[values.length][];
+            for (int k = 0; k < values.length; k++) {
+                quoted[k] = ('"' + values[k].name() + '"').getBytes(StandardCharsets.US_ASCII);
+            }
+            return new Names<>(values, quoted);
+        }
+    }
+
+    private static final Names<Side> SIDES = Names.of(Side.values());
+    private static final Names<OrderType> ORDER_TYPES = Names.of(OrderType.values());
+    private static final Names<TimeInForce> TIFS = Names.of(TimeInForce.values());
+    private static final Names<RejectCode> REJECT_CODES = Names.of(RejectCode.values());
+    private static final Names<CancelReason> CANCEL_REASONS = Names.of(CancelReason.values());
+
     /** The command in canonical JSON, or null where Jackson must read it (not canonical, or not a hot type). */
     static Command readCommand(String json) {
-        Reader r = new Reader(json);
         try {
+            Reader r = new Reader(json);
             Command c = switch (r.typeName()) {
-                case "PlaceOrder" -> new PlaceOrder(r.longField("seq"), r.longField("timestampMs"),
-                        r.longField("accountId"), r.intField("marketId"), r.longField("clientOrderId"),
-                        r.enumField("side", SIDES), r.enumField("orderType", ORDER_TYPES), r.enumField("tif", TIFS),
-                        r.longField("price"), r.longField("qty"), r.longField("quoteQty"));
-                case "CancelOrder" -> new CancelOrder(r.longField("seq"), r.longField("timestampMs"),
-                        r.longField("accountId"), r.longField("orderId"), r.longField("clientOrderId"));
-                case "CancelAll" -> new CancelAll(r.longField("seq"), r.longField("timestampMs"),
-                        r.longField("accountId"), r.intField("marketId"));
-                case "SealBlock" -> new SealBlock(r.longField("seq"), r.longField("timestampMs"));
+                case "PlaceOrder" -> new PlaceOrder(r.longField(K.seq), r.longField(K.timestampMs),
+                        r.longField(K.accountId), r.intField(K.marketId), r.longField(K.clientOrderId),
+                        r.enumField(K.side, SIDES), r.enumField(K.orderType, ORDER_TYPES), r.enumField(K.tif, TIFS),
+                        r.longField(K.price), r.longField(K.qty), r.longField(K.quoteQty));
+                case "CancelOrder" -> new CancelOrder(r.longField(K.seq), r.longField(K.timestampMs),
+                        r.longField(K.accountId), r.longField(K.orderId), r.longField(K.clientOrderId));
+                case "CancelAll" -> new CancelAll(r.longField(K.seq), r.longField(K.timestampMs),
+                        r.longField(K.accountId), r.intField(K.marketId));
+                case "SealBlock" -> new SealBlock(r.longField(K.seq), r.longField(K.timestampMs));
                 default -> throw MISS;
             };
             r.end();
@@ -224,31 +249,31 @@ final class CanonicalJson {
 
     /** The event in canonical JSON, or null where Jackson must read it (not canonical, or not a hot type). */
     static Event readEvent(String json) {
-        Reader r = new Reader(json);
         try {
+            Reader r = new Reader(json);
             Event e = switch (r.typeName()) {
-                case "OrderAccepted" -> new OrderAccepted(r.longField("seq"), r.longField("orderId"),
-                        r.longField("accountId"), r.intField("marketId"), r.longField("clientOrderId"),
-                        r.enumField("side", SIDES), r.enumField("orderType", ORDER_TYPES), r.enumField("tif", TIFS),
-                        r.longField("price"), r.longField("qty"), r.longField("quoteQty"), r.intField("holdAssetId"),
-                        r.longField("holdAmount"));
-                case "TradeExecuted" -> new TradeExecuted(r.longField("seq"), r.intField("marketId"),
-                        r.longField("makerOrderId"), r.longField("makerAccountId"), r.longField("takerOrderId"),
-                        r.longField("takerAccountId"), r.enumField("takerSide", SIDES), r.longField("price"),
-                        r.longField("qty"), r.longField("quoteAmount"), r.longField("makerFee"),
-                        r.longField("takerFee"), r.longField("makerHoldReleased"), r.longField("takerHoldReleased"));
-                case "OrderCanceled" -> new OrderCanceled(r.longField("seq"), r.longField("orderId"),
-                        r.longField("accountId"), r.intField("marketId"), r.enumField("reason", CANCEL_REASONS),
-                        r.longField("remainingQty"), r.intField("holdAssetId"), r.longField("releasedAmount"));
-                case "OrderRejected" -> new OrderRejected(r.longField("seq"), r.longField("accountId"),
-                        r.intField("marketId"), r.longField("clientOrderId"), r.enumField("code", REJECT_CODES),
-                        r.longField("existingOrderId"));
-                case "CancelRejected" -> new CancelRejected(r.longField("seq"), r.longField("accountId"),
-                        r.longField("orderId"), r.longField("clientOrderId"), r.enumField("code", REJECT_CODES));
-                case "BlockSealed" -> new BlockSealed(r.longField("seq"), r.longField("height"),
-                        r.longField("firstSeq"), r.longField("lastSeq"), r.longField("timestampMs"),
-                        r.intField("commandCount"), r.intField("eventCount"), r.stringField("stateRoot"),
-                        r.stringField("commandsRoot"), r.stringField("eventsRoot"));
+                case "OrderAccepted" -> new OrderAccepted(r.longField(K.seq), r.longField(K.orderId),
+                        r.longField(K.accountId), r.intField(K.marketId), r.longField(K.clientOrderId),
+                        r.enumField(K.side, SIDES), r.enumField(K.orderType, ORDER_TYPES), r.enumField(K.tif, TIFS),
+                        r.longField(K.price), r.longField(K.qty), r.longField(K.quoteQty), r.intField(K.holdAssetId),
+                        r.longField(K.holdAmount));
+                case "TradeExecuted" -> new TradeExecuted(r.longField(K.seq), r.intField(K.marketId),
+                        r.longField(K.makerOrderId), r.longField(K.makerAccountId), r.longField(K.takerOrderId),
+                        r.longField(K.takerAccountId), r.enumField(K.takerSide, SIDES), r.longField(K.price),
+                        r.longField(K.qty), r.longField(K.quoteAmount), r.longField(K.makerFee),
+                        r.longField(K.takerFee), r.longField(K.makerHoldReleased), r.longField(K.takerHoldReleased));
+                case "OrderCanceled" -> new OrderCanceled(r.longField(K.seq), r.longField(K.orderId),
+                        r.longField(K.accountId), r.intField(K.marketId), r.enumField(K.reason, CANCEL_REASONS),
+                        r.longField(K.remainingQty), r.intField(K.holdAssetId), r.longField(K.releasedAmount));
+                case "OrderRejected" -> new OrderRejected(r.longField(K.seq), r.longField(K.accountId),
+                        r.intField(K.marketId), r.longField(K.clientOrderId), r.enumField(K.code, REJECT_CODES),
+                        r.longField(K.existingOrderId));
+                case "CancelRejected" -> new CancelRejected(r.longField(K.seq), r.longField(K.accountId),
+                        r.longField(K.orderId), r.longField(K.clientOrderId), r.enumField(K.code, REJECT_CODES));
+                case "BlockSealed" -> new BlockSealed(r.longField(K.seq), r.longField(K.height),
+                        r.longField(K.firstSeq), r.longField(K.lastSeq), r.longField(K.timestampMs),
+                        r.intField(K.commandCount), r.intField(K.eventCount), r.stringField(K.stateRoot),
+                        r.stringField(K.commandsRoot), r.stringField(K.eventsRoot));
                 default -> throw MISS;
             };
             r.end();
@@ -261,33 +286,42 @@ final class CanonicalJson {
     /**
      * A cursor over one canonical message. Java evaluates constructor arguments left to right, so the calls in
      * {@code new X(r.longField(..), r.intField(..), ...)} read the fields in the record's declaration order.
+     * It scans the text's bytes (ISO-8859-1: one byte per char, the copy of a compact string): a profile of a
+     * scan by String.charAt and regionMatches spent most of its time in their checks and set-up. A char beyond
+     * Latin-1 becomes '?', which no key, name or number holds; strings, the one place it could pass, are checked
+     * on the text itself.
      */
     private static final class Reader {
-        private static final String TYPE_PREFIX = "{\"type\":\"";
+        private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
 
         private final String s;
+        private final byte[] b;
         private int i;
 
         Reader(String s) {
             this.s = s;
+            this.b = s.getBytes(StandardCharsets.ISO_8859_1);
+            // a surrogate pair encodes as one '?': the bytes would no longer line up with the text
+            if (b.length != s.length()) throw MISS;
         }
 
         /** The type name, which must come first and be a plain string; a name no hot type has is a miss later. */
         String typeName() {
-            if (!s.startsWith(TYPE_PREFIX)) throw MISS;
-            int start = TYPE_PREFIX.length();
-            int end = s.indexOf('"', start);
-            if (end < 0 || end - start > 32) throw MISS;
+            if (!at(0, TYPE_PREFIX)) throw MISS;
+            int start = TYPE_PREFIX.length;
+            int end = start;
+            while (end < b.length && b[end] != '"' && end - start < 32) end++;
+            if (end >= b.length || b[end] != '"') throw MISS;
             i = end + 1;
             return s.substring(start, end);
         }
 
-        long longField(String name) {
+        long longField(K name) {
             key(name);
             return number();
         }
 
-        int intField(String name) {
+        int intField(K name) {
             key(name);
             long v = number();
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw MISS; // Jackson fails on it: let it say how
@@ -295,29 +329,26 @@ final class CanonicalJson {
         }
 
         /** By name, or null (Jackson reads null for an enum; the malformed-command vectors carry it). */
-        <E extends Enum<E>> E enumField(String name, E[] values) {
+        <E extends Enum<E>> E enumField(K name, Names<E> names) {
             key(name);
             if (isNull()) return null;
-            if (i >= s.length() || s.charAt(i) != '"') throw MISS;
-            int start = i + 1;
-            for (E v : values) {
-                String n = v.name();
-                int after = start + n.length();
-                if (after < s.length() && s.charAt(after) == '"' && s.regionMatches(start, n, 0, n.length())) {
-                    i = after + 1;
-                    return v;
+            byte[][] quoted = names.quoted();
+            for (int k = 0; k < quoted.length; k++) {
+                if (at(i, quoted[k])) {
+                    i += quoted[k].length;
+                    return names.values()[k];
                 }
             }
             throw MISS;
         }
 
         /** Null, or a string without escapes, control characters or non-ASCII (the hex roots); the rest miss. */
-        String stringField(String name) {
+        String stringField(K name) {
             key(name);
             if (isNull()) return null;
-            if (i >= s.length() || s.charAt(i) != '"') throw MISS;
+            if (i >= b.length || b[i] != '"') throw MISS;
             int start = i + 1;
-            for (int j = start; j < s.length(); j++) {
+            for (int j = start; j < b.length; j++) {
                 char ch = s.charAt(j);
                 if (ch == '"') {
                     i = j + 1;
@@ -329,52 +360,45 @@ final class CanonicalJson {
         }
 
         private boolean isNull() {
-            if (!s.startsWith("null", i)) return false;
+            if (i + 4 > b.length || b[i] != 'n' || b[i + 1] != 'u' || b[i + 2] != 'l' || b[i + 3] != 'l') return false;
             i += 4;
             return true;
         }
 
         /** {@code ,"name":} exactly. */
-        private void key(String name) {
-            int n = name.length();
-            if (i + n + 4 > s.length() || s.charAt(i) != ',' || s.charAt(i + 1) != '"'
-                    || !s.regionMatches(i + 2, name, 0, n) || s.charAt(i + 2 + n) != '"'
-                    || s.charAt(i + 3 + n) != ':') {
-                throw MISS;
+        private void key(K name) {
+            if (!at(i, name.key)) throw MISS;
+            i += name.key.length;
+        }
+
+        private boolean at(int from, byte[] text) {
+            if (from + text.length > b.length) return false;
+            for (int k = 0; k < text.length; k++) {
+                if (b[from + k] != text[k]) return false;
             }
-            i += n + 4;
+            return true;
         }
 
         /**
-         * A JSON integer that fits a long: an optional minus, then no leading zero. Anything Jackson might read
-         * differently (a fraction, an exponent, a quoted number, an overflow) ends the number early or misses,
-         * and the literal that must follow then misses.
+         * A JSON integer that fits a long: an optional minus, digits, no leading zero. Anything Jackson might read
+         * differently (a fraction, an exponent, a quoted number) ends the number early and the literal that must
+         * follow then misses; an overflow misses here, and Jackson reports it.
          */
         private long number() {
-            int len = s.length();
-            boolean negative = i < len && s.charAt(i) == '-';
+            boolean negative = i < b.length && b[i] == '-';
             int start = negative ? i + 1 : i;
             int j = start;
-            while (j < len && j - start <= 19) {
-                char ch = s.charAt(j);
-                if (ch < '0' || ch > '9') break;
-                j++;
+            long v = 0; // accumulated negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
+            for (; j < b.length; j++) {
+                int d = b[j] - '0';
+                if (d < 0 || d > 9) break;
+                if (v < Long.MIN_VALUE / 10) throw MISS;
+                v *= 10;
+                if (v < Long.MIN_VALUE + d) throw MISS;
+                v -= d;
             }
             int digits = j - start;
-            if (digits == 0 || digits > 19 || (digits > 1 && s.charAt(start) == '0')) throw MISS;
-            // accumulated negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
-            long v = 0;
-            if (digits < 19) {
-                for (int k = start; k < j; k++) v = v * 10 - (s.charAt(k) - '0');
-            } else {
-                for (int k = start; k < j; k++) {
-                    int d = s.charAt(k) - '0';
-                    if (v < Long.MIN_VALUE / 10) throw MISS;
-                    v *= 10;
-                    if (v < Long.MIN_VALUE + d) throw MISS;
-                    v -= d;
-                }
-            }
+            if (digits == 0 || (digits > 1 && b[start] == '0')) throw MISS;
             if (!negative) {
                 if (v == Long.MIN_VALUE) throw MISS;
                 v = -v;
@@ -385,7 +409,7 @@ final class CanonicalJson {
 
         /** The closing brace, and nothing after it. */
         void end() {
-            if (i != s.length() - 1 || s.charAt(i) != '}') throw MISS;
+            if (i != b.length - 1 || b[i] != '}') throw MISS;
         }
     }
 }
