@@ -57,3 +57,16 @@ ensure_rust_host_toolchain() {
 }
 
 MVN_FLAGS=(-B -ntp)
+
+# The SP1 guest and prover CLI, built when missing and the guest rebuilt when older than its sources: a guest older
+# than the engine's witnesses fails every range, which stops publication (./scripts/run) or leaves a benchmark's
+# prover idle, its figures too good. Run from the repository root.
+ensure_guest_current() {
+  if [ ! -x "$ZK_TARGET_DIR/release/zk-prover" ] || [ ! -f "$ZK_TARGET_DIR/bin/clob-guest.elf" ]; then
+    log "building the SP1 guest and prover CLI (first time only: about 11-20 minutes on 2 cores; ZKCLOB_ZK=off skips)"
+    ./scripts/build-guest >/dev/null && ./scripts/build-prover >/dev/null
+  elif [ -n "$(find zk-guest/core/src zk-guest/program/src -newer "$ZK_TARGET_DIR/bin/clob-guest.elf" -name '*.rs' | head -1)" ]; then
+    log "the SP1 guest is older than zk-guest's sources: rebuilding it (a minute or two)"
+    ./scripts/build-guest >/dev/null
+  fi
+}
