@@ -773,17 +773,20 @@ impl State {
         }
         // The block's command commitment is SHA-256 over the concatenated encodings, fed as they come: no
         // buffer of the block's commands (copying each witness slice into it cost about 200 cycles per order).
+        // Each command is padded with zero bytes to a whole word (spec §4, v7), so every order starts on a word
+        // boundary and its sixteen words go into the hash as they are.
         match encoding {
             Some(Encoding::Bytes(b)) => {
-                self.block_commands.bytes(b);
+                self.block_commands.cur().bytes(b).pad_word();
             }
             Some(Encoding::Words(w)) => {
-                let mut c = self.block_commands.cur();
-                for x in w {
-                    c.w32(*x);
-                }
+                self.block_commands.cur().words16(w);
             }
-            None => write_command(&mut self.block_commands.cur(), c),
+            None => {
+                let mut cur = self.block_commands.cur();
+                write_command(&mut cur, c);
+                cur.pad_word();
+            }
         }
         self.block_command_count += 1;
         match c {

@@ -20,8 +20,13 @@ public final class BlockDigest {
     private int[] ends = new int[256];
     private int count;
 
+    /**
+     * A command, then zero bytes to a whole 4-byte word (v7, docs/engine-spec.md §4): every command starts on a
+     * word boundary of the commitment, so the guest hashes an order's sixteen words as they are.
+     */
     void add(Command command) {
         Codec.write(bytes, command);
+        while ((bytes.length() & 3) != 0) bytes.u8(0);
         end();
     }
 
