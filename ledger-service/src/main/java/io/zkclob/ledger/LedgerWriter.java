@@ -47,7 +47,6 @@ class LedgerWriter implements EventFeed.Projection {
     @Override
     public void apply(List<Indexed> batch, long nextOffset) {
         tx.executeWithoutResult(status -> {
-            client.sql("UPDATE watermark SET next_offset = GREATEST(next_offset, ?) WHERE id = 1").param(nextOffset).update();
             long[] mark = client.sql("SELECT seq, event_index FROM watermark WHERE id = 1 FOR UPDATE")
                     .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
             List<Leg> legs = new ArrayList<>();
@@ -57,18 +56,12 @@ class LedgerWriter implements EventFeed.Projection {
                 legs(e, legs);
                 last = e;
             }
+            // One statement for the position and the watermark (one row version, one WAL record a poll); a batch
+            // that was all redelivered keeps its watermark.
+            client.sql("UPDATE watermark SET seq = ?, event_index = ?, next_offset = GREATEST(next_offset, ?) WHERE id = 1")
+                    .params(last == null ? mark[0] : last.seq(), last == null ? mark[1] : last.index(), nextOffset).update();
             if (last == null) return;
-            jdbc.batchUpdate("INSERT INTO journal (seq, event_index, leg, account_id, asset_id, available_delta, locked_delta, kind)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", legs, 500, (ps, l) -> {
-                        ps.setLong(1, l.seq());
-                        ps.setInt(2, l.index());
-                        ps.setInt(3, l.leg());
-                        ps.setLong(4, l.accountId());
-                        ps.setInt(5, l.assetId());
-                        ps.setLong(6, l.available());
-                        ps.setLong(7, l.locked());
-                        ps.setString(8, l.kind());
-                    });
+            insertJournal(legs);
             Map<List<Long>, long[]> deltas = new LinkedHashMap<>();
             for (Leg l : legs) {
                 if (l.accountId() == FEE_ACCOUNT) continue;
@@ -105,8 +98,40 @@ class LedgerWriter implements EventFeed.Projection {
             List<Object[]> feeRows = new ArrayList<>();
             fees.forEach((asset, amount) -> feeRows.add(new Object[] {amount, asset}));
             jdbc.batchUpdate("UPDATE asset_totals SET fees = fees + ? WHERE asset_id = ?", feeRows);
-            client.sql("UPDATE watermark SET seq = ?, event_index = ? WHERE id = 1").params(last.seq(), last.index()).update();
         });
+    }
+
+    /** Rows per statement: a poll of 1,000 records has at most about 5,000 legs; bounded whatever it holds. */
+    private static final int MAX_LEGS = 5_000;
+
+    /**
+     * The legs in one statement over arrays, in event order, not the driver's multi-row VALUES (eight bind parameters
+     * a leg, planned by the server each time): about four legs an order were most of this database's work at 4,000
+     * orders/s (docs/benchmarks.md, issue 10, session 9). No uniqueness check: the watermark, read FOR UPDATE in the
+     * same transaction, is what keeps a leg from being written twice (V3).
+     */
+    private void insertJournal(List<Leg> legs) {
+        for (int from = 0; from < legs.size(); from += MAX_LEGS) {
+            List<Leg> part = legs.subList(from, Math.min(legs.size(), from + MAX_LEGS));
+            int n = part.size();
+            long[] seq = new long[n], account = new long[n], available = new long[n], locked = new long[n];
+            int[] index = new int[n], leg = new int[n], asset = new int[n];
+            String[] kind = new String[n];
+            for (int i = 0; i < n; i++) {
+                Leg l = part.get(i);
+                seq[i] = l.seq();
+                index[i] = l.index();
+                leg[i] = l.leg();
+                account[i] = l.accountId();
+                asset[i] = l.assetId();
+                available[i] = l.available();
+                locked[i] = l.locked();
+                kind[i] = l.kind();
+            }
+            client.sql("INSERT INTO journal (seq, event_index, leg, account_id, asset_id, available_delta, locked_delta, kind)"
+                            + " SELECT * FROM unnest(?::bigint[], ?::int[], ?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::text[])")
+                    .params(seq, index, leg, account, asset, available, locked, kind).update();
+        }
     }
 
     private void legs(Indexed x, List<Leg> out) {

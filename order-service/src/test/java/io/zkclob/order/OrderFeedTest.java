@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,7 +52,7 @@ class OrderFeedTest {
         kafka = stores.kafka();
         jdbc = JdbcClient.create(ds);
         commands = new CommandLogReader(kafka.bootstrap());
-        projector = new OrderProjector(jdbc, new JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)), commands);
+        projector = new OrderProjector(jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)), commands);
         jdbc.sql("UPDATE watermark SET next_offset = ?").param(kafka.endOffset(Topics.EVENTS)).update();
         seq = 1;
     }
