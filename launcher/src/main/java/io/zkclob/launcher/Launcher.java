@@ -222,6 +222,9 @@ public final class Launcher implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Kafka's request threads (8 I/O, 3 network by default), for measurements on small machines.
+        p.put("num.io.threads", System.getProperty("zkclob.kafka.io-threads", "8"));
+        p.put("num.network.threads", System.getProperty("zkclob.kafka.network-threads", "3"));
         // Durability of an acknowledged append (docs/reliability.md, "What an acknowledgement survives"): acks=all on
         // one replica puts it in the broker's page cache, which a kill -9 of any process (the broker included) keeps.
         // Against an OS crash or power loss, a background flush forces every log to disk at least every
