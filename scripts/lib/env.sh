@@ -65,7 +65,9 @@ ensure_guest_current() {
   if [ ! -x "$ZK_TARGET_DIR/release/zk-prover" ] || [ ! -f "$ZK_TARGET_DIR/bin/clob-guest.elf" ]; then
     log "building the SP1 guest and prover CLI (first time only: about 11-20 minutes on 2 cores; ZKCLOB_ZK=off skips)"
     ./scripts/build-guest >/dev/null && ./scripts/build-prover >/dev/null
-  elif [ -n "$(find zk-guest/core/src zk-guest/program/src -newer "$ZK_TARGET_DIR/bin/clob-guest.elf" -name '*.rs' | head -1)" ]; then
+  # Cargo.toml too: the guest's allocator is a feature there (zk-guest/program/Cargo.toml).
+  elif [ -n "$(find zk-guest/core/src zk-guest/program/src zk-guest/core/Cargo.toml zk-guest/program/Cargo.toml \
+      -newer "$ZK_TARGET_DIR/bin/clob-guest.elf" \( -name '*.rs' -o -name Cargo.toml \) | head -1)" ]; then
     log "the SP1 guest is older than zk-guest's sources: rebuilding it (a minute or two)"
     ./scripts/build-guest >/dev/null
   fi
