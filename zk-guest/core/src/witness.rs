@@ -526,7 +526,8 @@ pub const MAX_CHAIN: usize = 4096;
 /// Runs a witness or a chain of witnesses (docs/zk.md): a chain proves consecutive ranges in one proof, each
 /// range's pre-state root the previous one's post-state root and its first height the next; the public values
 /// are exactly those of one range over the whole span (blocks_hash over every header in order), so a proof of
-/// a chain reads like a proof of a single range. Ranges are loaded one at a time: memory follows the largest.
+/// a chain reads like a proof of a single range. Ranges are loaded one at a time; in the guest (SP1's bump
+/// allocator, nothing freed) memory is the sum of what they allocate and write, which the cycle budget bounds.
 pub fn run(bytes: &[u8]) -> PublicValues {
     if bytes.len() < 4 || u32::from_be_bytes(bytes[0..4].try_into().unwrap()) != CHAIN_MAGIC {
         return execute(load(bytes));
