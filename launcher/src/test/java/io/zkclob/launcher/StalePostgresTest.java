@@ -30,6 +30,16 @@ class StalePostgresTest {
         return p.pid();
     }
 
+    /** Waits (at most 30 s) until the process's command line names {@code name}; fails the test with what it shows otherwise. */
+    private static void awaitRunning(Process p, String name) throws Exception {
+        for (int i = 0; i < 600 && !StalePostgres.running(p.pid(), name); i++) Thread.sleep(50);
+        if (!StalePostgres.running(p.pid(), name)) {
+            Path cmdline = Path.of("/proc/" + p.pid() + "/cmdline");
+            throw new AssertionError("pid " + p.pid() + " (alive: " + p.isAlive() + ") never ran as " + name + "; its command line: "
+                    + (Files.exists(cmdline) ? Files.readString(cmdline).replace('\0', ' ') : "gone"));
+        }
+    }
+
     private void write(String file, long pid) throws Exception {
         Files.createDirectories(data.resolve("pg"));
         Files.writeString(data.resolve(file), pid + "\n/some/dir\n");
@@ -38,10 +48,10 @@ class StalePostgresTest {
     @Test
     void aPostmasterWhoseLauncherDiedIsStopped() throws Exception {
         Process postmaster = fakePostmaster();
-        // Until it has exec'd, its command line is the JVM's fork, not a postmaster's, and it is rightly left alone
-        // (a fresh clone's CI run failed here once): wait for it, bounded, as the test below does.
-        for (int i = 0; i < 100 && !StalePostgres.running(postmaster.pid(), "postgres"); i++) Thread.sleep(50);
         try {
+            // Until it has exec'd, its command line is the JVM's fork, not a postmaster's, and it is rightly left
+            // alone (a fresh clone's CI run failed here once): wait for it, bounded, as the test below does.
+            awaitRunning(postmaster, "postgres");
             write("launcher.pid", deadPid());
             write("pg/postmaster.pid", postmaster.pid());
             StalePostgres.stopIfOrphaned(data, data.resolve("pg"));
@@ -55,10 +65,12 @@ class StalePostgresTest {
     void aPostmasterWhoseLauncherStillRunsIsLeftAloneAndTheStartRefused() throws Exception {
         Process postmaster = fakePostmaster();
         Process otherLauncher = new ProcessBuilder("python3", "-c", "import time; time.sleep(120)  # java").start();
-        // A just-started process may not have exec'd yet (its command line is still the JVM's fork): wait, bounded.
-        for (int i = 0; i < 100 && !StalePostgres.running(otherLauncher.pid(), "java"); i++) Thread.sleep(50);
-        for (int i = 0; i < 100 && !StalePostgres.running(postmaster.pid(), "postgres"); i++) Thread.sleep(50);
         try {
+            // A just-started process may not have exec'd yet (its command line is still the JVM's fork): wait,
+            // bounded, and say so if it never does (a fresh clone's CI once found the launcher not running after
+            // 5 s here, on a loaded machine, and then stopped the postmaster the test meant to protect).
+            awaitRunning(otherLauncher, "java");
+            awaitRunning(postmaster, "postgres");
             write("launcher.pid", otherLauncher.pid());
             write("pg/postmaster.pid", postmaster.pid());
             assertThrows(IllegalStateException.class, () -> StalePostgres.stopIfOrphaned(data, data.resolve("pg")));
