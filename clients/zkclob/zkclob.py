@@ -12,11 +12,13 @@
   zkclob blocks [--limit 10] | block HEIGHT|latest
   zkclob proofs status | proofs block HEIGHT | proof ID | proof download ID FILE | verify FILE
   zkclob ws alice ETH-USDT BUY LIMIT --price 3000 --qty 0.5 [--seconds 3]
-      # over the WebSocket API (/api/v1/ws): logs on, places the order, prints every message for a few seconds
+      # over the WebSocket API (/api/v1/ws on ZKCLOB_WS_URL): logs on, places the order, prints every message for a few seconds
 
 Output: "STATUS BODY" (the HTTP status, then the JSON body on one line); with --json only the JSON body.
 Exit status 0 for a 2xx answer (for verify: the proof verified), 1 otherwise, 2 when the exchange cannot be reached.
-Environment: ZKCLOB_URL (default http://127.0.0.1:8080), ZKCLOB_HOME (default ~/.zkclob), ZKCLOB_OPERATOR_KEY,
+Environment: ZKCLOB_URL (default http://127.0.0.1:8080), ZKCLOB_WS_URL (the WebSocket order entry: default
+ws://127.0.0.1:8081/api/v1/ws, the gateway's own event loop; with ZKCLOB_URL set and no ZKCLOB_WS_URL, /api/v1/ws on
+ZKCLOB_URL's port, the same protocol), ZKCLOB_HOME (default ~/.zkclob), ZKCLOB_OPERATOR_KEY,
 ZK_TARGET_DIR (default ~/.cache/clob/zk-target), ZK_PROVER and ZK_GUEST_ELF (the prover CLI and guest ELF of verify).
 Install: pip install ./clients/zkclob (or pipx install ./clients/zkclob); needs 'cryptography'.
 """
@@ -27,6 +29,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives import serialization
 
 URL = os.environ.get("ZKCLOB_URL", "http://127.0.0.1:8080")
+# Both gateway ports serve the same WebSocket protocol; the gateway's own event loop (8081) is the cheaper one.
+WS_URL = os.environ.get("ZKCLOB_WS_URL") or (URL.replace("http", "ws", 1) + "/api/v1/ws" if "ZKCLOB_URL" in os.environ
+                                             else "ws://127.0.0.1:8081/api/v1/ws")
 OPERATOR_KEY = os.environ.get("ZKCLOB_OPERATOR_KEY", "dev-operator-key")
 KEYS = Path(os.environ.get("ZKCLOB_HOME", Path.home() / ".zkclob"))
 # A request that hangs longer than this is a stuck server, not a slow answer (a proof download is a few MB).
@@ -116,7 +121,7 @@ class WebSocket:
 
 def ws_session(account, order, seconds):
     """Logs on (a signed GET /api/v1/ws at a fresh timestamp), places one order, prints what arrives."""
-    ws = WebSocket(URL.replace("http", "ws", 1) + "/api/v1/ws")
+    ws = WebSocket(WS_URL)
     ts = int(time.time() * 1000)
     key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(account["privateKey"]))
     sig = base64.b64encode(key.sign(f"{ts}\nGET\n/api/v1/ws\n".encode())).decode()

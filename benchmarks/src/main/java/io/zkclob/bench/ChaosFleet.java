@@ -30,7 +30,7 @@ final class ChaosFleet implements AutoCloseable {
      * service's port as the local end of an outgoing connection while the service is down, and the restart would
      * find its port in use.
      */
-    static final Launcher.Ports PORTS = new Launcher.Ports(16432, 16092, 16080, 16082, 16083, 16084, 16085, 16086);
+    static final Launcher.Ports PORTS = new Launcher.Ports(16432, 16092, 16080, 16082, 16083, 16084, 16085, 16086, 16081);
     /** Where scripts/build-guest leaves the guest and the CLI (prover-service's defaults); before SERVICES, which reads them. */
     static final Path ZK_TARGET = Path.of(System.getProperty("user.home"), ".cache", "clob", "zk-target");
     static final Path GUEST_ELF = ZK_TARGET.resolve("bin").resolve("clob-guest.elf");
@@ -73,7 +73,12 @@ final class ChaosFleet implements AutoCloseable {
     static String portsCsv() {
         Launcher.Ports p = PORTS;
         return p.postgres() + "," + p.kafka() + "," + p.gateway() + "," + p.order() + "," + p.matching() + "," + p.ledger() + ","
-                + p.block() + "," + p.prover();
+                + p.block() + "," + p.prover() + "," + p.gatewayWs();
+    }
+
+    /** The gateway's WebSocket order entry on its own event loop (gateway.ws.port). */
+    String orderEntryWs() {
+        return "ws://127.0.0.1:" + PORTS.gatewayWs() + "/api/v1/ws";
     }
 
     String gatewayBase() {

@@ -99,7 +99,7 @@ public final class ChaosHarness {
             parts.startAll();
             System.out.printf("chaos: fleet up in %.0f s (%s, %d-core machine), data in %s%n", seconds(t0), ChaosFleet.SERVICES,
                     Runtime.getRuntime().availableProcessors(), work);
-            try (Client client = Client.start(work, fleet.gatewayBase(), rate, accounts, random.nextLong())) {
+            try (Client client = Client.start(work, fleet.gatewayBase(), fleet.orderEntryWs(), rate, accounts, random.nextLong())) {
             client.awaitReady();
             List<String> order = new ArrayList<>();
             ChaosCheck check = new ChaosCheck(fleet, work, random.nextLong());
@@ -254,9 +254,9 @@ public final class ChaosHarness {
         }
 
         /** The client starts setting up its accounts once the fleet is up (it retries registration until then). */
-        static Client start(Path work, String gateway, int rate, int accounts, long seed) throws Exception {
+        static Client start(Path work, String gateway, String orderEntryWs, int rate, int accounts, long seed) throws Exception {
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ChaosLoad.class.getName(), gateway, work.toString(), String.valueOf(rate),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ChaosLoad.class.getName(), gateway, orderEntryWs, work.toString(), String.valueOf(rate),
                     String.valueOf(accounts), String.valueOf(DRAIN_SECONDS), String.valueOf(seed));
             return new Client(new ProcessBuilder(cmd).redirectError(work.resolve("logs").resolve("client.err").toFile()).start());
         }

@@ -57,7 +57,8 @@ import tools.jackson.databind.JsonNode;
  * {@code cancels.tsv} (account, orderId, seq, attempts, channel) and {@code withdrawals.tsv} (account, amount in
  * micro-USDT, seq or -1, attempts, ACK or AMBIGUOUS).
  *
- * <pre>ChaosLoad gatewayBase workDir ordersPerSecond accounts drainSeconds seed</pre>
+ * <pre>ChaosLoad gatewayBase orderEntryWs workDir ordersPerSecond accounts drainSeconds seed</pre>
+ * {@code orderEntryWs}: the WebSocket order entry's URI (the gateway's own event loop, {@code gateway.ws.port}).
  */
 public final class ChaosLoad {
     static final int RETRY_WINDOW = 32;
@@ -109,6 +110,7 @@ public final class ChaosLoad {
     }
 
     private final String base;
+    private final URI orderEntryWs;
     private final Path workDir;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).connectTimeout(Duration.ofSeconds(3)).build();
@@ -131,20 +133,22 @@ public final class ChaosLoad {
     private final AtomicLong outstanding = new AtomicLong();
     private volatile boolean paused = true;
 
-    ChaosLoad(String base, Path workDir) {
+    ChaosLoad(String base, URI orderEntryWs, Path workDir) {
         this.base = base;
+        this.orderEntryWs = orderEntryWs;
         this.workDir = workDir;
     }
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
-        Path work = Path.of(args[1]);
-        int rate = Integer.parseInt(args[2]);
-        int accounts = Integer.parseInt(args[3]);
-        int drainSeconds = Integer.parseInt(args[4]);
-        long seed = Long.parseLong(args[5]);
+        URI orderEntryWs = URI.create(args[1]);
+        Path work = Path.of(args[2]);
+        int rate = Integer.parseInt(args[3]);
+        int accounts = Integer.parseInt(args[4]);
+        int drainSeconds = Integer.parseInt(args[5]);
+        long seed = Long.parseLong(args[6]);
         ChaosHarness.quietLogs();
-        ChaosLoad load = new ChaosLoad(base, work);
+        ChaosLoad load = new ChaosLoad(base, orderEntryWs, work);
         List<Account> all = load.setUp(accounts);
         System.out.println("READY accounts=" + all.size());
         System.out.flush();
@@ -427,8 +431,7 @@ public final class ChaosLoad {
         /** Connects and logs on; on failure tries again after a back-off (100 ms doubling to 2 s). */
         void connect() {
             connectStartedNanos = System.nanoTime();
-            URI uri = URI.create(base.replaceFirst("^http", "ws") + "/ws");
-            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3)).buildAsync(uri, this).whenComplete((socket, e) -> {
+            http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(3)).buildAsync(orderEntryWs, this).whenComplete((socket, e) -> {
                 if (e != null) {
                     reconnectLater();
                     return;

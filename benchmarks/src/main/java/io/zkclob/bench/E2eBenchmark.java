@@ -43,7 +43,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>E2eBenchmark fleetPid ws|rest|batch                   [ordersPerSecond] [seconds] [accounts]
  * E2eBenchmark fleetPid step|step-ws|step-rest|step-batch [firstRate] [stepSeconds] [accounts] [p99LimitMs]</pre>
  * ws (the default; step = step-ws): one order per message on a logged-on WebSocket session per account
- * ({@code /api/v1/ws}), 2,000/s first, steps of 60 s adding 2,000/s, p99 limit 25 ms; rest: one signed
+ * ({@code /api/v1/ws} on the gateway's event-loop port; {@code E2E_WS_PORT=21080}: Tomcat's), 2,000/s first, steps of 60 s adding 2,000/s, p99 limit 25 ms; rest: one signed
  * {@code POST /orders} per order; batch: 10 orders of one account per signed {@code POST /orders/batch}; latency
  * is counted for each order in every mode.
  */
@@ -321,6 +321,11 @@ public final class E2eBenchmark {
      */
     static final class Sessions {
         static final String WS_PATH = "/api/v1/ws";
+        /**
+         * The gateway's own event loop (gateway.ws.port) unless {@code E2E_WS_PORT} names another: the HTTP port
+         * ({@code FleetMain.PORTS.gateway()}, 21080) serves the same protocol through Tomcat, for before/after.
+         */
+        static final int WS_PORT = Integer.parseInt(System.getenv().getOrDefault("E2E_WS_PORT", String.valueOf(FleetMain.PORTS.gatewayWs())));
         final List<Session> all;
         volatile Step step;
 
@@ -337,7 +342,7 @@ public final class E2eBenchmark {
             Sessions sessions = new Sessions(all);
             for (Trader t : traders) {
                 Session s = new Session(sessions);
-                s.ws = LeanWebSocket.open("127.0.0.1", FleetMain.PORTS.gateway(), WS_PATH, s::onText);
+                s.ws = LeanWebSocket.open("127.0.0.1", WS_PORT, WS_PATH, s::onText);
                 long ts = System.currentTimeMillis();
                 byte[] message = (ts + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8);
                 byte[] signature = new byte[64];

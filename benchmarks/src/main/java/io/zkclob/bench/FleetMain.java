@@ -12,7 +12,7 @@ import java.nio.file.Path;
  */
 public final class FleetMain {
     // Below 32768, the ephemeral range: a fleet on 38086 failed to start once because a client socket held the port.
-    static final Launcher.Ports PORTS = new Launcher.Ports(21432, 21092, 21080, 21082, 21083, 21084, 21085, 21086);
+    static final Launcher.Ports PORTS = new Launcher.Ports(21432, 21092, 21080, 21082, 21083, 21084, 21085, 21086, 21081);
     /**
      * The benchmark fleet's service token (its services listen on loopback only), known to the load generator in its
      * other JVM, which reads the ledger's internal endpoints; SERVICE_TOKEN overrides it for both.

@@ -47,9 +47,10 @@ public final class Launcher implements AutoCloseable {
     /** {@code -Dzkclob.postgres.stat-statements=true}: the embedded PostgreSQL loads pg_stat_statements (diagnosis; off by default). */
     static final String STAT_STATEMENTS_PROPERTY = "zkclob.postgres.stat-statements";
 
-    public record Ports(int postgres, int kafka, int gateway, int order, int matching, int ledger, int block, int prover) {
+    /** {@code gatewayWs}: the gateway's WebSocket order entry on its own event loop ({@code gateway.ws.port}). */
+    public record Ports(int postgres, int kafka, int gateway, int order, int matching, int ledger, int block, int prover, int gatewayWs) {
         public static Ports defaults() {
-            return new Ports(15432, 19092, 8080, 8082, 8083, 8084, 8085, 8086);
+            return new Ports(15432, 19092, 8080, 8082, 8083, 8084, 8085, 8086, 8081);
         }
     }
 
@@ -97,8 +98,9 @@ public final class Launcher implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(l::close, "launcher-shutdown"));
         long t0 = System.nanoTime();
         l.start();
-        log.info("exchange up in {} s: gateway http://127.0.0.1:{}/api/v1 (Swagger UI /swagger-ui.html), data in {}",
-                (System.nanoTime() - t0) / 1_000_000_000, l.ports.gateway(), data);
+        log.info("exchange up in {} s: gateway http://127.0.0.1:{}/api/v1 (Swagger UI /swagger-ui.html), order entry "
+                + "ws://127.0.0.1:{}/api/v1/ws, data in {}", (System.nanoTime() - t0) / 1_000_000_000, l.ports.gateway(),
+                l.ports.gatewayWs(), data);
         System.out.printf("%nREADY gateway=http://127.0.0.1:%d kafka=127.0.0.1:%d postgres=127.0.0.1:%d data=%s%n",
                 l.ports.gateway(), l.ports.kafka(), l.ports.postgres(), data);
         Thread.currentThread().join();
@@ -282,6 +284,7 @@ public final class Launcher implements AutoCloseable {
             case "gateway" -> {
                 app = GatewayApp.class;
                 props.add("server.port=" + ports.gateway());
+                props.add("gateway.ws.port=" + ports.gatewayWs());
                 props.add("spring.datasource.url=" + pg + "gateway");
                 props.add("gateway.order-service-url=http://127.0.0.1:" + ports.order());
                 props.add("gateway.ledger-service-url=http://127.0.0.1:" + ports.ledger());

@@ -8,7 +8,7 @@ import java.util.List;
  * exactly that part, as a crashed machine or container would, where the one-JVM {@link Launcher} would take
  * down everything. Prints {@code READY <role> pid=<pid>} once the part serves, then runs until killed.
  *
- * <pre>Node kafka|postgres|matching|ledger|order|gateway|block|prover|markets dataDir [pg,kafka,gateway,order,matching,ledger,block,prover]</pre>
+ * <pre>Node kafka|postgres|matching|ledger|order|gateway|block|prover|markets dataDir [pg,kafka,gateway,order,matching,ledger,block,prover,gatewayWs]</pre>
  * {@code postgres}: this process starts the embedded PostgreSQL daemon (its own process group, the postmaster's
  * pid is in {@code dataDir/pg/postmaster.pid}) and holds it; a later start on the same data stops a daemon whose
  * holder died ({@link StalePostgres}). {@code markets}: lists the assets and markets (idempotent) and exits.
@@ -20,7 +20,7 @@ public final class Node {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !ROLES.contains(args[0])) {
-            System.err.println("usage: Node " + String.join("|", ROLES) + " dataDir [ports: pg,kafka,gateway,order,matching,ledger,block,prover]");
+            System.err.println("usage: Node " + String.join("|", ROLES) + " dataDir [ports: pg,kafka,gateway,order,matching,ledger,block,prover,gatewayWs]");
             System.exit(2);
         }
         String role = args[0];
@@ -43,9 +43,9 @@ public final class Node {
 
     static Launcher.Ports ports(String csv) {
         String[] p = csv.split(",");
-        if (p.length != 8) throw new IllegalArgumentException("8 ports expected: pg,kafka,gateway,order,matching,ledger,block,prover");
-        int[] n = new int[8];
-        for (int i = 0; i < 8; i++) n[i] = Integer.parseInt(p[i].trim());
-        return new Launcher.Ports(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7]);
+        if (p.length != 9) throw new IllegalArgumentException("9 ports expected: pg,kafka,gateway,order,matching,ledger,block,prover,gatewayWs");
+        int[] n = new int[9];
+        for (int i = 0; i < 9; i++) n[i] = Integer.parseInt(p[i].trim());
+        return new Launcher.Ports(n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]);
     }
 }

@@ -25,7 +25,7 @@ class CcxtCompatIT {
     static void start() throws Exception {
         if (skipped()) return;
         launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-ccxt"),
-                new Launcher.Ports(23432, 23092, GATEWAY_PORT, 23082, 23083, 23084, 23085, 23086));
+                new Launcher.Ports(23432, 23092, GATEWAY_PORT, 23082, 23083, 23084, 23085, 23086, 23081));
         launcher.start();
     }
 

@@ -85,7 +85,7 @@ class ExchangeEndToEndIT {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("zkclob-e2e");
-        launcher = TestInfra.launcher(data, new Launcher.Ports(25432, 29092, 28080, 28082, 28083, 28084, 28085, 28086));
+        launcher = TestInfra.launcher(data, new Launcher.Ports(25432, 29092, 28080, 28082, 28083, 28084, 28085, 28086, 28081));
         launcher.start();
         base = "http://127.0.0.1:28080/api/v1";
         alice = register();

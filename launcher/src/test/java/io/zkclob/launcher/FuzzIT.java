@@ -61,7 +61,7 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FuzzIT {
-    static final Launcher.Ports PORTS = new Launcher.Ports(24432, 24092, 24080, 24082, 24083, 24084, 24085, 24086);
+    static final Launcher.Ports PORTS = new Launcher.Ports(24432, 24092, 24080, 24082, 24083, 24084, 24085, 24086, 24081);
     static final String OPERATOR_KEY = "dev-operator-key";
     /** A hang is an answer that does not come within this; the gateway answers every case here in milliseconds. */
     static final int ANSWER_TIMEOUT_MS = 15_000;

@@ -91,7 +91,7 @@ class TradingPageIT {
         File chromium = executable("CHROMIUM_BIN", "/usr/bin/chromium");
         File driver = executable("CHROMEDRIVER_BIN", "/usr/bin/chromedriver");
         launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-page"),
-                new Launcher.Ports(27432, 27092, GATEWAY_PORT, 27082, 27083, 27084, 27085, 27086));
+                new Launcher.Ports(27432, 27092, GATEWAY_PORT, 27082, 27083, 27084, 27085, 27086, 27081));
         launcher.start();
         bob = new Trader();
         bob.accountId = ok(send("POST", "/accounts", "{\"publicKey\":\"" + bob.publicKeyBase64() + "\"}", null, null)).get("accountId").asLong();

@@ -28,14 +28,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The WebSocket order entry (/api/v1/ws) on the whole fleet (real Kafka and PostgreSQL, as ExchangeEndToEndIT):
  * logon, orders and cancels answered on the connection with their execution reports, refusals of unauthenticated
- * and cross-account requests, and a reader too slow for its responses disconnected with a reason.
+ * and cross-account requests, a reader too slow for its responses disconnected with a reason, and an oversize
+ * message closed with 1009. Every test runs on both transports of the one protocol: the gateway's own event loop
+ * on gateway.ws.port (Netty) and Tomcat's container on the HTTP port.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebSocketOrderEntryIT {
@@ -43,8 +46,19 @@ class WebSocketOrderEntryIT {
     static final int SEND_QUEUE_MAX_CHARS = 64 * 1024;
     static Launcher launcher;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final String BASE = "http://127.0.0.1:26080/api/v1";
-    static final URI WS = URI.create("ws://127.0.0.1:26080/api/v1/ws");
+    static final Launcher.Ports PORTS = new Launcher.Ports(26432, 26092, 26080, 26082, 26083, 26084, 26085, 26086, 26081);
+    static final String BASE = "http://127.0.0.1:" + PORTS.gateway() + "/api/v1";
+
+    /** The two transports of /api/v1/ws. */
+    enum Transport {
+        NETTY(PORTS.gatewayWs()), TOMCAT(PORTS.gateway());
+
+        final URI uri;
+
+        Transport(int port) {
+            uri = URI.create("ws://127.0.0.1:" + port + "/api/v1/ws");
+        }
+    }
     static Trader alice;
     static Trader bob;
 
@@ -79,9 +93,9 @@ class WebSocketOrderEntryIT {
         private final StringBuilder partial = new StringBuilder();
         WebSocket ws;
 
-        static Client connect() {
+        static Client connect(Transport transport) {
             Client c = new Client();
-            c.ws = http.newWebSocketBuilder().buildAsync(WS, c).join();
+            c.ws = http.newWebSocketBuilder().buildAsync(transport.uri, c).join();
             return c;
         }
 
@@ -150,8 +164,7 @@ class WebSocketOrderEntryIT {
         // The slow reader below sends 150,000 messages at once, far past any sane rate limit (which would close it
         // as RATE_LIMITED before its queue fills): the limits are off here; WsRateLimitTest and FuzzIT test them.
         for (String limit : RATE_LIMITS) System.setProperty(limit, "0");
-        launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-ws"), new Launcher.Ports(26432, 26092, 26080, 26082, 26083,
-                26084, 26085, 26086));
+        launcher = TestInfra.launcher(Files.createTempDirectory("zkclob-ws"), PORTS);
         launcher.start();
         alice = register();
         bob = register();
@@ -203,10 +216,11 @@ class WebSocketOrderEntryIT {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     @Order(1)
-    void requestsBeforeTheLogonAreRefusedAndTheLogonIsChecked() throws Exception {
-        Client c = Client.connect();
+    void requestsBeforeTheLogonAreRefusedAndTheLogonIsChecked(Transport transport) throws Exception {
+        Client c = Client.connect(transport);
         for (String method : List.of("order.place", "order.cancel", "order.cancelAll", "orders.status")) {
             JsonNode r = c.call(method, method.equals("order.place") ? limit("BUY", "3000", "0.1", "") : "{\"orderId\":1}");
             assertEquals(401, r.path("status").asInt(), r.toString());
@@ -232,7 +246,7 @@ class WebSocketOrderEntryIT {
         assertEquals(alice.accountId, ok.path("result").path("accountId").asLong());
         JsonNode again = c.call("session.logon", logon);
         assertEquals("ALREADY_LOGGED_ON", again.path("error").path("code").asString(), again.toString());
-        Client other = Client.connect();
+        Client other = Client.connect(transport);
         JsonNode replayed = other.call("session.logon", logon);
         assertEquals("REPLAYED_REQUEST", replayed.path("error").path("code").asString(), "a logon is used once: " + replayed);
         other.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
@@ -244,22 +258,24 @@ class WebSocketOrderEntryIT {
         c.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     @Order(2)
-    void ordersAndCancelsAreAnsweredWithTheirExecutionReports() throws Exception {
-        Client a = Client.connect();
-        Client b = Client.connect();
+    void ordersAndCancelsAreAnsweredWithTheirExecutionReports(Transport transport) throws Exception {
+        Client a = Client.connect(transport);
+        Client b = Client.connect(transport);
+        long clientOrderId = 11 + transport.ordinal(); // each run its own: a repeated id answers the first order
         assertEquals(200, a.logon(alice).path("status").asInt());
         assertEquals(200, b.logon(bob).path("status").asInt());
 
         // Alice's bid rests: 202 with the order id, then ACCEPTED on the same connection.
-        JsonNode bid = placeAccepted(a, limit("BUY", "3000", "0.5", ",\"clientOrderId\":11"));
+        JsonNode bid = placeAccepted(a, limit("BUY", "3000", "0.5", ",\"clientOrderId\":" + clientOrderId));
         assertEquals(202, bid.path("status").asInt(), bid.toString());
         long bidId = bid.path("result").path("orderId").asLong();
         assertEquals("SEQUENCED", bid.path("result").path("status").asString());
         JsonNode accepted = a.report("ACCEPTED", bidId);
         assertEquals(alice.accountId, accepted.path("data").path("accountId").asLong());
-        assertEquals(11, accepted.path("data").path("clientOrderId").asLong());
+        assertEquals(clientOrderId, accepted.path("data").path("clientOrderId").asLong());
 
         // Refused by the gateway (the REST code, as a response) and by the engine (a REJECTED report with its code).
         JsonNode tooBig = a.call("order.place", limit("BUY", "3000", "1000", ""));
@@ -323,10 +339,11 @@ class WebSocketOrderEntryIT {
         }
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     @Order(3)
-    void aReaderThatFallsBehindIsDisconnectedWithAReason() throws Exception {
-        Client slow = Client.connect();
+    void aReaderThatFallsBehindIsDisconnectedWithAReason(Transport transport) throws Exception {
+        Client slow = Client.connect(transport);
         assertEquals(200, slow.logon(bob).path("status").asInt());
         slow.reading = false; // from the next message on, nothing more is read from the socket
         slow.call("ping", null);
@@ -343,8 +360,22 @@ class WebSocketOrderEntryIT {
         assertTrue(slow.received.size() < requests, "the answers past the bound were dropped, not queued: " + slow.received.size());
 
         // The gateway itself is unaffected: a new connection is served.
-        Client next = Client.connect();
+        Client next = Client.connect(transport);
         assertEquals(200, next.call("ping", null).path("status").asInt());
+        next.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    @Order(4)
+    void aMessageOverTheBoundClosesTheConnectionWith1009(Transport transport) throws Exception {
+        Client big = Client.connect(transport);
+        assertEquals(200, big.call("ping", null).path("status").asInt());
+        big.ws.sendText("{\"id\":\"" + "x".repeat(16 * 1024) + "\",\"method\":\"ping\"}", true);
+        String closed = big.closed.get(30, TimeUnit.SECONDS);
+        assertTrue(closed.startsWith("1009"), closed);
+        Client next = Client.connect(transport);
+        assertEquals(200, next.call("ping", null).path("status").asInt(), "the gateway is unaffected");
         next.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 }

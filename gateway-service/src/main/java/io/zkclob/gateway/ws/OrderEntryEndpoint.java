@@ -1,96 +1,61 @@
 package io.zkclob.gateway.ws;
 
-import io.zkclob.contracts.json.MessageJson;
-import io.zkclob.gateway.OrderEntry;
 import io.zkclob.gateway.RateLimits;
-import io.zkclob.gateway.ws.WsMessages.*;
-import io.zkclob.support.ApiException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.PongMessage;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /api/v1/ws}: order entry over one WebSocket connection (docs/api.md). The client logs on once
- * ({@code session.logon}: a signed {@code GET /api/v1/ws} at a fresh timestamp, checked by the REST API's
- * signature and replay rules), then sends requests that the REST API's own code answers ({@link OrderEntry});
- * each response carries the request's id and the status and body REST would have answered, and the account's
- * execution reports arrive on the same connection ({@link WsSessions}).
- *
- * <p>A connection is bound to the account it logged on as until it logs off or closes: a request before the
- * logon is refused with 401 NOT_LOGGED_ON, one naming another account with 403 ACCOUNT_MISMATCH, a second logon
- * with 409 ALREADY_LOGGED_ON. The container calls {@link #handle} for one connection at a time, in arrival order;
- * orders and cancels complete from the log's callback (responses may come in another order than the requests,
- * and an order's execution reports may come before its response: both carry the order id).
+ * {@code /api/v1/ws} on the HTTP port, served by Tomcat's JSR 356 container: a thin transport for
+ * {@link OrderEntryProtocol}, kept for clients that know the gateway by one port. The container delivers a
+ * connection's messages on its worker threads, one at a time; writes block, so each connection's writer runs on a
+ * virtual thread. The gateway's own event loop ({@link NettyOrderEntryServer}, {@code gateway.ws.port}) serves
+ * the same protocol for less CPU per message (docs/benchmarks.md).
  */
 final class OrderEntryEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(OrderEntryEndpoint.class);
-    /** A request is one JSON object; an order is well under 1 KiB. Larger messages close the connection (1009). */
-    static final int MAX_MESSAGE_CHARS = 16 * 1024;
-    /** Request ids are echoed back: as long as a UUID and then some, no longer. */
-    static final int MAX_ID_CHARS = 64;
-    /** orders.status calls order-service (blocking I/O): on virtual threads, never on the connection's reader. */
-    private static final Executor QUERIES = Executors.newVirtualThreadPerTaskExecutor();
-    private final OrderEntry entry;
-    private final WsSessions sessions;
-    private final RateLimits limits;
+    /** Writers block on virtual threads: a stalled socket parks one, never a platform thread. */
+    private static final Executor WRITERS = Executors.newVirtualThreadPerTaskExecutor();
+    private final OrderEntryProtocol protocol;
 
-    OrderEntryEndpoint(OrderEntry entry, WsSessions sessions, RateLimits limits) {
-        this.entry = entry;
-        this.sessions = sessions;
-        this.limits = limits;
-    }
-
-    /**
-     * What a connection's messages are charged to: the address it was opened from (every message) and, once logged
-     * on, its account (the same buckets as REST: {@link RateLimits}); and its refusals, past which it is closed.
-     */
-    static final class Budget {
-        final String address;
-        final RateLimits.Strikes strikes;
-        volatile boolean closing;
-
-        Budget(String address, RateLimits.Strikes strikes) {
-            this.address = address;
-            this.strikes = strikes;
-        }
+    OrderEntryEndpoint(OrderEntryProtocol protocol) {
+        this.protocol = protocol;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
-        WsConnection c = sessions.open(session);
+        TomcatTransport transport = new TomcatTransport(session);
+        WsConnection c = protocol.open(transport, (String) session.getUserProperties().get(RateLimits.WS_ADDRESS_PROPERTY));
         if (c == null) {
-            closeQuietly(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "TOO_MANY_CONNECTIONS"));
+            try {
+                transport.close(OrderEntryProtocol.TOO_MANY_CONNECTIONS);
+            } catch (IOException e) {
+                log.debug("websocket {} close: {}", session.getId(), e.toString());
+            }
             return;
         }
         session.getUserProperties().put(WsConnection.class.getName(), c);
-        session.setMaxTextMessageBufferSize(MAX_MESSAGE_CHARS);
-        session.setMaxBinaryMessageBufferSize(MAX_MESSAGE_CHARS);
+        session.setMaxTextMessageBufferSize(OrderEntryProtocol.MAX_MESSAGE_CHARS);
+        session.setMaxBinaryMessageBufferSize(OrderEntryProtocol.MAX_MESSAGE_CHARS);
         // Heartbeats decide liveness (WsSessions); the container's idle timeout stays off.
         session.setMaxIdleTimeout(0);
-        Budget budget = new Budget((String) session.getUserProperties().get(RateLimits.WS_ADDRESS_PROPERTY), limits.strikes());
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-            c.heard();
-            handle(c, text, budget);
-        });
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> c.heard());
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> protocol.onText(c, text));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> protocol.heard(c));
     }
 
     @Override
     public void onClose(Session session, CloseReason reason) {
-        if (session.getUserProperties().get(WsConnection.class.getName()) instanceof WsConnection c) sessions.closed(c);
+        if (session.getUserProperties().get(WsConnection.class.getName()) instanceof WsConnection c) protocol.closed(c);
     }
 
     @Override
@@ -98,175 +63,67 @@ final class OrderEntryEndpoint extends Endpoint {
         log.debug("websocket {}: {}", session.getId(), error.toString());
     }
 
-    void handle(WsConnection c, String text, Budget budget) {
-        if (budget.closing) return; // closed for abuse: what it still sends is not read
-        // Charged before the message is read, so that a flood of malformed messages costs its sender too.
-        RateLimits.Refused limited = charge(c, budget);
-        Request req;
-        try {
-            req = OrderEntry.read(text, Request.class);
-            if (req.id() != null && (!req.id().isValueNode() || req.id().asString().length() > MAX_ID_CHARS)) {
-                throw malformed("id must be a string or a number of at most " + MAX_ID_CHARS + " characters");
+    /** Tomcat's session as a {@link WsTransport}: blocking writes, batched in the container's output buffer. */
+    static final class TomcatTransport implements WsTransport {
+        private final Session session;
+        private boolean batching;
+
+        TomcatTransport(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public void execute(Runnable writer) {
+            WRITERS.execute(writer);
+        }
+
+        @Override
+        public boolean writable() {
+            return true; // a write blocks instead (up to the container's send timeout, WebSocketConfig)
+        }
+
+        private RemoteEndpoint.Basic remote() throws IOException {
+            RemoteEndpoint.Basic remote = session.getBasicRemote();
+            if (!batching) {
+                if (!remote.getBatchingAllowed()) remote.setBatchingAllowed(true);
+                batching = true;
             }
-            if (req.method() == null) throw malformed("method is required");
-        } catch (ApiException e) {
-            if (limited != null) rateLimited(c, null, limited, budget);
-            else refuse(c, null, e);
-            return;
+            return remote;
         }
-        if (limited != null) {
-            rateLimited(c, req.id(), limited, budget);
-            return;
+
+        @Override
+        public void text(String text) throws IOException {
+            remote().sendText(text);
         }
-        try {
-            dispatch(c, req);
-        } catch (ApiException e) {
-            refuse(c, req.id(), e);
-        } catch (RuntimeException e) {
-            log.error("websocket request {} failed", req.method(), e);
-            refuse(c, req.id(), new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "the request failed"));
+
+        @Override
+        public void ping() throws IOException {
+            remote().sendPing(ByteBuffer.allocate(0));
         }
-    }
 
-    /** The message's charge to the address and, once logged on, to the account: null when admitted. */
-    private RateLimits.Refused charge(WsConnection c, Budget budget) {
-        try {
-            limits.address(budget.address);
-            long accountId = c.accountId();
-            // The logon's own charge to the account is made by the signature check, once the account is proven.
-            if (accountId != WsConnection.NOT_LOGGED_ON) limits.account(accountId);
-            return null;
-        } catch (RateLimits.Refused e) {
-            return e;
+        @Override
+        public void flush() throws IOException {
+            remote().flushBatch();
         }
-    }
 
-    /**
-     * A refusal for the rate (status 429, code RATE_LIMITED, the wait in its message); a connection that collects
-     * more than it may (it ignores them) gets this last error frame and then a close, 1008 RATE_LIMITED.
-     */
-    private static void rateLimited(WsConnection c, JsonNode id, RateLimits.Refused e, Budget budget) {
-        refuse(c, id, e);
-        if (budget.strikes.strike()) {
-            budget.closing = true;
-            c.closeAfterQueued(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
-                    "RATE_LIMITED: requests kept coming after the refusals"));
+        @Override
+        public void close(WsClose reason) throws IOException {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(reason.code()), reason.reason()));
         }
-    }
 
-    private void dispatch(WsConnection c, Request req) {
-        JsonNode id = req.id();
-        switch (req.method()) {
-            case "session.logon" -> {
-                LogonParams p = OrderEntry.read(paramsObject(req), LogonParams.class);
-                if (c.accountId() != WsConnection.NOT_LOGGED_ON) {
-                    throw new ApiException(HttpStatus.CONFLICT, "ALREADY_LOGGED_ON", "this connection is logged on as account "
-                            + c.accountId() + "; session.logout first");
-                }
-                long accountId = entry.logon(string(p.accountId()), string(p.timestamp()), p.signature());
-                sessions.loggedOn(c, accountId);
-                reply(c, id, 200, status(c));
-            }
-            case "session.status" -> reply(c, id, 200, status(c));
-            case "session.logout" -> {
-                sessions.loggedOff(c);
-                reply(c, id, 200, status(c));
-            }
-            case "ping" -> reply(c, id, 200, Map.of());
-            case "order.place" -> answerLater(c, id, entry.place(account(c, req), orderParams(req)));
-            case "order.cancel" -> {
-                long accountId = account(c, req);
-                CancelParams p = params(req, CancelParams.class);
-                if (p.orderId() == null) throw malformed("orderId is required");
-                answerLater(c, id, entry.cancel(accountId, p.orderId()));
-            }
-            case "order.cancelAll" -> {
-                long accountId = account(c, req);
-                CancelAllParams p = params(req, CancelAllParams.class);
-                answerLater(c, id, entry.cancelAll(accountId, p.market()));
-            }
-            case "orders.status" -> {
-                long accountId = account(c, req);
-                StatusParams p = params(req, StatusParams.class);
-                Supplier<OrderEntry.Answer> query = p.orderId() != null ? () -> entry.order(accountId, p.orderId())
-                        : () -> entry.orders(accountId, Boolean.TRUE.equals(p.open()), p.clientOrderId());
-                answerLater(c, id, CompletableFuture.supplyAsync(query, QUERIES));
-            }
-            default -> throw new ApiException(HttpStatus.BAD_REQUEST, "UNKNOWN_METHOD", "no method " + req.method()
-                    + "; see docs/api.md for session.logon, order.place, order.cancel, order.cancelAll, orders.status");
+        @Override
+        public boolean isOpen() {
+            return session.isOpen();
         }
-    }
 
-    /**
-     * The account the connection is logged on as. A request may name it ({@code params.accountId}); naming
-     * another is refused, never served for the logged-on account.
-     */
-    private static long account(WsConnection c, Request req) {
-        long accountId = c.accountId();
-        if (accountId == WsConnection.NOT_LOGGED_ON) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "NOT_LOGGED_ON", req.method() + " needs session.logon first");
+        @Override
+        public boolean readerMayBlock() {
+            return true;
         }
-        JsonNode named = req.params() == null ? null : req.params().get("accountId");
-        if (named != null && !(named.isIntegralNumber() && named.asLong() == accountId)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "ACCOUNT_MISMATCH", "this connection is logged on as account " + accountId);
-        }
-        return accountId;
-    }
 
-    /** params as an object (none: empty). */
-    private static ObjectNode paramsObject(Request req) {
-        if (req.params() == null || req.params().isNull()) return MessageJson.MAPPER.createObjectNode();
-        if (!(req.params() instanceof ObjectNode o)) throw malformed("params must be an object");
-        return o;
-    }
-
-    /** params without the accountId that {@link #account} has checked. */
-    private static ObjectNode orderParams(Request req) {
-        ObjectNode o = paramsObject(req);
-        if (!o.has("accountId")) return o;
-        ObjectNode copy = o.deepCopy();
-        copy.remove("accountId");
-        return copy;
-    }
-
-    private static <T> T params(Request req, Class<T> type) {
-        return OrderEntry.read(orderParams(req), type);
-    }
-
-    private static String string(Long value) {
-        return value == null ? null : value.toString();
-    }
-
-    private static SessionStatus status(WsConnection c) {
-        long a = c.accountId();
-        return new SessionStatus(a == WsConnection.NOT_LOGGED_ON ? null : a, c.connectedAtMs);
-    }
-
-    private static void answerLater(WsConnection c, JsonNode id, CompletableFuture<OrderEntry.Answer> answer) {
-        answer.whenComplete((a, error) -> {
-            if (error == null) reply(c, id, a.status(), a.body());
-            else refuse(c, id, OrderEntry.refusal(error));
-        });
-    }
-
-    /** Serialized by the connection's writer, not by the thread that completes the request (often the log's I/O thread). */
-    private static void reply(WsConnection c, JsonNode id, int status, Object result) {
-        c.sendJson(new Response(id, status, result, null));
-    }
-
-    private static void refuse(WsConnection c, JsonNode id, ApiException e) {
-        c.sendJson(new Response(id, e.status().value(), null, new WsMessages.Error(e.code(), e.getMessage())));
-    }
-
-    private static ApiException malformed(String detail) {
-        return new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", detail);
-    }
-
-    private static void closeQuietly(Session session, CloseReason reason) {
-        try {
-            session.close(reason);
-        } catch (java.io.IOException e) {
-            log.debug("websocket {} close: {}", session.getId(), e.toString());
+        @Override
+        public String id() {
+            return "tomcat-" + session.getId();
         }
     }
 }

@@ -10,30 +10,50 @@ import jakarta.websocket.server.ServerContainer;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.apache.tomcat.websocket.server.Constants;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The WebSocket stack: the servlet container's own (Tomcat's JSR 356 implementation, already on the classpath
- * with Spring MVC), one endpoint registered programmatically. spring-websocket would add a handler layer over
- * the same Tomcat container and one more dependency; the Jakarta API is enough for one endpoint, and it shares
- * the HTTP port, the connector's threads and the same JVM as the REST API (docs/benchmarks.md has the figures).
+ * Order entry over WebSocket ({@link OrderEntryProtocol}), served twice: on its own port by an event loop of ours
+ * ({@link NettyOrderEntryServer}, {@code gateway.ws.port}; what clients that place many orders should use), and
+ * on the HTTP port by the servlet container's own JSR 356 implementation (Tomcat's, already on the classpath with
+ * Spring MVC; one endpoint registered programmatically, kept for clients that know the gateway by one port).
+ * spring-websocket would add a handler layer over the same Tomcat container; the Jakarta API is enough for one
+ * endpoint. docs/benchmarks.md has the figures of both.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSocketConfig {
     static final String PATH = "/api/v1/ws";
+
+    @Bean
+    OrderEntryProtocol orderEntryProtocol(OrderEntry entry, WsSessions sessions, RateLimits limits) {
+        return new OrderEntryProtocol(entry, sessions, limits);
+    }
+
+    /**
+     * {@code gateway.ws.port}: 8081 by default (the HTTP port is 8080; -1 turns it off, 0 takes a free port);
+     * {@code gateway.ws.address}: every interface unless set; {@code gateway.ws.event-loop-threads}: 1.
+     */
+    @Bean
+    NettyOrderEntryServer nettyOrderEntryServer(OrderEntryProtocol protocol, RateLimits limits,
+                                                @Value("${gateway.ws.address:}") String address,
+                                                @Value("${gateway.ws.port:8081}") int port,
+                                                @Value("${gateway.ws.event-loop-threads:1}") int threads,
+                                                @Value("${gateway.ws.max-connections:10000}") int maxConnections) {
+        return new NettyOrderEntryServer(protocol, limits, address, port, threads, maxConnections);
+    }
 
     /**
      * Registers the endpoint once every bean exists. The container itself is created at the web server's start
      * by the one listener {@code BinanceConfig.binanceWebSocketContainer} adds (the Binance streams share it).
      */
     @Bean
-    SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntry entry, WsSessions sessions,
-                                                  RateLimits limits) {
+    SmartInitializingSingleton orderEntryEndpoint(ServletContext servletContext, OrderEntryProtocol protocol) {
         return () -> {
             ServerContainer container = (ServerContainer) servletContext.getAttribute(Constants.SERVER_CONTAINER_SERVLET_CONTEXT_ATTRIBUTE);
             if (container == null) throw new IllegalStateException("no WebSocket container in the servlet context");
-            OrderEntryEndpoint endpoint = new OrderEntryEndpoint(entry, sessions, limits);
+            OrderEntryEndpoint endpoint = new OrderEntryEndpoint(protocol);
             ServerEndpointConfig config = ServerEndpointConfig.Builder.create(OrderEntryEndpoint.class, PATH)
                     .configurator(new ServerEndpointConfig.Configurator() {
                         @Override

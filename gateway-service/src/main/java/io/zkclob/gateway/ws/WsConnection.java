@@ -1,15 +1,11 @@
 package io.zkclob.gateway.ws;
 
 import io.zkclob.contracts.json.MessageJson;
-import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.Session;
+import io.zkclob.gateway.RateLimits;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,37 +13,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection: the account it is logged on as (at most one) and its outgoing messages.
+ * One WebSocket connection, whatever its transport ({@link WsTransport}): the account it is logged on as (at most
+ * one), what its messages are charged to, and its outgoing messages.
  *
  * <p>Every outgoing message (responses, execution reports, pings) goes through one bounded queue, written by one
- * drain task at a time: the container allows one writer per connection, and a reader that falls behind costs at
- * most {@link #maxQueuedChars} of memory. When a message would pass that bound the connection is closed with
+ * writer at a time, on what the transport runs it on: a reader that falls behind costs at most
+ * {@link #maxQueuedChars} of memory. When a message would pass that bound the connection is closed with
  * code 1008 and reason {@code SLOW_READER}: the close frame is written after what the socket already took, and
- * the messages still queued are dropped. Writes are batched (the container's output buffer) and flushed when
- * the queue is empty, so a burst of responses costs one socket write, not one per message.
+ * the messages still queued are dropped. Writes are batched and flushed when the queue is empty (or the
+ * transport's own buffer is full), so a burst of responses costs one socket write, not one per message; and a
+ * burst queued from another thread (the log's I/O thread completing a batch of orders) starts the writer once.
  */
 final class WsConnection {
     private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
-    /** Writers block on virtual threads: a stalled socket parks one, never a platform thread. */
-    private static final Executor DRAIN = Executors.newVirtualThreadPerTaskExecutor();
     /** The marker of a heartbeat ping in the queue (anything neither a String nor Unwritten). */
     private static final Object PING = new Object();
-    /** Messages written per drain before it yields, so a connection under constant load shares the carrier threads. */
+    /** Messages written per run of the writer before it yields, so a connection under constant load shares its thread. */
     private static final int MAX_MESSAGES_PER_DRAIN = 4_096;
+    /**
+     * Messages that arrive while a logon is being checked away from a non-blocking reader, kept to be handled in
+     * order after it (the transport stops reading meanwhile, so only what one read already decoded lands here).
+     */
+    static final int MAX_HELD_MESSAGES = 1_024;
     static final long NOT_LOGGED_ON = -1;
 
-    final Session session;
+    final WsTransport transport;
     final long connectedAtMs;
+    /** The address the connection was opened from: every message is charged to it ({@link RateLimits}). */
+    final String address;
+    /** The refusals it collected, past which it is closed (RATE_LIMITED). */
+    final RateLimits.Strikes strikes;
+    /** Closed for abuse: what it still sends is not read. */
+    volatile boolean abusive;
     private final int maxQueuedChars;
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedChars = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicReference<CloseReason> closing = new AtomicReference<>();
+    private final AtomicReference<WsClose> closing = new AtomicReference<>();
     private volatile long accountId = NOT_LOGGED_ON;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Reader side only (one thread at a time): messages held while a logon is checked, and whether one is. */
+    private final ArrayDeque<String> held = new ArrayDeque<>();
+    private boolean holding;
 
-    WsConnection(Session session, int maxQueuedChars, long connectedAtMs) {
-        this.session = session;
+    WsConnection(WsTransport transport, String address, RateLimits.Strikes strikes, int maxQueuedChars, long connectedAtMs) {
+        this.transport = transport;
+        this.address = address;
+        this.strikes = strikes;
         this.maxQueuedChars = maxQueuedChars;
         this.connectedAtMs = connectedAtMs;
     }
@@ -73,13 +85,41 @@ final class WsConnection {
         return closing.get() != null;
     }
 
+    // --- reader side: messages held while a logon is checked (OrderEntryProtocol) ---
+
+    boolean holding() {
+        return holding;
+    }
+
+    void startHolding() {
+        holding = true;
+    }
+
+    void stopHolding() {
+        holding = false;
+    }
+
+    /** Holds a message for later; false when {@link #MAX_HELD_MESSAGES} are already held. */
+    boolean hold(String text) {
+        if (held.size() >= MAX_HELD_MESSAGES) return false;
+        held.add(text);
+        return true;
+    }
+
+    /** The next held message, or null. */
+    String nextHeld() {
+        return held.poll();
+    }
+
+    // --- writer side ---
+
     /** Queues a text message; past the bound, closes the connection as a slow reader instead. */
     void send(String text) {
         enqueue(text, text.length());
     }
 
     /**
-     * Queues a message to be written as JSON by the drain task: a response completed on the log producer's I/O
+     * Queues a message to be written as JSON by the writer: a response completed on the log producer's I/O
      * thread leaves that thread at once (serializing there would delay every other acknowledgement). Counted as
      * {@link #UNWRITTEN_CHARS} against the bound until written.
      */
@@ -94,8 +134,7 @@ final class WsConnection {
         if (closing.get() != null) return;
         if (queuedChars.addAndGet(chars) > maxQueuedChars) {
             queuedChars.addAndGet(-chars);
-            close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
-                    "SLOW_READER: more than " + maxQueuedChars + " characters waiting to be sent"));
+            close(new WsClose(WsClose.POLICY_VIOLATION, "SLOW_READER: more than " + maxQueuedChars + " characters waiting to be sent"));
             return;
         }
         queue.add(message);
@@ -105,10 +144,10 @@ final class WsConnection {
     private record Unwritten(Object message) {}
 
     /** A close queued behind the messages before it (a refusal's error frame goes out before the close). */
-    private record CloseAfter(CloseReason reason) {}
+    private record CloseAfter(WsClose reason) {}
 
     /** Closes once every message queued so far has been written; what is queued after this is dropped. */
-    void closeAfterQueued(CloseReason reason) {
+    void closeAfterQueued(WsClose reason) {
         if (closing.get() != null) return;
         queue.add(new CloseAfter(reason));
         drainSoon();
@@ -121,54 +160,58 @@ final class WsConnection {
     }
 
     /** Closes after what is being written; what is still queued is dropped. The first reason wins. */
-    void close(CloseReason reason) {
+    void close(WsClose reason) {
         if (closing.compareAndSet(null, reason)) drainSoon();
     }
 
+    /** The transport's buffer drained below its low water mark: write what waits. */
+    void writable() {
+        if (!queue.isEmpty() || closing.get() != null) drainSoon();
+    }
+
     private void drainSoon() {
-        if (draining.compareAndSet(false, true)) DRAIN.execute(this::drain);
+        if (draining.compareAndSet(false, true)) transport.execute(this::drain);
     }
 
     private void drain() {
         try {
-            RemoteEndpoint.Basic remote = session.getBasicRemote();
-            if (!remote.getBatchingAllowed()) remote.setBatchingAllowed(true);
             int written = 0;
             Object m;
-            while (closing.get() == null && written < MAX_MESSAGES_PER_DRAIN && (m = queue.poll()) != null) {
+            while (closing.get() == null && written < MAX_MESSAGES_PER_DRAIN && transport.writable() && (m = queue.poll()) != null) {
                 if (m instanceof String text) {
                     queuedChars.addAndGet(-text.length());
-                    remote.sendText(text);
+                    transport.text(text);
                 } else if (m instanceof Unwritten u) {
                     queuedChars.addAndGet(-UNWRITTEN_CHARS);
-                    remote.sendText(MessageJson.write(u.message()));
+                    transport.text(MessageJson.write(u.message()));
                 } else if (m instanceof CloseAfter after) {
                     closing.compareAndSet(null, after.reason()); // ends the loop; the close follows the flush below
                     continue;
                 } else {
-                    remote.sendPing(ByteBuffer.allocate(0));
+                    transport.ping();
                 }
                 written++;
             }
-            remote.flushBatch();
-            CloseReason reason = closing.get();
+            transport.flush();
+            WsClose reason = closing.get();
             if (reason != null) {
                 queue.clear();
                 queuedChars.set(0);
-                if (session.isOpen()) session.close(reason);
+                if (transport.isOpen()) transport.close(reason);
                 return;
             }
-        } catch (IOException | IllegalStateException e) {
-            // The peer is gone or stalled past the container's send timeout: the container aborts the connection.
-            log.debug("websocket {} write failed: {}", session.getId(), e.toString());
-            closing.compareAndSet(null, new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "write failed"));
+        } catch (IOException | RuntimeException e) {
+            // The peer is gone or stalled past the transport's send timeout: the transport aborts the connection.
+            log.debug("websocket {} write failed: {}", transport.id(), e.toString());
+            closing.compareAndSet(null, new WsClose(WsClose.ABNORMAL, "write failed"));
             queue.clear();
             queuedChars.set(0);
             return;
         } finally {
             draining.set(false);
         }
-        // A message queued after the loop ended but before draining was cleared found a drain running: take it now.
-        if (!queue.isEmpty() || closing.get() != null) drainSoon();
+        // A message queued after the loop ended but before draining was cleared found a writer running: take it now.
+        // Not while the transport's buffer is full: it calls writable() when it drains.
+        if ((!queue.isEmpty() && transport.writable()) || closing.get() != null) drainSoon();
     }
 }

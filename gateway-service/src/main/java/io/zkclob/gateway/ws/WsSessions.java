@@ -3,7 +3,7 @@ package io.zkclob.gateway.ws;
 import io.zkclob.contracts.Event.*;
 import io.zkclob.gateway.ws.WsMessages.ExecutionReport;
 import io.zkclob.support.EventFeed.Indexed;
-import jakarta.websocket.CloseReason;
+import io.zkclob.gateway.RateLimits;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,10 +41,13 @@ public class WsSessions {
         this.pingIntervalMs = pingIntervalMs;
     }
 
-    /** A new connection, or null when the gateway already holds its maximum. */
-    WsConnection open(jakarta.websocket.Session session) {
+    /**
+     * A new connection, or null when the gateway already holds its maximum (both transports together: one bound
+     * on the memory their queues may take).
+     */
+    WsConnection open(WsTransport transport, String address, RateLimits.Strikes strikes) {
         if (all.size() >= maxConnections) return null;
-        WsConnection c = new WsConnection(session, maxQueuedChars, System.currentTimeMillis());
+        WsConnection c = new WsConnection(transport, address, strikes, maxQueuedChars, System.currentTimeMillis());
         all.add(c);
         return c;
     }
@@ -54,9 +57,12 @@ public class WsSessions {
         loggedOff(c);
     }
 
+    /** A logon checked away from the connection's reader may complete after the connection closed: then nothing. */
     void loggedOn(WsConnection c, long accountId) {
+        if (!all.contains(c)) return;
         c.accountId(accountId);
         byAccount.computeIfAbsent(accountId, k -> ConcurrentHashMap.newKeySet()).add(c);
+        if (!all.contains(c)) loggedOff(c); // closed meanwhile (Tomcat closes on the writer's thread)
     }
 
     void loggedOff(WsConnection c) {
@@ -119,8 +125,7 @@ public class WsSessions {
         long now = System.nanoTime();
         for (WsConnection c : all) {
             if (now - c.lastHeardNanos() > silentNanosMax) {
-                c.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY,
-                        "HEARTBEAT_TIMEOUT: nothing received for " + 3 * pingIntervalMs + " ms"));
+                c.close(new WsClose(WsClose.POLICY_VIOLATION, "HEARTBEAT_TIMEOUT: nothing received for " + 3 * pingIntervalMs + " ms"));
             } else {
                 c.ping();
             }

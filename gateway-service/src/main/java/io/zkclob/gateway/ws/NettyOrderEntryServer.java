@@ -1,0 +1,380 @@
+package io.zkclob.gateway.ws;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.zkclob.gateway.RateLimits;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * {@code /api/v1/ws} on a port of its own ({@code gateway.ws.port}), served by an event loop of ours (Netty): one
+ * thread reads a connection's frames, parses and checks each request, appends it to the log, and writes the
+ * responses, with no hand-off to another pool on the way (as Binance serves its WebSocket API on a host of its
+ * own). The protocol is {@link OrderEntryProtocol}'s, the same as on the HTTP port.
+ *
+ * <p>Writes are made on the channel's event loop by the connection's writer ({@link WsConnection}), started once
+ * per burst: responses completed together on the log producer's I/O thread (one batch of appends) cost one task
+ * on the loop and one flush, not one wakeup and one system call per message. The channel's write buffer has high
+ * and low water marks: above the high one the writer stops and the messages wait in the connection's bounded
+ * queue (past its bound: SLOW_READER), and the loop resumes it below the low one.
+ *
+ * <p>The native epoll transport when this is Linux with Netty's native library, else Java NIO. Threads:
+ * {@code gateway.ws.event-loop-threads} (1: on two cores, one loop that never parks between frames is cheaper
+ * than several that hand connections around). Port -1 turns it off; 0 takes a free port ({@link #port()}).
+ */
+final class NettyOrderEntryServer implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(NettyOrderEntryServer.class);
+    /** The HTTP upgrade request: a GET with headers, no body. */
+    private static final int MAX_HANDSHAKE_BYTES = 8 * 1024;
+    /** A connection that has not completed its handshake by then is closed (Tomcat's connection timeout is 20 s). */
+    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /**
+     * How long a connection we close waits for the client's close frame, reading and dropping what it still sends
+     * (a client in the middle of a burst meets no reset): as long as Tomcat's wait. Its send queue is freed at once.
+     */
+    static final long CLOSE_WAIT_MS = 30_000;
+    /**
+     * Bytes written but not yet taken by the socket, per connection: above the high mark the writer waits (the
+     * send queue holds the rest), below the low one it resumes. A burst of a few hundred responses fits.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final OrderEntryProtocol protocol;
+    private final String address;
+    private final int configuredPort;
+    private final int threads;
+    /** Channels open, handshakes included: bounded at twice the sessions' maximum (a handshake times out). */
+    private final int maxChannels;
+    private final AtomicInteger channels = new AtomicInteger();
+    private final RateLimits limits;
+    private volatile EventLoopGroup group;
+    private volatile Channel server;
+    private volatile int port = -1;
+
+    NettyOrderEntryServer(OrderEntryProtocol protocol, RateLimits limits, String address, int port, int threads, int maxConnections) {
+        if (threads < 1 || threads > 64) throw new IllegalArgumentException("gateway.ws.event-loop-threads " + threads + " is outside 1..64");
+        this.protocol = protocol;
+        this.limits = limits;
+        this.address = address == null || address.isBlank() ? null : address;
+        this.configuredPort = port;
+        this.threads = threads;
+        this.maxChannels = 2 * maxConnections;
+    }
+
+    /** The port it listens on, or -1 when it does not. */
+    int port() {
+        return port;
+    }
+
+    static boolean nativeTransport() {
+        return Epoll.isAvailable();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (configuredPort < 0 || server != null) return;
+        boolean epoll = nativeTransport();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, new io.netty.util.concurrent.DefaultThreadFactory("ws-loop", true), io);
+        ServerBootstrap b = new ServerBootstrap().group(g).channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.incrementAndGet();
+                        ch.closeFuture().addListener(f -> channels.decrementAndGet());
+                        if (channels.get() > maxChannels) {
+                            ch.close();
+                            return;
+                        }
+                        Connection connection = new Connection();
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_HANDSHAKE_BYTES),
+                                new HandshakeGate(), new WebSocketServerProtocolHandler(PROTOCOL),
+                                new WebSocketFrameAggregator(OrderEntryProtocol.MAX_MESSAGE_CHARS), connection);
+                        // One that never completes its handshake (the protocol handler's timeout starts with a request).
+                        ch.eventLoop().schedule(() -> {
+                            if (connection.connection == null) ch.close();
+                        }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    }
+                });
+        try {
+            InetSocketAddress at = address == null ? new InetSocketAddress(configuredPort) : new InetSocketAddress(address, configuredPort);
+            server = b.bind(at).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("interrupted while binding gateway.ws.port " + configuredPort, e);
+        } catch (RuntimeException e) {
+            g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IllegalStateException("cannot listen on gateway.ws.port " + configuredPort, e);
+        }
+        group = g;
+        port = ((InetSocketAddress) server.localAddress()).getPort();
+        log.info("order entry over WebSocket on ws://{}:{}{} ({} event loop thread(s), {})", address == null ? "*" : address, port,
+                WebSocketConfig.PATH, threads, epoll ? "epoll" : "nio");
+    }
+
+    @Override
+    public synchronized void stop() {
+        Channel s = server;
+        EventLoopGroup g = group;
+        server = null;
+        group = null;
+        port = -1;
+        if (s != null) s.close().syncUninterruptibly();
+        // Connections are closed with the loop; clients reconnect to another gateway.
+        if (g != null) g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    private static final WebSocketServerProtocolConfig PROTOCOL = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WebSocketConfig.PATH)
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                .dropPongFrames(false) // a pong is a sign of life (heartbeats, WsSessions)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        // One frame, like one message, is at most MAX_MESSAGE_CHARS bytes: larger closes with 1009.
+                        .maxFramePayloadLength(OrderEntryProtocol.MAX_MESSAGE_CHARS)
+                        .allowExtensions(false)
+                        .closeOnProtocolViolation(true)
+                        .build())
+                .build();
+
+    /**
+     * Before the upgrade: charges the handshake to its source address as the REST filter charges Tomcat's (429
+     * when refused) and answers anything but {@code /api/v1/ws} with 404; then leaves the pipeline.
+     */
+    private final class HandshakeGate extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof FullHttpRequest req)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            String path = req.uri();
+            int query = path.indexOf('?');
+            if (query >= 0) path = path.substring(0, query);
+            if (!WebSocketConfig.PATH.equals(path)) {
+                ReferenceCountUtil.release(req);
+                respond(ctx, HttpResponseStatus.NOT_FOUND, "{\"code\":\"NOT_FOUND\",\"msg\":\"this port serves " + WebSocketConfig.PATH + " only\"}", null);
+                return;
+            }
+            try {
+                limits.address(remoteAddress(ctx.channel()));
+            } catch (RateLimits.Refused e) {
+                ReferenceCountUtil.release(req);
+                respond(ctx, HttpResponseStatus.TOO_MANY_REQUESTS, "{\"code\":\"" + RateLimits.CODE + "\",\"msg\":\"" + e.getMessage() + "\"}",
+                        Long.toString(e.retryAfterSeconds()));
+                return;
+            }
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(req);
+        }
+
+        private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json, String retryAfter) {
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+            if (retryAfter != null) r.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static String remoteAddress(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress() : null;
+    }
+
+    /** One upgraded connection: frames in to the protocol, on the channel's event loop. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        /** Set on the event loop once the handshake completed; null before (and when refused). */
+        WsConnection connection;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                NettyTransport transport = new NettyTransport(ctx.channel());
+                connection = protocol.open(transport, remoteAddress(ctx.channel()));
+                if (connection == null) transport.close(OrderEntryProtocol.TOO_MANY_CONNECTIONS);
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                WsConnection c = connection;
+                if (c == null) return;
+                if (msg instanceof TextWebSocketFrame text) protocol.onText(c, text.text());
+                else if (msg instanceof PongWebSocketFrame) protocol.heard(c);
+                else if (msg instanceof BinaryWebSocketFrame) {
+                    c.close(new WsClose(WsClose.UNSUPPORTED_DATA, "requests are JSON text frames"));
+                } else if (msg instanceof FullHttpRequest) {
+                    ctx.close(); // cannot happen: the gate and the handshake took every request
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            WsConnection c = connection;
+            if (c != null && ctx.channel().isWritable()) c.writable();
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            WsConnection c = connection;
+            if (c != null) protocol.closed(c);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            WsConnection c = connection;
+            if (cause instanceof TooLongFrameException && c != null) {
+                // A message of several frames past the bound (WebSocketFrameAggregator); one frame past it was
+                // already closed with 1009 by the decoder.
+                c.close(new WsClose(WsClose.MESSAGE_TOO_BIG, "a message is at most " + OrderEntryProtocol.MAX_MESSAGE_CHARS + " bytes"));
+                return;
+            }
+            log.debug("websocket {}: {}", ctx.channel().id().asShortText(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** The channel as a {@link WsTransport}: every write on its event loop, one flush per burst. */
+    static final class NettyTransport implements WsTransport {
+        private final Channel ch;
+
+        NettyTransport(Channel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void execute(Runnable writer) {
+            try {
+                ch.eventLoop().execute(writer);
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down (the gateway stops): the connection closes with it.
+            }
+        }
+
+        @Override
+        public boolean writable() {
+            return ch.isWritable();
+        }
+
+        @Override
+        public void text(String text) {
+            // Encoded straight into a pooled buffer (TextWebSocketFrame(String) would copy into an unpooled one).
+            ch.write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(ch.alloc(), text)), ch.voidPromise());
+        }
+
+        @Override
+        public void ping() {
+            ch.write(new PingWebSocketFrame(), ch.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            ch.flush();
+        }
+
+        /**
+         * The close frame, then the client's answer: the protocol handler closes the socket when the client's close
+         * frame comes (what the client still sends meanwhile is read and dropped, as Tomcat does, so the client
+         * never meets a reset), or after {@link #CLOSE_WAIT_MS} without one.
+         */
+        @Override
+        public void close(WsClose reason) {
+            ch.writeAndFlush(new CloseWebSocketFrame(reason.code(), reason.reason()));
+            ch.eventLoop().schedule(() -> ch.close(), CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return ch.isActive();
+        }
+
+        @Override
+        public boolean readerMayBlock() {
+            return false;
+        }
+
+        @Override
+        public void pauseReading() {
+            ch.config().setAutoRead(false);
+        }
+
+        @Override
+        public void resumeReading() {
+            ch.config().setAutoRead(true);
+        }
+
+        @Override
+        public void onReader(Runnable task) {
+            execute(task);
+        }
+
+        @Override
+        public String id() {
+            return "netty-" + ch.id().asShortText();
+        }
+    }
+}

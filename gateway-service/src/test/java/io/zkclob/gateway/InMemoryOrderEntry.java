@@ -1,0 +1,28 @@
+package io.zkclob.gateway;
+
+import io.zkclob.contracts.Event;
+import io.zkclob.support.EventFeed;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The REST API's order path over in-memory collaborators (GatewayEdgeTest's accounts and markets, a funds view
+ * fed by hand, Kafka's MockProducer as the log), for the WebSocket transports' tests in {@code gateway.ws}.
+ * Accounts 1 and 2 exist; any signature verifies (GatewayEdgeTest.Accounts); each holds 50 USDT.
+ */
+public final class InMemoryOrderEntry {
+    /** Completes every append at once, on the appending thread. */
+    public final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    public final OrderEntry entry;
+
+    public InMemoryOrderEntry() {
+        FundsView funds = new FundsView(() -> 3);
+        funds.apply(List.of(new EventFeed.Indexed(0, 0, new Event.MarketAdded(0, 1, "ETH-USDT", 1, 2, 10_000, 100_000, 10_000_000, 1_000, 2_000)),
+                new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1)),
+                new EventFeed.Indexed(2, 0, new Event.Deposited(2, 2, 2, 50_000_000, 2))), 3);
+        GatewayEdgeTest.Accounts accounts = new GatewayEdgeTest.Accounts();
+        CommandLog log = new CommandLog(producer);
+        entry = new OrderEntry(new TradingApi(accounts, new GatewayEdgeTest.FakeBackends(), log, null, funds, new OrderVerdicts()), accounts, log);
+    }
+}
