@@ -184,6 +184,8 @@ final class NettyOrderEntryServer implements SmartLifecycle {
                 .handleCloseFrames(true)
                 .dropPongFrames(false) // a pong is a sign of life (heartbeats, WsSessions)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
+                // Our close frame may wait behind what a slow reader has not read yet: as long as the close wait.
+                .forceCloseTimeoutMillis(CLOSE_WAIT_MS)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         // One frame, like one message, is at most MAX_MESSAGE_CHARS bytes: larger closes with 1009.
                         .maxFramePayloadLength(OrderEntryProtocol.MAX_MESSAGE_CHARS)
