@@ -1,9 +1,9 @@
 package io.zkclob.gateway.ws;
 
 import io.zkclob.contracts.Event.*;
+import io.zkclob.gateway.RateLimits;
 import io.zkclob.gateway.ws.WsMessages.ExecutionReport;
 import io.zkclob.support.EventFeed.Indexed;
-import io.zkclob.gateway.RateLimits;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
