@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link OrderEntryProtocol}, kept for clients that know the gateway by one port. The container delivers a
  * connection's messages on its worker threads, one at a time; writes block, so each connection's writer runs on a
  * virtual thread. The gateway's own event loop ({@link NettyOrderEntryServer}, {@code gateway.ws.port}) serves
- * the same protocol for less CPU per message (docs/benchmarks.md).
+ * the same protocol without the hand-offs between thread pools (docs/benchmarks.md, session 10).
  */
 final class OrderEntryEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(OrderEntryEndpoint.class);

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  * on the HTTP port by the servlet container's own JSR 356 implementation (Tomcat's, already on the classpath with
  * Spring MVC; one endpoint registered programmatically, kept for clients that know the gateway by one port).
  * spring-websocket would add a handler layer over the same Tomcat container; the Jakarta API is enough for one
- * endpoint. docs/benchmarks.md has the figures of both.
+ * endpoint. docs/benchmarks.md (WebSocket order entry, session 10) says why the second transport.
  */
 @Configuration(proxyBeanMethods = false)
 class WebSocketConfig {
