@@ -8,18 +8,108 @@ use crate::engine::{
 use crate::smt::{Hash, MultiProof, Tree, Z};
 use crate::types::*;
 
-const MAGIC: u32 = 0x5A4B5735; // "ZKW5" (v5: orders as the words the guest hashes, on 4-byte boundaries)
+/// "ZKW6" as the witness's first four bytes (its first little-endian word). v6: every field whole little-endian
+/// words (docs/zk.md §Witness).
+const MAGIC: u32 = 0x36574B5A;
 /// A command's form field for an order given as its sixteen words (docs/zk.md §Witness), not as bytes.
-const ORDER_WORDS: i32 = 0x8000_0040u32 as i32;
+const ORDER_WORDS: u32 = 0x8000_0040;
 
+/// Reads a witness as the little-endian words it is made of (ZKW6): a u32 is one load, a u64 two, a hash eight
+/// (already the big-endian words the guest hashes with). Parsing the big-endian bytes of ZKW5 field by field
+/// cost about 65,000 cycles of a 100-order block, each field assembled from byte loads and shifts.
 struct Reader<'a> {
+    w: &'a [u32],
+    /// The same memory as bytes (symbols and the encodings of commands other than orders).
     b: &'a [u8],
+    /// The next word.
     at: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// N words at once: one bounds check for a whole record.
+    #[inline(always)]
+    fn words<const N: usize>(&mut self) -> &'a [u32; N] {
+        let s = self.w.get(self.at..self.at + N).unwrap_or_else(|| panic!("witness truncated at word {}", self.at));
+        self.at += N;
+        s.try_into().unwrap()
+    }
+    #[inline(always)]
+    fn u32(&mut self) -> u32 {
+        let v = *self.w.get(self.at).unwrap_or_else(|| panic!("witness truncated at word {}", self.at));
+        self.at += 1;
+        v
+    }
+    fn i32(&mut self) -> i32 {
+        self.u32() as i32
+    }
+    /// A u8 field, one word whose upper bytes are zero (a witness has one encoding).
+    fn u8(&mut self) -> u8 {
+        let v = self.u32();
+        assert!(v <= 0xFF, "witness: {v} in a byte field");
+        v as u8
+    }
+    #[inline(always)]
+    fn i64(&mut self) -> i64 {
+        let w = self.words::<2>();
+        i64_at(w, 0)
+    }
+    /// A tree hash, as the words the guest keeps it in (sha::Hash).
+    #[inline(always)]
+    fn hw(&mut self) -> Hash {
+        *self.words::<8>()
+    }
+    fn h(&mut self) -> [u8; 32] {
+        crate::sha::to_bytes(&self.hw())
+    }
+    /// A length word, then that many bytes and zeros to a whole word.
+    fn bytes(&mut self, max: usize) -> &'a [u8] {
+        let n = self.u32() as usize;
+        assert!(n <= max, "witness: a byte string of {n} bytes");
+        let from = 4 * self.at;
+        let s = self.b.get(from..from + n).unwrap_or_else(|| panic!("witness truncated at word {}", self.at));
+        self.at += n.div_ceil(4);
+        assert!(self.b[from + n..4 * self.at].iter().all(|x| *x == 0), "witness padding is not zero");
+        s
+    }
+    fn str(&mut self) -> String {
+        String::from_utf8(self.bytes(255).to_vec()).expect("utf-8 symbol")
+    }
+    /// A multiproof's siblings: a count, then each as a flag word (0: the empty hash, 1: its eight words follow).
+    fn siblings(&mut self) -> Vec<Hash> {
+        let n = self.count(MAX_ITEMS);
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(match self.u32() {
+                0 => Z,
+                1 => self.hw(),
+                f => panic!("sibling flag {f}"),
+            });
+        }
+        v
+    }
+    fn count(&mut self, max: usize) -> usize {
+        let n = self.u32() as usize;
+        assert!(n <= max, "count {n} out of range");
+        n
+    }
+}
+
+/// The u64 at words k (low) and k + 1 (high).
+#[inline(always)]
+fn i64_at(w: &[u32], k: usize) -> i64 {
+    (w[k] as u64 | (w[k + 1] as u64) << 32) as i64
+}
+
+/// Big-endian reader of a command's canonical encoding (docs/engine-spec.md §7), for the commands a witness
+/// gives as bytes (all but orders: a few per block).
+struct BeReader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> BeReader<'a> {
     fn take(&mut self, n: usize) -> &'a [u8] {
-        let s = self.b.get(self.at..self.at + n).unwrap_or_else(|| panic!("witness truncated at byte {}", self.at));
+        let s = self.b.get(self.at..self.at + n).unwrap_or_else(|| panic!("command truncated at byte {}", self.at));
         self.at += n;
         s
     }
@@ -32,41 +122,9 @@ impl<'a> Reader<'a> {
     fn i64(&mut self) -> i64 {
         i64::from_be_bytes(self.take(8).try_into().unwrap())
     }
-    fn h(&mut self) -> [u8; 32] {
-        self.take(32).try_into().unwrap()
-    }
-    /// A tree hash, as the words the guest keeps it in (sha::Hash).
-    fn hw(&mut self) -> Hash {
-        crate::sha::to_words(&self.h())
-    }
     fn str(&mut self) -> String {
         let n = self.u8() as usize;
         String::from_utf8(self.take(n).to_vec()).expect("utf-8 symbol")
-    }
-    /// A multiproof's siblings: a count, then each as a flag (0: the empty hash, 1: 32 bytes follow).
-    fn siblings(&mut self) -> Vec<Hash> {
-        let n = self.count(MAX_ITEMS);
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(match self.u8() {
-                0 => Z,
-                1 => self.hw(),
-                f => panic!("sibling flag {f}"),
-            });
-        }
-        v
-    }
-    /// Zero bytes up to the next multiple of 4 from the witness's start: an order's words lie on word
-    /// boundaries, so the guest reads each with one load (the witness starts on an 8-byte boundary in the guest).
-    fn align4(&mut self) {
-        while self.at % 4 != 0 {
-            assert_eq!(self.u8(), 0, "witness padding is not zero");
-        }
-    }
-    fn count(&mut self, max: usize) -> usize {
-        let n = self.i32();
-        assert!(n >= 0 && (n as usize) <= max, "count {n} out of range");
-        n as usize
     }
 }
 
@@ -86,7 +144,7 @@ pub fn decode_command(b: &[u8]) -> Command {
     if let (Some(0x06), Ok(b)) = (b.first(), <&[u8; 64]>::try_from(b)) {
         return decode_place_order(b);
     }
-    let mut r = Reader { b, at: 0 };
+    let mut r = BeReader { b, at: 0 };
     let tag = r.u8();
     let seq = r.i64();
     let timestamp_ms = r.i64();
@@ -225,30 +283,24 @@ pub struct Witness<'a> {
     pub headers: Vec<Header>,
 }
 
-/// A command of the witness: an order as its sixteen encoding words (each stored little-endian, the guest's
-/// own order, so that it is hashed and decoded without packing bytes), or any command as its encoding's bytes.
+/// A command of the witness: an order as its sixteen encoding words (read in place: hashed and decoded without
+/// packing bytes), or any command as its encoding's bytes.
 #[derive(Clone, Copy)]
 pub enum Cmd<'a> {
-    Order(&'a [u8; 64]),
+    Order(&'a [u32; 16]),
     Bytes(&'a [u8]),
 }
 
-/// An order's words: read in place when they lie on a word boundary (always in the guest), else copied.
-#[inline(always)]
-fn with_order_words<R>(b: &[u8; 64], f: impl FnOnce(&[u32; 16]) -> R) -> R {
-    if (b.as_ptr() as usize) % 4 == 0 {
-        // SAFETY: 64 bytes, 4-byte aligned (checked above), any bit pattern is a valid u32; little-endian
-        // like the guest's target and this host (checked at compile time below).
-        f(unsafe { &*(b.as_ptr() as *const [u32; 16]) })
-    } else {
-        let mut w = [0u32; 16];
-        for i in 0..16 {
-            w[i] = u32::from_le_bytes(*b[4 * i..].first_chunk::<4>().unwrap());
-        }
-        f(&w)
-    }
+/// A witness's bytes as the little-endian words it is made of, in place. A witness is whole words and lies on a
+/// word boundary: in the guest (SP1's input buffer is 8-byte aligned; in a chain every witness's length is a
+/// multiple of 4) and on a host reading it into a `Vec` (the allocator aligns it); anything else is refused.
+pub fn words(bytes: &[u8]) -> &[u32] {
+    assert!(bytes.as_ptr() as usize % 4 == 0 && bytes.len() % 4 == 0, "a witness is whole words on a word boundary");
+    // SAFETY: aligned and sized for u32 (checked above), any bit pattern is a valid u32; the words are
+    // little-endian like the guest's target and this host (checked at compile time below).
+    unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const u32, bytes.len() / 4) }
 }
-const _: () = assert!(cfg!(target_endian = "little"), "an order's witness words are read in place as little-endian");
+const _: () = assert!(cfg!(target_endian = "little"), "a witness's words are read in place as little-endian");
 
 /// Marks a phase for SP1's cycle tracker (`cycle-tracker-report-*` sums every entry of a name); nothing
 /// natively.
@@ -292,8 +344,8 @@ const MAX_ITEMS: usize = 1 << 24;
 /// in the guest a panic means no proof can exist.
 pub fn load(bytes: &[u8]) -> Witness<'_> {
     phase_start("load");
-    let mut r = Reader { b: bytes, at: 0 };
-    assert_eq!(r.i32() as u32, MAGIC, "not a ZKW5 witness");
+    let mut r = Reader { w: words(bytes), b: bytes, at: 0 };
+    assert_eq!(r.u32(), MAGIC, "not a ZKW6 witness");
     let pre_root = r.h();
     let mut st = State::new();
     st.partial = true;
@@ -318,7 +370,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     // Sized once from the witness's length (a listed order takes at least 40 bytes, a placed one 68, in
     // disjoint parts of the rest of the witness): no growth by doubling, each of which copied the list. In
     // the guest (SP1's bump allocator) capacity never touched costs nothing.
-    let max_orders = (bytes.len() - r.at) / 40;
+    let max_orders = (bytes.len() - 4 * r.at) / 40;
     let mut orders_by_account: Vec<(i64, i64, i64)> = Vec::with_capacity(max_orders);
     let mut order_places = Vec::with_capacity(max_orders);
     for _ in 0..r.count(256) {
@@ -372,14 +424,16 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                 let price_ticks = r.i64();
                 assert!(price_ticks > 0, "level price {price_ticks}");
                 for _ in 0..r.count(MAX_ITEMS) {
+                    // One record of ten words: one bounds check, ten loads.
+                    let w = r.words::<10>();
                     let o = Order {
-                        order_id: r.i64(),
-                        account_id: r.i64(),
-                        client_order_id: r.i64(),
+                        order_id: i64_at(w, 0),
+                        account_id: i64_at(w, 2),
+                        client_order_id: i64_at(w, 4),
                         side,
                         price_ticks,
-                        remaining_lots: r.i64(),
-                        hold: r.i64(),
+                        remaining_lots: i64_at(w, 6),
+                        hold: i64_at(w, 8),
                     };
                     order_places.push((o.order_id, Some((market_id, side, price_ticks, o.account_id))));
                     orders_by_account.push((o.account_id, o.order_id, o.client_order_id));
@@ -409,23 +463,24 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     // Every listed account may change: the seal's list of changed accounts, sized once for every block.
     st.dirty_accounts.reserve_exact(n);
     for _ in 0..n {
-        let id = r.i64();
+        let head = r.words::<4>();
+        let (id, open_count, assets) = (i64_at(head, 0), head[2] as usize, head[3] as usize);
+        assert!(open_count <= MAX_OPEN_ORDERS as usize && assets <= 256, "account {id}: counts out of range");
         // Built in place at the end of the accounts (ids ascend, checked here and again by the multiproof),
         // not built apart and then moved in: an account is about 200 bytes, copied once more per account.
         assert!(st.accounts.keys.last().is_none_or(|last| *last < id), "accounts not in ascending id order");
         st.accounts.keys.push(id);
-        st.accounts.vals.push(Account { open_count: r.count(MAX_OPEN_ORDERS as usize) as i32, ..Default::default() });
+        st.accounts.vals.push(Account { open_count: open_count as i32, ..Default::default() });
         let a = st.accounts.vals.last_mut().unwrap();
-        let assets = r.count(256);
         for _ in 0..assets {
-            let asset = r.i32();
-            a.balances.push(asset, (r.i64(), r.i64()));
+            let w = r.words::<5>();
+            a.balances.push(w[0] as i32, (i64_at(w, 1), i64_at(w, 3)));
         }
         // Its recent client order ids, oldest first: all of them, since the leaf below commits them.
-        let recent = r.u8() as usize;
-        assert!(recent <= RECENT_CLIENT_ORDER_IDS, "account {id}: {recent} recent client order ids");
+        let recent = r.count(RECENT_CLIENT_ORDER_IDS);
         for _ in 0..recent {
-            a.recent.push_back((r.i64(), r.i64()));
+            let w = r.words::<4>();
+            a.recent.push_back((i64_at(w, 0), i64_at(w, 2)));
         }
         // Orders of accounts the witness does not list are skipped (the range never touches those accounts).
         let mut listed = 0i32;
@@ -462,26 +517,21 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     st.account_tree = Some(Tree::Proof(tree));
     st.deposit_tree = Some(Tree::Proof(deposits));
     let n = r.count(MAX_ITEMS);
-    r.align4();
     let mut commands = Vec::with_capacity(n);
     for _ in 0..n {
-        let form = r.i32();
-        if form == ORDER_WORDS {
-            let b: &[u8; 64] = r.take(64).try_into().unwrap();
+        if r.w.get(r.at) == Some(&ORDER_WORDS) {
+            r.at += 1;
+            let w = r.words::<16>();
+            assert_eq!(w[0] >> 24, 0x06, "an order's words do not encode a PlaceOrder");
             // Each market's order slab grows to at most its orders now plus the orders the range places in it:
             // reserved once (growing it by doubling copied the slab, about 1 % of a 1,000-order block).
-            let market_id = with_order_words(b, |w| {
-                assert_eq!(w[0] >> 24, 0x06, "an order's words do not encode a PlaceOrder");
-                ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32
-            });
+            let market_id = ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32;
             if let Some(m) = st.markets.get_mut(&market_id) {
                 m.placed_in_range += 1;
             }
-            commands.push(Cmd::Order(b));
+            commands.push(Cmd::Order(w));
         } else {
-            assert!((0..1 << 16).contains(&form), "command length {form} out of range");
-            commands.push(Cmd::Bytes(r.take(form as usize)));
-            r.align4();
+            commands.push(Cmd::Bytes(r.bytes((1 << 16) - 1)));
         }
     }
     for m in st.markets.vals.iter_mut() {
@@ -502,7 +552,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
             events_root: r.h(),
         });
     }
-    assert_eq!(r.at, bytes.len(), "trailing bytes in witness");
+    assert_eq!(r.at, r.w.len(), "trailing words in witness");
     phase_end("load");
     phase_start("pre_root");
     let computed = st.state_root();
@@ -518,7 +568,8 @@ pub fn execute(w: Witness) -> PublicValues {
     PublicValues { pre_state_root, post_state_root, first_height, last_height, blocks_hash: crate::sha::sha256(&blocks) }
 }
 
-/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW5 witness).
+/// Magic of a chain of range witnesses: "ZKWC" ‖ count:u32 ‖ count × (length:u32 ‖ ZKW6 witness), the chain's
+/// own fields big-endian.
 pub const CHAIN_MAGIC: u32 = 0x5A4B5743;
 /// At most this many ranges in one chain (the prover's cycle budget bounds it well below).
 pub const MAX_CHAIN: usize = 4096;
@@ -573,11 +624,9 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
         events.clear();
         // Orders (almost every command) come as the words the command commitment hashes: no bytes to pack.
         let encoding = match *cmd {
-            Cmd::Order(b) => {
-                with_order_words(b, |w| {
-                    let c = decode_place_order_words(w);
-                    state.apply_encoded(&c, Some(Encoding::Words(w)), &mut events);
-                });
+            Cmd::Order(w) => {
+                let c = decode_place_order_words(w);
+                state.apply_encoded(&c, Some(Encoding::Words(w)), &mut events);
                 last_is_seal = false;
                 continue;
             }
@@ -637,24 +686,20 @@ mod tests {
         assert!(std::panic::catch_unwind(|| decode_command(&longer)).is_err());
     }
 
-    /// An order's witness words (little-endian) decode to the order whether read in place (on a word boundary)
-    /// or copied (at an odd address).
+    /// An order's witness words decode to the order; a witness off a word boundary or not whole words is refused.
     #[test]
-    fn order_words_read_in_place_or_copied() {
+    fn order_words_decode_and_a_witness_is_whole_words() {
         let c = Command::PlaceOrder {
             seq: 78, timestamp_ms: 1_767_225_600_124, account_id: 12, market_id: 258, client_order_id: 0,
             side: Some(Side::BUY), order_type: Some(OrderType::MARKET), tif: Some(TimeInForce::IOC),
             price: 0, qty: 0, quote_qty: 5_000_000,
         };
         let be = order_words(crate::enc::encode_command(&c)[..].try_into().unwrap());
-        let mut buf = vec![0u32; 18]; // word-aligned storage
-        let bytes = unsafe { std::slice::from_raw_parts_mut(buf.as_mut_ptr() as *mut u8, 72) };
-        for off in [0usize, 4, 1, 3] {
-            for i in 0..16 {
-                bytes[off + 4 * i..off + 4 * i + 4].copy_from_slice(&be[i].to_le_bytes());
-            }
-            let s: &[u8; 64] = bytes[off..off + 64].try_into().unwrap();
-            assert_eq!(with_order_words(s, |w| (*w, decode_place_order_words(w))), (be, c.clone()), "offset {off}");
-        }
+        assert_eq!(decode_place_order_words(&be), c);
+        let buf = vec![0u32; 4];
+        let bytes = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, 16) };
+        assert_eq!(words(bytes).len(), 4);
+        assert!(std::panic::catch_unwind(|| words(&bytes[1..13])).is_err());
+        assert!(std::panic::catch_unwind(|| words(&bytes[..14])).is_err());
     }
 }

@@ -90,10 +90,11 @@ fn a_hidden_recent_client_order_id_is_refused() {
     let bytes = std::fs::read(dir().join("client-order-ids-h2.bin")).unwrap();
     // Account 1 remembers (clientOrderId 8, orderId 15) from block 1; block 2 retries 8. A prover that
     // rewrote the entry (to let the retry through) no longer matches the committed account leaf.
-    let entry: Vec<u8> = [8i64.to_be_bytes(), 15i64.to_be_bytes()].concat();
+    // ZKW6: each u64 as its little-endian bytes (docs/zk.md §Witness).
+    let entry: Vec<u8> = [8i64.to_le_bytes(), 15i64.to_le_bytes()].concat();
     let at = bytes.windows(16).position(|w| w == entry.as_slice()).expect("the recent entry in the witness");
     let mut bad = bytes.clone();
-    bad[at + 7] = 9;
+    bad[at] = 9;
     let result = std::panic::catch_unwind(|| witness::execute(witness::load(&bad)));
     let msg = result.err().and_then(|e| e.downcast_ref::<String>().cloned()).unwrap_or_default();
     assert!(msg.contains("accounts root"), "got: {msg}");

@@ -7,7 +7,7 @@ sp1_zkvm::entrypoint!(main);
 
 pub fn main() {
     let bytes: Vec<u8> = sp1_zkvm::io::read_vec();
-    // One range's witness (ZKW5), or a chain of consecutive ranges proven together (ZKWC, docs/zk.md).
+    // One range's witness (ZKW6), or a chain of consecutive ranges proven together (ZKWC, docs/zk.md).
     let public_values = zk_core::witness::run(&bytes);
     sp1_zkvm::io::commit_slice(&public_values.to_bytes());
 }

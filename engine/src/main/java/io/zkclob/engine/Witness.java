@@ -18,10 +18,11 @@ import java.util.TreeSet;
  * block headers. Its size grows with what the blocks touch, never with the number of accounts.
  */
 public final class Witness {
-    // "ZKW5": v2 proved accounts and deposits by multiproofs; v3 adds each account's recent client order ids;
-    // v4: account trees of depth 24 and price trees of depth 32 (the same layout, other roots); v5: the commands
-    // on 4-byte boundaries, each order as the sixteen words the guest hashes (docs/zk.md §Witness)
-    private static final int MAGIC = 0x5A4B5735;
+    // "ZKW6" (its first four bytes): v2 proved accounts and deposits by multiproofs; v3 adds each account's recent
+    // client order ids; v4: account trees of depth 24 and price trees of depth 32 (the same layout, other roots); v5:
+    // the commands on 4-byte boundaries, each order as the sixteen words the guest hashes; v6: every field whole
+    // little-endian words (WitnessWords, docs/zk.md §Witness)
+    private static final int MAGIC = 0x36574B5A;
     /** A command's form field for an order given as its sixteen words rather than its bytes. */
     private static final int ORDER_WORDS = 0x8000_0040;
 
@@ -123,30 +124,30 @@ public final class Witness {
         }
         for (Exchange.LevelKey k : levels) markets.add(k.marketId());
 
-        Enc e = new Enc(1 << 16);
-        e.u32(MAGIC).bytes(preRoot).u64(preState.height).u64(preState.lastSeq)
-                .bytes(preState.accountTree.root()).bytes(preState.depositTree.root());
+        WitnessWords e = new WitnessWords(1 << 16);
+        e.u32(MAGIC).hash(preRoot).u64(preState.height).u64(preState.lastSeq)
+                .hash(preState.accountTree.root()).hash(preState.depositTree.root());
         e.u32(preState.assets.size());
         for (Asset s : preState.assets.values()) {
-            e.u32(s.assetId).str(s.symbol).u8(s.scale).u64(s.feesCollected).u64(s.totalDeposited).u64(s.totalWithdrawn);
+            e.u32(s.assetId).str(s.symbol).u32(s.scale).u64(s.feesCollected).u64(s.totalDeposited).u64(s.totalWithdrawn);
         }
         e.u32(preState.markets.size());
         for (Market m : preState.markets.values()) {
             e.u32(m.marketId);
             if (!markets.contains(m.marketId)) {
-                e.u8(0).bytes(StateHasher.marketLeaf(m));
+                e.u32(0).hash(StateHasher.marketLeaf(m));
                 continue;
             }
-            e.u8(1).str(m.symbol).u32(m.base.assetId).u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize)
-                    .u64(m.minNotional).u32(m.makerFeePpm).u32(m.takerFeePpm).u8(m.status.code);
+            e.u32(1).str(m.symbol).u32(m.base.assetId).u32(m.quote.assetId).u64(m.tickSize).u64(m.lotSize)
+                    .u64(m.minNotional).u32(m.makerFeePpm).u32(m.takerFeePpm).u32(m.status.code);
             for (Side side : Side.values()) {
                 TreeSet<Long> prices = new TreeSet<>();
                 for (Exchange.LevelKey k : levels) {
                     if (k.marketId() == m.marketId && k.side() == side) prices.add(k.priceTicks());
                 }
-                e.bytes(m.levels(side).root()).u32(prices.size());
+                e.hash(m.levels(side).root()).u32(prices.size());
                 for (long price : prices) {
-                    int countAt = e.length() + 8;
+                    int countAt = e.position() + 8;
                     e.u64(price).u32(0);
                     int[] n = {0};
                     m.book.visitLevel(side, price, o -> {
@@ -171,7 +172,7 @@ public final class Witness {
             e.u64(id).u32(a == null ? 0 : a.openOrders).u32(nonZero.size());
             for (Asset s : nonZero) e.u32(s.assetId).u64(a.available(s.slot)).u64(a.locked(s.slot));
             int recent = a == null ? 0 : a.recentCount;
-            e.u8(recent);
+            e.u32(recent);
             for (int i = 0; i < recent; i++) {
                 int k = a.recentSlot(i);
                 e.u64(a.recentClientIds[k]).u64(a.recentOrderIds[k]);
@@ -181,43 +182,35 @@ public final class Witness {
         e.u32(deposits.size());
         for (long id : deposits) {
             byte[] leaf = preState.depositTree.leaf(id);
-            e.u64(id).bytes(leaf == null ? Sha256.ZERO : leaf);
+            e.u64(id).hash(leaf == null ? Sha256.ZERO : leaf);
         }
         multiproof(e, preState.depositTree, deposits);
         e.u32(commands.size());
-        pad4(e);
         for (Command c : commands) {
             byte[] enc = Codec.encode(c);
             if (c instanceof PlaceOrder && enc.length == 64) {
-                // The encoding's big-endian words, each stored little-endian: the guest (RISC-V, little-endian)
-                // loads each with one instruction and hashes and decodes the words, with no byte packing.
-                e.u32(ORDER_WORDS);
-                for (int i = 0; i < 64; i += 4) e.u8(enc[i + 3]).u8(enc[i + 2]).u8(enc[i + 1]).u8(enc[i]);
+                // The guest (RISC-V, little-endian) loads each word with one instruction and hashes and decodes
+                // the words, with no byte packing.
+                e.u32(ORDER_WORDS).orderWords(enc);
             } else {
-                e.u32(enc.length).bytes(enc);
-                pad4(e);
+                e.bytes(enc);
             }
         }
         e.u32(headers.size());
         HexFormat hex = HexFormat.of();
         for (Header h : headers) {
-            e.u64(h.height()).u64(h.firstSeq()).u64(h.lastSeq()).bytes(hex.parseHex(h.stateRoot()))
-                    .bytes(hex.parseHex(h.commandsRoot())).bytes(hex.parseHex(h.eventsRoot()));
+            e.u64(h.height()).u64(h.firstSeq()).u64(h.lastSeq()).hash(hex.parseHex(h.stateRoot()))
+                    .hash(hex.parseHex(h.commandsRoot())).hash(hex.parseHex(h.eventsRoot()));
         }
         return e.toBytes();
-    }
-
-    /** Zero bytes up to the next multiple of 4 from the witness's start, where the guest's words lie. */
-    private static void pad4(Enc e) {
-        while (e.length() % 4 != 0) e.u8(0);
     }
 
     /**
      * The siblings that prove a sorted set of keys together (docs/zk.md §Witness): level by level from the
      * leaves, in ascending index, the sibling of each known node whose sibling is not itself known. Each is
-     * written as a flag (0: the empty hash, 1: 32 bytes follow). Shared upper paths cost nothing extra.
+     * written as a flag word (0: the empty hash, 1: its eight words follow). Shared upper paths cost nothing extra.
      */
-    static void multiproof(Enc e, SparseMerkleTree tree, TreeSet<Long> keys) {
+    static void multiproof(WitnessWords e, SparseMerkleTree tree, TreeSet<Long> keys) {
         long[] idx = new long[keys.size()];
         int n = 0;
         for (long k : keys) idx[n++] = k;
@@ -238,8 +231,8 @@ public final class Witness {
         }
         e.u32(siblings.size());
         for (byte[] s : siblings) {
-            if (Sha256.isZero(s)) e.u8(0);
-            else e.u8(1).bytes(s);
+            if (Sha256.isZero(s)) e.u32(0);
+            else e.u32(1).hash(s);
         }
     }
 
