@@ -137,8 +137,8 @@ impl BookSide {
     fn best(&self) -> Option<u32> {
         self.levels.last().map(|l| l.orders[l.head].1)
     }
-    /// Adds an order; false (nothing changed) when its id is already on the level.
-    fn insert(&mut self, side: Side, price_ticks: i64, order_id: i64, slot: u32) -> bool {
+    /// Adds an order: the position of its level, None (nothing changed) when its id is already on the level.
+    fn insert(&mut self, side: Side, price_ticks: i64, order_id: i64, slot: u32) -> Option<usize> {
         let i = match self.find(side, price_ticks) {
             Ok(i) => i,
             Err(i) => {
@@ -149,15 +149,22 @@ impl BookSide {
         };
         let l = &mut self.levels[i];
         if l.orders.last().is_none_or(|e| e.0 < order_id) || l.head == l.orders.len() {
+            if l.orders.len() == l.orders.capacity() && l.head > 0 {
+                // The front holds orders already filled (a fill moves `head` on): reclaim it rather than grow,
+                // which copies every entry, the dead ones too, into a new allocation (the guest's bump
+                // allocator never frees the old one).
+                l.orders.drain(..l.head);
+                l.head = 0;
+            }
             l.orders.push((order_id, slot));
-            return true;
+            return Some(i);
         }
         match l.live().binary_search_by_key(&order_id, |e| e.0) {
-            Ok(_) => false,
+            Ok(_) => None,
             Err(j) => {
                 let at = l.head + j;
                 l.orders.insert(at, (order_id, slot));
-                true
+                Some(i)
             }
         }
     }
@@ -251,17 +258,34 @@ impl Market {
     }
     /// Puts an order on its side; false (and nothing changed) when its key is already there.
     pub(crate) fn rest(&mut self, o: Order) -> bool {
+        self.rest_at(o).is_some()
+    }
+    /// `rest`, answering the position of the order's level on its side.
+    fn rest_at(&mut self, o: Order) -> Option<usize> {
         let slot = self.free_slots.last().copied().unwrap_or(self.orders.len() as u32);
-        if !self.side_mut(o.side).insert(o.side, o.price_ticks, o.order_id, slot) {
-            return false;
-        }
+        let i = self.side_mut(o.side).insert(o.side, o.price_ticks, o.order_id, slot)?;
         if (slot as usize) < self.orders.len() {
             self.free_slots.pop();
             self.orders[slot as usize] = o;
         } else {
             self.orders.push(o);
         }
-        true
+        Some(i)
+    }
+    /// `rest` then `touch`, with the level's position from the insert: searching the side again for the level
+    /// (a binary search unless it is the best) cost about 40 cycles per resting order in the guest.
+    fn rest_touched(&mut self, o: Order) {
+        let (side, price_ticks) = (o.side, o.price_ticks);
+        match self.rest_at(o) {
+            Some(i) => {
+                let l = &mut self.side_mut(side).levels[i];
+                if !l.dirty {
+                    l.dirty = true;
+                    self.dirty_levels.push((side.code(), price_ticks));
+                }
+            }
+            None => self.touch(side, price_ticks),
+        }
     }
     /// Takes the order at `key` off its side.
     fn take(&mut self, s: Side, key: &Key) -> Option<Order> {
@@ -647,6 +671,13 @@ pub struct State {
     /// By id, a sorted vector: a binary search over the ids costs a third of a BTreeMap lookup in the zkVM,
     /// and a guest's accounts arrive sorted (a push each).
     pub accounts: VecMap<i64, Account>,
+    /// A guest's accounts by id as an open-addressing table of positions in `accounts` (position + 1; 0: free),
+    /// built once at the witness load (`index_accounts`; a guest never adds an account). Empty natively, where
+    /// accounts are added and the binary search serves. A lookup is a multiply, a load and a compare, where the
+    /// binary search over a block's hundred ids cost about 80 cycles, and an order looks up its account and each
+    /// maker's (docs/benchmarks.md, session 10).
+    pub account_slots: Vec<u32>,
+    pub account_slot_shift: u32,
     pub order_index: OrderIndex,
     pub account_tree: Option<Tree>,
     pub deposit_tree: Option<Tree>,
@@ -707,15 +738,61 @@ impl State {
         }
     }
 
+    /// Builds `account_slots` over the accounts present (a guest's, all of them loaded): at least twice as many
+    /// slots as accounts, so that a probe sequence always meets a free slot.
+    pub fn index_accounts(&mut self) {
+        let n = self.accounts.len();
+        let bits = (2 * n).max(16).next_power_of_two().trailing_zeros();
+        let mut slots = vec![0u32; 1 << bits];
+        let mask = slots.len() - 1;
+        for (p, id) in self.accounts.keys.iter().enumerate() {
+            let mut h = Self::account_hash(*id, 64 - bits);
+            while slots[h] != 0 {
+                h = (h + 1) & mask;
+            }
+            slots[h] = p as u32 + 1;
+        }
+        self.account_slots = slots;
+        self.account_slot_shift = 64 - bits;
+    }
+
+    /// Fibonacci hashing: the top bits of the id times 2^64 / φ (dense ids spread over the table).
+    #[inline(always)]
+    fn account_hash(id: i64, shift: u32) -> usize {
+        ((id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+    }
+
+    /// The account's position in `accounts`: Ok, or Err(where it would go).
+    #[inline(always)]
+    fn account_pos(&self, id: i64) -> Result<usize, usize> {
+        if self.account_slots.is_empty() {
+            return self.accounts.find(&id);
+        }
+        let mask = self.account_slots.len() - 1;
+        let mut h = Self::account_hash(id, self.account_slot_shift);
+        loop {
+            let s = self.account_slots[h];
+            if s == 0 {
+                // Not indexed, so not in a guest's witness; `account` refuses it (a guest adds no account).
+                return Err(self.accounts.len());
+            }
+            if self.accounts.keys[(s - 1) as usize] == id {
+                return Ok((s - 1) as usize);
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
     /// One map lookup per access (the zkVM pays for every one): a witness holds every account it may touch
     /// (empty ones too), so in a guest an absent account is one the witness did not prove.
     fn account(&mut self, id: i64) -> &mut Account {
-        let i = match self.accounts.find(&id) {
+        let i = match self.account_pos(id) {
             Ok(i) => i,
             Err(i) => {
                 if self.partial {
                     panic!("account {id} is not in the witness");
                 }
+                assert!(self.account_slots.is_empty(), "an account added to an indexed state");
                 self.accounts.insert_at(i, id, Account::default());
                 i
             }
@@ -729,7 +806,7 @@ impl State {
     }
 
     fn account_ro(&self, id: i64) -> Option<&Account> {
-        let a = self.accounts.get(&id);
+        let a = self.account_pos(id).ok().map(|i| &self.accounts.vals[i]);
         if self.partial && a.is_none() {
             panic!("account {id} is not in the witness");
         }
@@ -1197,9 +1274,7 @@ impl State {
                 remaining_lots: t.remaining,
                 hold: t.hold,
             };
-            let m = self.market_mut(market_id).unwrap();
-            m.rest(o);
-            m.touch(side, price_ticks);
+            self.market_mut(market_id).unwrap().rest_touched(o);
             self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account(account_id);
             a.open_count += 1;
@@ -1521,7 +1596,8 @@ impl State {
         dirty.sort_unstable();
         let mut leaves: Vec<(u64, Hash)> = Vec::with_capacity(dirty.len());
         for &id in &dirty {
-            let a = self.accounts.get_mut(&id).unwrap();
+            let i = self.account_pos(id).expect("a changed account is present");
+            let a = &mut self.accounts.vals[i];
             a.dirty = false;
             leaves.push((id as u64, a.leaf(id)));
         }

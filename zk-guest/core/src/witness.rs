@@ -499,6 +499,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         keys.push(id as u64);
         leaves.push(a.leaf(id));
     }
+    st.index_accounts();
     let sibs = r.siblings();
     let (tree, root) = MultiProof::new(ACCOUNT_TREE_DEPTH, keys, leaves, sibs, accounts_root);
     assert_eq!(root, accounts_root, "the accounts do not match the accounts root");
