@@ -1,10 +1,11 @@
-//! zk-prover: the exchange's command-line prover, on sp1-sdk (CPU only).
+//! zk-prover: the exchange's command-line prover, on sp1-sdk and SP1's CPU prover (sp1-prover), or SP1's CUDA
+//! prover when built with the `cuda` feature.
 //!
 //! Every subcommand prints exactly one JSON object on stdout so that the Java prover-service (and people)
 //! can read it. Nothing here is ever a mock: `execute` runs the guest without proving and says so
 //! (`"proven": false`); `prove` writes a real SP1 proof and verifies it before reporting success.
 
-use std::{path::PathBuf, time::Instant};
+use std::{path::PathBuf, sync::Arc, time::Instant};
 
 use anyhow::{bail, Context, Result};
 use serde_json::json;
@@ -101,7 +102,9 @@ fn backend() -> Backend {
     }
 }
 
-/// Sets up, proves, verifies and saves on any SP1 prover; the JSON it returns is the `prove` command's answer.
+/// Sets up, proves, verifies and saves on an sp1-sdk prover (the CUDA one); the JSON it returns is the `prove`
+/// command's answer. The CPU prover is built by `prove_on_local_node`.
+#[cfg(feature = "cuda")]
 async fn prove_on<P: Prover>(
     client: P,
     elf: Elf,
@@ -141,9 +144,183 @@ async fn prove_on<P: Prover>(
     }))
 }
 
-#[tokio::main]
-async fn main() {
-    match run().await {
+/// SP1's tracing on stderr, only when RUST_LOG asks for it (e.g. `RUST_LOG=info`): spans with their times, which
+/// is how docs/benchmarks.md splits a proof into core shards, normalize and compose proofs.
+fn init_logging() {
+    if std::env::var_os("RUST_LOG").is_none() {
+        return;
+    }
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_target(false)
+        .compact()
+        .try_init();
+}
+
+/// The CPU prover with `permits` proofs at a time (ZK_PROVER_PERMITS). sp1-sdk's CpuProver shares four permits
+/// between the core, compress and shrink provers (sp1-prover 6.10 `worker/builder.rs`,
+/// `cpu_worker_builder_with_machine`), so a core shard's proof and a compose proof can hold their traces and
+/// codewords at the same time; with one permit the peak is the larger of the two, not their sum. Everything
+/// else is SP1's own local node, as sp1-sdk builds it.
+async fn prove_on_local_node(
+    permits: usize,
+    elf: Elf,
+    stdin: SP1Stdin,
+    mode: &str,
+    out: &std::path::Path,
+    started: Instant,
+) -> Result<serde_json::Value> {
+    use sp1_hypercube::prover::{CpuShardProver, ProverSemaphore};
+    use sp1_prover::{
+        worker::{cpu_worker_builder, SP1LocalNodeBuilder},
+        CpuSP1ProverComponents, CpuWrapProverBuilder, SP1ProverComponents,
+    };
+    use sp1_prover_types::network_base_types::ProofMode;
+
+    let proof_mode = match mode {
+        "core" => ProofMode::Core,
+        "compressed" => ProofMode::Compressed,
+        other => bail!("unknown --mode {other}: use core or compressed (Groth16/PLONK need Docker here)"),
+    };
+    let permits = ProverSemaphore::new(permits.max(1));
+    let machine = sp1_sdk::RiscvAir::machine();
+    let core_verifier = CpuSP1ProverComponents::core_verifier(machine);
+    let compress_verifier = CpuSP1ProverComponents::compress_verifier();
+    let shrink_verifier = CpuSP1ProverComponents::shrink_verifier();
+    let builder = cpu_worker_builder()
+        .with_core_air_prover(Arc::new(CpuShardProver::new(core_verifier.shard_verifier().clone())), permits.clone())
+        .with_compress_air_prover(
+            Arc::new(CpuShardProver::new(compress_verifier.shard_verifier().clone())),
+            permits.clone(),
+        )
+        .with_shrink_air_prover(Arc::new(CpuShardProver::new(shrink_verifier.shard_verifier().clone())), permits.clone())
+        .with_wrap_air_prover(CpuWrapProverBuilder, permits);
+    let node = SP1LocalNodeBuilder::from_worker_client_builder(builder)
+        .build()
+        .await
+        .map_err(|e| anyhow::anyhow!("building the CPU prover failed: {e}"))?;
+    let elf_bytes: Vec<u8> = elf.to_vec();
+
+    let setup_started = Instant::now();
+    let vk = node.setup(&elf_bytes).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+    let setup_ms = setup_started.elapsed().as_millis() as u64;
+    let prove_started = Instant::now();
+    let proof: SP1ProofWithPublicValues = node
+        .prove_with_mode(&elf_bytes, stdin, sp1_sdk::SP1Context::default(), proof_mode)
+        .await
+        .map_err(|e| anyhow::anyhow!("proving failed: {e}"))?
+        .into();
+    let prove_ms = prove_started.elapsed().as_millis() as u64;
+    drop(node);
+    // The same full verification as `verify` (public values and exit code included), on the light client.
+    let verify_started = Instant::now();
+    let light = ProverClient::builder().light().build().await;
+    let pk = light.setup(elf).await.map_err(|e| anyhow::anyhow!("setup failed: {e}"))?;
+    if pk.verifying_key().bytes32() != vk.bytes32() {
+        bail!("the prover's verifying key differs from the light client's");
+    }
+    light
+        .verify(&proof, pk.verifying_key(), None)
+        .map_err(|e| anyhow::anyhow!("the fresh proof does not verify: {e}"))?;
+    let verify_ms = verify_started.elapsed().as_millis() as u64;
+    proof.save(out).with_context(|| format!("saving proof to {}", out.display()))?;
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    Ok(json!({
+        "ok": true, "command": "prove", "proven": true, "mode": mode,
+        "backend": "cpu", "prover_permits": permits_from_env(),
+        "proof_path": out.display().to_string(), "proof_bytes": size,
+        "vkey": vk.bytes32(),
+        "public_values": hex(proof.public_values.as_slice()),
+        "setup_ms": setup_ms, "prove_ms": prove_ms, "verify_ms": verify_ms,
+        "wall_ms": started.elapsed().as_millis() as u64,
+        "peak_rss_bytes": peak_rss_bytes(),
+    }))
+}
+
+/// ZK_PROVER_PERMITS: how many proofs the CPU prover runs at once (sp1-sdk's CpuProver: four).
+fn permits_from_env() -> usize {
+    std::env::var("ZK_PROVER_PERMITS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_PROVER_PERMITS)
+}
+
+/// SP1 settings for proving on a small machine (2 cores, 24 GiB), each applied only where the environment does
+/// not set it, so every caller (the prover service, the scripts, CI) proves with the same ones. Why each, and what
+/// it costs: docs/zk.md, "Proving on these machines"; the figures: docs/benchmarks.md.
+const CPU_PROVER_DEFAULTS: &[(&str, &str)] = &[
+    // One core shard and one recursion proof in flight, nothing queued ahead of them: every extra one holds its
+    // traces, records or codewords.
+    ("SP1_WORKER_NUM_CORE_WORKERS", "1"),
+    ("SP1_WORKER_CORE_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "1"),
+    ("SP1_WORKER_RECURSION_PROVER_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_RECURSION_EXECUTOR_WORKERS", "1"),
+    ("SP1_WORKER_RECURSION_EXECUTOR_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_PREPARE_REDUCE_WORKERS", "1"),
+    ("SP1_WORKER_PREPARE_REDUCE_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_SPLICING_WORKERS", "1"),
+    ("SP1_WORKER_SPLICING_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_SETUP_WORKERS", "1"),
+    ("SP1_WORKER_SETUP_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NUM_DEFERRED_WORKERS", "1"),
+    ("SP1_WORKER_DEFERRED_BUFFER_SIZE", "1"),
+    ("SP1_WORKER_NORMALIZE_PROGRAM_CACHE_SIZE", "2"),
+    // Every intermediate shard proof verified again inside the prover: the CLI verifies the final proof.
+    ("SP1_WORKER_VERIFY_INTERMEDIATES", "false"),
+    // The executor child's limit, and two trace-chunk slots of shared memory instead of five.
+    ("MEMORY_LIMIT", "6000000000"),
+    ("TRACE_CHUNK_SLOTS", "2"),
+    // Core shards of at most 2^26 + 2^25 trace cells (SP1: 2^28 + 2^27). A shard's proof takes memory for its
+    // cells rounded up to a power of two (the evaluation proof): 16.7 GB for a 2^28-cell core shard, about 9 GB
+    // at 2^27, the size of every recursion proof. A 1,000-order block is then two core shards, not one: ~3 min
+    // more on 2 cores.
+    ("ELEMENT_THRESHOLD", "100663296"),
+    // No compose proving keys kept for the prover's life: zk-guest/patches, applied by scripts/build-prover; an
+    // unpatched build ignores it.
+    ("SP1_WORKER_LAZY_RECURSION_KEYS", "true"),
+];
+
+/// One proof at a time on the CPU unless ZK_PROVER_PERMITS says otherwise.
+const DEFAULT_PROVER_PERMITS: usize = 1;
+
+fn apply_cpu_prover_defaults() {
+    for (key, value) in CPU_PROVER_DEFAULTS {
+        if std::env::var_os(key).is_none() {
+            // Single-threaded here: main has not started the runtime or any other thread yet.
+            std::env::set_var(key, value);
+        }
+    }
+    limit_malloc_arenas();
+}
+
+/// Two glibc malloc arenas, as `MALLOC_ARENA_MAX=2` (the setting docs/benchmarks.md's session 10 measured with),
+/// unless the environment sets MALLOC_ARENA_MAX itself (glibc has read it before main). glibc's default, eight per
+/// core, lets memory freed by one of SP1's many threads stay in an arena the next allocation does not use.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
+        }
+        const M_ARENA_MAX: std::os::raw::c_int = -8;
+        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+            // SAFETY: mallopt only sets a malloc tunable; no other thread exists yet.
+            unsafe {
+                mallopt(M_ARENA_MAX, 2);
+            }
+        }
+    }
+}
+
+fn main() {
+    apply_cpu_prover_defaults();
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run()) {
         Ok(v) => println!("{v}"),
         Err(e) => {
             println!("{}", json!({"ok": false, "error": format!("{e:#}")}));
@@ -203,7 +380,7 @@ async fn run() -> Result<serde_json::Value> {
                 bail!("guest rejected the block range (exit code {}): nothing to prove", report.exit_code);
             }
             match backend() {
-                Backend::Cpu => prove_on(ProverClient::builder().cpu().build().await, elf, stdin, &mode, &out, started).await,
+                Backend::Cpu => prove_on_local_node(permits_from_env(), elf, stdin, &mode, &out, started).await,
                 #[cfg(feature = "cuda")]
                 Backend::Cuda => prove_on(ProverClient::builder().cuda().build().await, elf, stdin, &mode, &out, started).await,
             }
