@@ -44,11 +44,9 @@ final class ProverCli {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
                     .redirectOutput(out.toFile());
-            pb.environment().putIfAbsent("SP1_WORKER_NUM_CORE_WORKERS", "1");
-            // Two recursion workers, as ./scripts/bench prove measures (15 GiB peak compressed); with one, a compressed
-            // proof on the running exchange once failed inside SP1 ("artifact not found").
-            pb.environment().putIfAbsent("SP1_WORKER_NUM_RECURSION_PROVER_WORKERS", "2");
-            pb.environment().putIfAbsent("MEMORY_LIMIT", "8000000000");
+            // SP1's worker counts, buffers, shard size and memory limits: the CLI's own low-memory defaults
+            // (zk-guest/prover/src/main.rs, CPU_PROVER_DEFAULTS; docs/zk.md, "Proving on these machines"), which
+            // this process's environment overrides when it sets them.
             Process p = pb.start();
             try {
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
