@@ -300,21 +300,22 @@ fn apply_cpu_prover_defaults() {
 /// Two glibc malloc arenas, as `MALLOC_ARENA_MAX=2` (the setting docs/benchmarks.md's session 10 measured with),
 /// unless the environment sets MALLOC_ARENA_MAX itself (glibc has read it before main). glibc's default, eight per
 /// core, lets memory freed by one of SP1's many threads stay in an arena the next allocation does not use.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        extern "C" {
-            fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
-        }
-        const M_ARENA_MAX: std::os::raw::c_int = -8;
-        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-            // SAFETY: mallopt only sets a malloc tunable; no other thread exists yet.
-            unsafe {
-                mallopt(M_ARENA_MAX, 2);
-            }
+    extern "C" {
+        fn mallopt(param: std::os::raw::c_int, value: std::os::raw::c_int) -> std::os::raw::c_int;
+    }
+    const M_ARENA_MAX: std::os::raw::c_int = -8;
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a malloc tunable; no other thread exists yet.
+        unsafe {
+            mallopt(M_ARENA_MAX, 2);
         }
     }
 }
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
 
 fn main() {
     apply_cpu_prover_defaults();
