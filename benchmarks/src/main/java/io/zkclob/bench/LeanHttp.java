@@ -134,16 +134,24 @@ final class LeanHttp implements AutoCloseable {
                     out.flush();
                 } catch (IOException closedWhileIdle) {
                     if (!reused) throw closedWhileIdle;
-                    closeSocket(); // as in readOne: the server closed it while idle; once more on a new one
-                    connect();
-                    out.write(p.request());
-                    out.flush();
+                    resendOnNewConnection(p);
                 }
             } catch (IOException e) {
                 fail(e);
                 return;
             }
             Thread.ofVirtual().start(this::readOne);
+        }
+
+        /**
+         * The server closed this connection while it was idle (its keep-alive timeout) before reading any of the
+         * request: it goes out again, once, on a new connection.
+         */
+        private void resendOnNewConnection(Pending p) throws IOException {
+            closeSocket();
+            connect();
+            out.write(p.request());
+            out.flush();
         }
 
         private void readOne() {
@@ -153,12 +161,7 @@ final class LeanHttp implements AutoCloseable {
             try {
                 String statusLine = line(in);
                 if (statusLine == null && reused) {
-                    // The server closed the connection while it was idle (its keep-alive timeout): nothing of the
-                    // request was read, so it goes out again, once, on a new connection.
-                    closeSocket();
-                    connect();
-                    out.write(p.request());
-                    out.flush();
+                    resendOnNewConnection(p);
                     statusLine = line(in);
                 }
                 if (statusLine == null) throw new IOException("connection closed before a response");
