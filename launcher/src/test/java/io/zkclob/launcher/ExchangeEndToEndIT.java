@@ -192,10 +192,6 @@ class ExchangeEndToEndIT {
         }
     }
 
-    static JsonNode orderStatus(Trader t, long orderId) throws Exception {
-        return send("GET", "/orders/" + orderId, null, t, null).body();
-    }
-
     @Test
     @Order(1)
     void depositsCreditOnceAndTradesSettleExactlyWithFees() throws Exception {
@@ -216,8 +212,10 @@ class ExchangeEndToEndIT {
         // Maker price 3000: Alice pays 1500 + 0.2% = 1503; Bob receives 1500 - 0.1% = 1498.5.
         await("settlement", () -> balanceIs(alice, "USDT", "8497", "0") && balanceIs(alice, "ETH", "0.5", "0")
                 && balanceIs(bob, "USDT", "1498.5", "0") && balanceIs(bob, "ETH", "1.5", "0"));
-        assertEquals("FILLED", orderStatus(alice, buyId).get("status").asString());
-        assertEquals("FILLED", orderStatus(bob, sellId).get("status").asString());
+        // Balances come from the ledger, order states from the order store: two consumers of the events, each
+        // at its own pace, so the order store is awaited too rather than read once.
+        await("both orders FILLED in the order store",
+                () -> "FILLED".equals(statusOf(alice, buyId)) && "FILLED".equals(statusOf(bob, sellId)));
         // Fills come from the trade tape (its own consumer of the events): wait for it, then check the typed fields.
         await("fills on the trade tape", () -> fillsOf(alice).contains("\"orderId\":" + buyId)
                 && fillsOf(bob).contains("\"orderId\":" + sellId));
@@ -369,10 +367,10 @@ class ExchangeEndToEndIT {
         Event.CancelRejected refused = awaitEvent("the engine's refusal of bob's cancel",
                 e -> e instanceof Event.CancelRejected r && r.orderId() == id && r.accountId() == bob.accountId);
         assertEquals(io.zkclob.contracts.RejectCode.NOT_ORDER_OWNER, refused.code());
-        assertEquals("OPEN", orderStatus(alice, id).get("status").asString());
+        await("the order OPEN in the order store", () -> "OPEN".equals(statusOf(alice, id)));
         assertEquals(202, send("DELETE", "/orders/" + id, null, alice, null).status());
         await("release", () -> balanceIs(alice, "USDT", "8497", "0"));
-        assertEquals("CANCELED", orderStatus(alice, id).get("status").asString());
+        await("the order CANCELED in the order store", () -> "CANCELED".equals(statusOf(alice, id)));
         Response ok = send("POST", "/withdrawals", "{\"asset\":\"USDT\",\"amount\":\"97\"}", alice, null);
         assertEquals(202, ok.status());
         await("withdrawal", () -> balanceIs(alice, "USDT", "8400", "0"));
