@@ -431,7 +431,7 @@ public final class E2eBenchmark {
             max.accumulateAndGet(w, latencyNanos, Math::max);
         }
 
-        void print(int rate) {
+        void print(int rate, long startEpochMs) {
             int windows = slow.length(), withSlow = 0;
             long slowTotal = 0;
             Integer[] order = new Integer[windows];
@@ -445,8 +445,22 @@ public final class E2eBenchmark {
             for (int k = 0; k < Math.min(8, windows) && slow.get(order[k]) > 0; k++) {
                 worst.append(String.format(" %.1fs:%d/%.0fms", order[k] / 10.0, slow.get(order[k]), max.get(order[k]) / 1e6));
             }
-            System.out.printf("e2e timeline %d/s: %d acks over 25 ms in %d of %d 100-ms windows; worst (start: slow/max):%s%n",
-                    rate, slowTotal, withSlow, windows, worst);
+            // E2E_TIMELINE_DIR=dir: every window (start in epoch ms, acks over 25 ms, slowest ms) in dir/timeline-RATE.txt,
+            // to set beside a profile or a scheduler trace of the same seconds.
+            String dir = System.getenv("E2E_TIMELINE_DIR");
+            if (dir != null) {
+                StringBuilder all = new StringBuilder();
+                for (int i = 0; i < windows; i++) {
+                    all.append(startEpochMs + 100L * i).append(' ').append(slow.get(i)).append(' ').append(max.get(i) / 1_000_000).append('\n');
+                }
+                try {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "timeline-" + rate + ".txt"), all);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            System.out.printf("e2e timeline %d/s (from %s): %d acks over 25 ms in %d of %d 100-ms windows; worst (start: slow/max):%s%n",
+                    rate, java.time.Instant.ofEpochMilli(startEpochMs), slowTotal, withSlow, windows, worst);
         }
     }
 
@@ -469,6 +483,7 @@ public final class E2eBenchmark {
         Sessions.Step st = new Sessions.Step(intended, ack, new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentHashMap<>(), watcher,
                 new Timeline(seconds));
         long startNanos = System.nanoTime() + 500_000_000L;
+        long startEpochMs = System.currentTimeMillis() + 500; // to find a slow window in a profile taken meanwhile
         for (int i = 0; i < total; i++) intended[i] = startNanos + i * intervalNanos;
         sessions.step = st;
         while (System.nanoTime() < startNanos) Thread.sleep(1);
@@ -486,7 +501,7 @@ public final class E2eBenchmark {
         double cpuGen = cpuSeconds(ProcessHandle.current().pid()) - cpuGen0;
         double cpuFleet = cpuSeconds(fleetPid) - cpuFleet0;
         double cpuChildren = childrenCpuSeconds(fleetPid) - cpuChildren0;
-        st.timeline().print(rate);
+        st.timeline().print(rate, startEpochMs);
         if (!st.refusals().isEmpty()) System.out.println("offered " + rate + " orders/s: refused or failed by cause " + st.refusals());
         Thread.sleep(2_000); // trades of the last orders
         sessions.step = null;

@@ -89,6 +89,7 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
 
     @Override
     public final void run() {
+        BackgroundPriority.lowerCurrentThread(); // background work (the prover's ranges): it yields to the order path
         while (running) {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps())) {
                 consumer = c;

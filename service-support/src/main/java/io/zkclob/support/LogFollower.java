@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -96,6 +97,8 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     private ApplicationContext context;
     private KafkaMessageListenerContainer<String, String> container;
     private volatile int fetchWaitMs = ConsumerWorker.READ_MODEL_FETCH_WAIT_MS;
+    /** A read model nobody waits on: its consumer thread runs at a lower priority. */
+    private volatile boolean background = true;
     private DefaultKafkaProducerFactory<String, String> deadLetterProducers;
     private Counter parked;
     private Counter batchFailures;
@@ -169,8 +172,11 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         props.setAssignmentCommitOption(AssignmentCommitOption.NEVER); // the position is never Kafka's to decide
         props.setPollTimeout(500); // how long a stop waits for an idle poll
         props.setObservationEnabled(true);
+        String name = group + "-" + partition.topic().replace('.', '-');
+        // A read model's consumer yields the cores to the order path (BackgroundPriority); one a client waits on does not.
+        if (background) props.setListenerTaskExecutor(new SimpleAsyncTaskExecutor(BackgroundPriority.threads(name + "-C")));
         container = new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(consumerProps()), props);
-        container.setBeanName(group + "-" + partition.topic().replace('.', '-'));
+        container.setBeanName(name);
         container.setCommonErrorHandler(errorHandler());
         if (context != null) {
             container.setApplicationContext(context);
@@ -197,11 +203,13 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
 
     /**
      * For a follower whose lag a client waits on (execution reports, the funds a verdict releases): the broker answers
-     * its fetches within {@code ms} instead of {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}. Before {@link #start}.
+     * its fetches within {@code ms} instead of {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}, and its thread keeps
+     * the order path's priority (a read model's runs at {@link BackgroundPriority}'s). Before {@link #start}.
      */
     public final void setFetchWaitMs(int ms) {
         if (ms < 0 || ms > ConsumerWorker.READ_MODEL_FETCH_WAIT_MS) throw new IllegalArgumentException("fetch wait " + ms + " ms");
         this.fetchWaitMs = ms;
+        this.background = false;
     }
 
     private Map<String, Object> consumerProps() {
