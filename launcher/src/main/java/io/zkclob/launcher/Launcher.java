@@ -62,6 +62,8 @@ public final class Launcher implements AutoCloseable {
     private ExternalInfra external;
     private boolean brokerOwnsProcess;
     private EmbeddedPostgres postgres;
+    /** The embedded PostgreSQL's processes at the read models' background priority (null: off, or not embedded). */
+    private PostgresPriority postgresPriority;
     private KafkaRaftServer kafka;
     private final List<ConfigurableApplicationContext> services = new ArrayList<>();
     private final java.util.Map<String, ConfigurableApplicationContext> byName = new java.util.LinkedHashMap<>();
@@ -185,6 +187,7 @@ public final class Launcher implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot connect to the embedded PostgreSQL", e);
         }
+        postgresPriority = PostgresPriority.start(pg);
         log.info("postgres on 127.0.0.1:{} ({})", ports.postgres(), pg);
     }
 
@@ -373,6 +376,10 @@ public final class Launcher implements AutoCloseable {
             kafka.shutdown();
             kafka.awaitShutdown();
             kafka = null;
+        }
+        if (postgresPriority != null) {
+            postgresPriority.close();
+            postgresPriority = null;
         }
         if (postgres != null) {
             try {

@@ -31,8 +31,8 @@ public final class BackgroundPriority {
 
     private BackgroundPriority() {}
 
-    /** The configured nice value, clamped to 0..19. */
-    static int nice() {
+    /** The configured nice value, clamped to 0..19 (0: background work keeps the default priority). */
+    public static int nice() {
         return Math.clamp(Integer.getInteger(PROPERTY, DEFAULT_NICE), 0, 19);
     }
 
