@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A nice value alone would do nothing here: PostgreSQL makes every backend a session leader ({@code setsid}), and
  * Linux's autogroup scheduler (on by default in desktop and most server kernels) gives each session a scheduling
- * group of its own with the weight of a whole process. Each of the twenty-odd backends thus weighed as much as the
- * fleet's whole JVM (gateway, broker, matcher and all), and when the read models' writes woke several of them the
+ * group of its own with the weight of a whole process. Each of its processes (40 in the benchmark's fleet) thus weighed
+ * as much as the fleet's whole JVM (gateway, broker, matcher and all), and when the read models' writes woke several of them the
  * order path's threads waited in the run queue for tens of ms: 100 ms windows with acknowledgements over 25 ms had
  * PostgreSQL at 49 ms of CPU per 100 ms against 32 in the others (docs/benchmarks.md, session 11). What counts is the
  * group's nice value ({@code /proc/<pid>/autogroup}), which the owner may raise: it is set on the postmaster and on

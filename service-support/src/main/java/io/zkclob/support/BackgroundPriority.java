@@ -64,14 +64,10 @@ public final class BackgroundPriority {
     /** Platform threads named {@code prefix-N} that lower their own priority before they run anything. */
     public static ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(() -> {
-                lowerCurrentThread();
-                task.run();
-            }, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(false);
-            return t;
-        };
+        return task -> new Thread(() -> {
+            lowerCurrentThread();
+            task.run();
+        }, prefix + "-" + n.incrementAndGet());
     }
 
     private static void warnOnce(String why) {
