@@ -16,15 +16,15 @@ import org.slf4j.LoggerFactory;
  * ({@link BackgroundPriority}), so that on one machine they yield the cores to the order path.
  *
  * <p>A nice value alone would do nothing here: PostgreSQL makes every backend a session leader ({@code setsid}), and
- * Linux's autogroup scheduler (on by default in desktop and most server kernels) gives each session a scheduling
- * group of its own with the weight of a whole process. Each of its processes (40 in the benchmark's fleet) thus weighed
- * as much as the fleet's whole JVM (gateway, broker, matcher and all), and when the read models' writes woke several of them the
- * order path's threads waited in the run queue for tens of ms: 100 ms windows with acknowledgements over 25 ms had
- * PostgreSQL at 49 ms of CPU per 100 ms against 32 in the others (docs/benchmarks.md, session 11). What counts is the
- * group's nice value ({@code /proc/<pid>/autogroup}), which the owner may raise: it is set on the postmaster and on
- * every backend, checked again every {@value #INTERVAL_S} s for backends that started since (connection pools open
- * new ones now and then). Where autogroup is off the write fails or does nothing, and the processes' own nice value
- * (set too) is what counts. Lowering only: an idle core still runs a backend at once.
+ * Linux's autogroup scheduler (on by default in desktop and most server kernels) gives each session a scheduling group
+ * of its own with the weight of a whole process. Each of its processes (40 in the benchmark's fleet) thus weighed as
+ * much as the fleet's whole JVM (gateway, broker, matcher and all), and when the read models' writes woke several of
+ * them the order path's threads waited in the run queue for tens of ms: 100 ms windows with acknowledgements over 25 ms
+ * had PostgreSQL at 49 ms of CPU per 100 ms against 32 in the others (docs/benchmarks.md, session 11). What counts is
+ * the group's nice value ({@code /proc/<pid>/autogroup}), which the owner may raise: it is set on the postmaster and on
+ * every backend, checked again every {@value #INTERVAL_S} s for backends that started since (connection pools open new
+ * ones now and then). Where autogroup is off the write fails or does nothing, and the processes' own nice value (set
+ * too) is what counts. Lowering only: an idle core still runs a backend at once.
  */
 final class PostgresPriority implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresPriority.class);
@@ -83,7 +83,7 @@ final class PostgresPriority implements AutoCloseable {
             String now = Files.readString(group).trim();
             if (!now.endsWith(" nice " + nice)) Files.writeString(group, String.valueOf(nice));
         } catch (IOException e) {
-            // no autogroup in this kernel (CONFIG_SCHED_AUTOGROUP off), or the process is gone: the nice value below counts
+            // No autogroup in this kernel (CONFIG_SCHED_AUTOGROUP off), or the process is gone: the nice value counts.
         }
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
