@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * A lower CPU priority (a Linux nice value) for the threads of background work: the read models that follow the
  * logs (ledger, orders, blocks, the prover's ranges and headers), whose lag nobody waits on, yield the cores to the
  * order path (the gateway's event loop and log producer, the broker, the matcher) when both want them, and catch up
- * when the load drops. All services share two cores in the launcher's fleet, and when several read models woke on
- * the same batch the order path's threads queued behind them: acknowledgements in those 100 ms windows took tens of
- * ms (docs/benchmarks.md, session 11). A nice value only ever lowers a thread's share while the cores are contended;
+ * when the load drops. All services share two cores in the launcher's fleet: in the 100 ms windows where
+ * acknowledgements took over 25 ms at 4,000 orders/s the read models and PostgreSQL ran more than in the others, and the
+ * order path's threads waited in the run queue (docs/benchmarks.md, session 11; the launcher lowers its embedded
+ * PostgreSQL the same way). A nice value only ever lowers a thread's share while the cores are contended;
  * an idle core still runs it at once, so the read models keep up at every rate the machine can carry.
  *
  * <p>{@code -Dzkclob.background-nice=N} (0..19; 0 turns it off), {@value #DEFAULT_NICE} by default. Linux only (the
