@@ -9,14 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A lower CPU priority (a Linux nice value) for the threads of background work: the read models that follow the
- * logs (ledger, orders, blocks, the prover's ranges and headers), whose lag nobody waits on, yield the cores to the
- * order path (the gateway's event loop and log producer, the broker, the matcher) when both want them, and catch up
- * when the load drops. All services share two cores in the launcher's fleet: in the 100 ms windows where
- * acknowledgements took over 25 ms at 4,000 orders/s the read models and PostgreSQL ran more than in the others, and the
- * order path's threads waited in the run queue (docs/benchmarks.md, session 11; the launcher lowers its embedded
- * PostgreSQL the same way). A nice value only ever lowers a thread's share while the cores are contended;
- * an idle core still runs it at once, so the read models keep up at every rate the machine can carry.
+ * A lower CPU priority (a Linux nice value) for the threads of background work: the read models that follow the logs
+ * (ledger, orders, blocks, the prover's ranges and headers), whose lag nobody waits on, yield the cores to the order
+ * path (the gateway's event loop and log producer, the broker, the matcher) when both want them, and catch up when the
+ * load drops. All services share two cores in the launcher's fleet: in the 100 ms windows where acknowledgements took
+ * over 25 ms at 4,000 orders/s the read models and PostgreSQL ran more than in the others, and the order path's threads
+ * waited in the run queue (docs/benchmarks.md, session 11; the launcher lowers its embedded PostgreSQL the same way). A
+ * nice value only ever lowers a thread's share while the cores are contended; an idle core still runs it at once, so
+ * the read models keep up at every rate the machine can carry.
  *
  * <p>{@code -Dzkclob.background-nice=N} (0..19; 0 turns it off), {@value #DEFAULT_NICE} by default. Linux only (the
  * thread's id from {@code /proc/thread-self}, set by {@code renice}, which any user may do to lower a priority);
@@ -48,7 +48,8 @@ public final class BackgroundPriority {
             }
             String tid = Files.readSymbolicLink(THREAD_SELF).getFileName().toString(); // "<pid>/task/<tid>"
             Process p = new ProcessBuilder(RENICE.toString(), "-n", String.valueOf(nice), "-p", tid)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 warnOnce("renice did not finish within 5 s");
