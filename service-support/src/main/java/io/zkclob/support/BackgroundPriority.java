@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * load drops. All services share two cores in the launcher's fleet: in the 100 ms windows where acknowledgements took
  * over 25 ms at 4,000 orders/s the read models and PostgreSQL ran more than in the others, and the order path's threads
  * waited in the run queue (docs/benchmarks.md, session 11; the launcher lowers its embedded PostgreSQL the same way). A
- * nice value only ever lowers a thread's share while the cores are contended; an idle core still runs it at once, so
- * the read models keep up at every rate the machine can carry.
+ * nice value only ever lowers a thread's share while the cores are contended; an idle core still runs it at once: the
+ * read models lag more under load and catch up when it drops.
  *
  * <p>{@code -Dzkclob.background-nice=N} (0..19; 0 turns it off), {@value #DEFAULT_NICE} by default. Linux only (the
  * thread's id from {@code /proc/thread-self}, set by {@code renice}, which any user may do to lower a priority);
