@@ -490,6 +490,51 @@ impl Account {
         if n == 0 && self.recent.is_empty() {
             return Z;
         }
+        if n <= 2 && self.recent.is_empty() {
+            return self.leaf_one_block(account_id, n);
+        }
+        self.leaf_fields(account_id, n)
+    }
+
+    /// The leaf of the commonest account (no recent client order ids, one or two non-zero balances: 34 or 54
+    /// bytes, one SHA-256 block with its padding) laid out straight into the block's sixteen words. Through the
+    /// field hasher (`leaf_fields`, the same bytes) a leaf cost about 240 cycles, most of it the per-field
+    /// bookkeeping and the padding loop; a block hashes each trader's leaf at the load and again at the seal.
+    fn leaf_one_block(&self, account_id: i64, n: usize) -> Hash {
+        debug_assert!((1..=2).contains(&n) && self.recent.is_empty());
+        let id = account_id as u64;
+        // The encoding after its tag byte, as big-endian words (id, openOrders:u16 ‖ n:u16, then each non-zero
+        // balance: asset, available, locked).
+        let mut v = [0u32; 13];
+        v[0] = (id >> 32) as u32;
+        v[1] = id as u32;
+        v[2] = (self.open_count as u16 as u32) << 16 | n as u32;
+        let mut k = 3;
+        for (a, (avail, locked)) in self.balances.iter().filter(|b| b.1 .0 != 0 || b.1 .1 != 0) {
+            v[k] = *a as u32;
+            v[k + 1] = (*avail as u64 >> 32) as u32;
+            v[k + 2] = *avail as u32;
+            v[k + 3] = (*locked as u64 >> 32) as u32;
+            v[k + 4] = *locked as u32;
+            k += 5;
+        }
+        // The tag byte moves every later byte one place on: each block word is the previous value's low byte
+        // followed by the next value's top three bytes.
+        let mut w = [0u32; 16];
+        let mut carry = 0x10u32;
+        for i in 0..k {
+            w[i] = carry << 24 | v[i] >> 8;
+            carry = v[i] & 0xFF;
+        }
+        // The last value's low byte, the recent-id count (0), the padding's 0x80; zeros; the length in bits.
+        w[k] = carry << 24 | 0x80 << 8;
+        w[15] = ((14 + 20 * n) * 8) as u32;
+        crate::sha::sha256_one_block(&w)
+    }
+
+    /// The leaf through the field hasher (docs/engine-spec.md §6): any account.
+    pub fn leaf_fields(&self, account_id: i64, n: usize) -> Hash {
+        let nonzero = |b: &&(i32, (i64, i64))| b.1 .0 != 0 || b.1 .1 != 0;
         let mut e = Hasher::leaf();
         let mut c = e.cur();
         // Counts of 16 bits (v6): two assets and no recent ids make 54 bytes, one compression (58 were two).
@@ -1533,16 +1578,16 @@ impl State {
 
     fn seal(&mut self, seq: i64, timestamp_ms: i64, out: &mut Vec<Event>) {
         self.height += 1;
-        crate::witness::phase_start("seal_state_root");
+        crate::phase!(start, "seal_state_root");
         let state_root = self.state_root();
-        crate::witness::phase_end("seal_state_root");
+        crate::phase!(end, "seal_state_root");
         // One pass over each block's bytes (docs/engine-spec.md §4).
-        crate::witness::phase_start("seal_block_digests");
+        crate::phase!(start, "seal_block_digests");
         let commands_root = self.block_commands.finish();
         self.block_commands.reset();
         let events_root = self.block_events.finish();
         self.block_events.reset();
-        crate::witness::phase_end("seal_block_digests");
+        crate::phase!(end, "seal_block_digests");
         out.push(Event::BlockSealed {
             seq,
             height: self.height,
@@ -1615,5 +1660,39 @@ impl State {
         e.u8(0x17).u64(self.height).u64(self.last_seq).hash(&assets_hash).hash(&markets_root)
             .hash(&accounts_root).hash(&deposits_root);
         e.finish()
+    }
+}
+
+#[cfg(test)]
+mod leaf_tests {
+    use super::*;
+
+    /// The one-block account leaf is the field hasher's leaf of the same account, whatever its balances'
+    /// values and positions (zero balances are left out of both).
+    #[test]
+    fn the_one_block_leaf_is_the_field_leaf() {
+        let values = [0i64, 1, 255, 256, -1, i64::MAX, i64::MIN, 0x0102_0304_0506_0708];
+        for (i, &x) in values.iter().enumerate() {
+            for &y in &values[i..] {
+                let mut a = Account { open_count: (i as i32) * 37 % 1001, ..Default::default() };
+                a.balances.push(1, (x, y));
+                a.balances.push(2, (0, 0));
+                a.balances.push(0x7fff_ff01, (y, x));
+                let n = a.balances.iter().filter(|b| b.1 .0 != 0 || b.1 .1 != 0).count();
+                if n == 0 || n > 2 {
+                    continue;
+                }
+                for id in [1i64, 255, 0x00ff_fffe, i64::MAX] {
+                    assert_eq!(a.leaf_one_block(id, n), a.leaf_fields(id, n), "id {id}, balances {x} {y}");
+                }
+                // One non-zero balance (34 bytes).
+                let mut b = Account { open_count: 1000, ..Default::default() };
+                b.balances.push(3, (0, 0));
+                b.balances.push(4, (x, y));
+                if x != 0 || y != 0 {
+                    assert_eq!(b.leaf_one_block(7, 1), b.leaf_fields(7, 1), "balance {x} {y}");
+                }
+            }
+        }
     }
 }

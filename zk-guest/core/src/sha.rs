@@ -64,8 +64,57 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
     out
 }
 
+/// SHA-256 of a message of at most 55 bytes given as its one padded block (the caller lays out the message, the
+/// 0x80, the zeros and the bit length): one compression from the standard IV.
+#[cfg(not(target_os = "zkvm"))]
+pub fn sha256_one_block(words: &[u32; 16]) -> Hash {
+    let mut block = [0u8; 64];
+    for i in 0..16 {
+        block[4 * i..4 * i + 4].copy_from_slice(&words[i].to_be_bytes());
+    }
+    let mut state = H0_32;
+    sha2::compress256(&mut state, &[block.into()]);
+    state
+}
+
+#[cfg(target_os = "zkvm")]
+pub fn sha256_one_block(words: &[u32; 16]) -> Hash {
+    let mut state = H0;
+    // The static schedule (see `Leaf`); no caller of this function is inside another user of it.
+    let w = core::ptr::addr_of_mut!(SCHED);
+    let p = w as *mut u64;
+    for i in 0..16 {
+        unsafe { p.add(i).write(words[i] as u64) };
+    }
+    unsafe {
+        syscall_sha256_extend(w);
+        syscall_sha256_compress(w, &mut state);
+    }
+    let mut out = [0u32; 8];
+    for i in 0..8 {
+        out[i] = state[i] as u32;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_block_is_sha256_of_its_message() {
+        for n in [0usize, 1, 34, 54, 55] {
+            let msg: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
+            let mut b = [0u8; 64];
+            b[..n].copy_from_slice(&msg);
+            b[n] = 0x80;
+            b[56..].copy_from_slice(&((n as u64) * 8).to_be_bytes());
+            let mut w = [0u32; 16];
+            for i in 0..16 {
+                w[i] = u32::from_be_bytes(b[4 * i..4 * i + 4].try_into().unwrap());
+            }
+            assert_eq!(super::to_bytes(&super::sha256_one_block(&w)), super::sha256(&msg), "{n} bytes");
+        }
+    }
+
     #[test]
     fn node_iv_is_the_hash_of_its_name() {
         let h = super::sha256(b"zkclob/smt-node");
