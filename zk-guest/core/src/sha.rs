@@ -28,22 +28,34 @@ pub fn to_bytes(h: &Hash) -> [u8; 32] {
 
 /// A tree node: one SHA-256 compression of `left ‖ right` from NODE_IV, no padding. Half the work of
 /// SHA-256 over a tagged 65-byte input; the IV keeps nodes apart from every padded hash (the leaves).
-#[cfg(not(target_os = "zkvm"))]
 pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut out = [0u32; 8];
+    node_hash_into(left, right, &mut out);
+    out
+}
+
+/// `node_hash` written into its place (a multiproof's node vector): no hash returned and then copied there.
+#[cfg(not(target_os = "zkvm"))]
+#[inline(always)]
+pub fn node_hash_into(left: &Hash, right: &Hash, out: &mut Hash) {
     let mut block = [0u8; 64];
     block[..32].copy_from_slice(&to_bytes(left));
     block[32..].copy_from_slice(&to_bytes(right));
     let mut state = NODE_IV;
     sha2::compress256(&mut state, &[block.into()]);
-    state
+    *out = state;
 }
 
 #[cfg(target_os = "zkvm")]
-pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
-    let mut state: [u64; 8] = [0; 8];
-    for i in 0..8 {
-        state[i] = NODE_IV[i] as u64;
-    }
+static NODE_IV64: [u64; 8] = [
+    NODE_IV[0] as u64, NODE_IV[1] as u64, NODE_IV[2] as u64, NODE_IV[3] as u64,
+    NODE_IV[4] as u64, NODE_IV[5] as u64, NODE_IV[6] as u64, NODE_IV[7] as u64,
+];
+
+#[cfg(target_os = "zkvm")]
+#[inline(always)]
+pub fn node_hash_into(left: &Hash, right: &Hash, out: &mut Hash) {
+    let mut state: [u64; 8] = NODE_IV64;
     // The static schedule (see `Leaf`).
     let w = core::ptr::addr_of_mut!(SCHED);
     let p = w as *mut u64;
@@ -57,11 +69,9 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
         syscall_sha256_extend(w);
         syscall_sha256_compress(w, &mut state);
     }
-    let mut out = [0u32; 8];
     for i in 0..8 {
         out[i] = state[i] as u32;
     }
-    out
 }
 
 /// SHA-256 of a message of at most 55 bytes given as its one padded block (the caller lays out the message, the
@@ -341,19 +351,20 @@ impl Hasher {
     pub fn finish_words(&mut self) -> Hash {
         let mut c = self.cur();
         let bit_len = c.h.blocks * 512 + c.n as u64 * 32 + c.bits as u64;
-        c.put(0x80, 8);
-        while c.bits != 0 {
-            c.put(0, 8);
-        }
-        // Whole zero words up to the length field (words 14 and 15 of a block).
+        // The pending bytes (0..3), the 0x80 and zero bytes as one word: put byte by byte, the 0x80 and up to
+        // three zeros each cost an accumulator step.
+        let last = if c.bits == 0 { 0x8000_0000 } else { ((c.acc << (32 - c.bits)) as u32) | (0x80 << (24 - c.bits)) };
+        c.bits = 0;
+        c.word(last);
+        // Whole zero words up to the length field (words 14 and 15 of a block), stored without the block-end
+        // test of `word` (only the first loop can end a block).
         if c.n > 14 {
-            while c.n != 0 {
-                c.word(0);
-            }
-        }
-        while c.n < 14 {
             c.word(0);
         }
+        for i in c.n..14 {
+            c.store(i, 0);
+        }
+        c.n = 14;
         c.word((bit_len >> 32) as u32);
         c.word(bit_len as u32);
         drop(c);

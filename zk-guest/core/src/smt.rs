@@ -23,6 +23,16 @@ pub fn node(l: &Hash, r: &Hash) -> Hash {
     crate::sha::node_hash(l, r)
 }
 
+/// `node` written into its place.
+#[inline(always)]
+fn node_into(l: &Hash, r: &Hash, out: &mut Hash) {
+    if is_z(l) && is_z(r) {
+        *out = Z;
+    } else {
+        crate::sha::node_hash_into(l, r, out);
+    }
+}
+
 fn index(key: u64, height: u32) -> u64 {
     if height >= 64 {
         0
@@ -174,6 +184,12 @@ impl MultiProof {
         t.kids.reserve(n * depth as usize);
         t.parent.reserve(n * depth as usize);
         t.at.push(0);
+        // Every node is written straight into its place at the end of `nodes` (reserved above for every height),
+        // read from the height below: no hash returned, pushed and copied again.
+        assert!(t.nodes.capacity() >= n * (depth as usize + 1), "multiproof nodes reserved");
+        // The extent of the non-empty siblings, as plain words (Options and 128-bit shifts cost about 40
+        // instructions per sibling).
+        let (mut lo_min, mut hi_max, mut hidden) = (u64::MAX, 0u64, false);
         // idx: the indices of the current height's nodes, compacted in place as the heights go up.
         let mut idx: Vec<u64> = t.keys.clone();
         let mut len = n;
@@ -182,33 +198,36 @@ impl MultiProof {
             let base = *t.at.last().unwrap() as usize;
             let next_base = t.nodes.len();
             t.at.push(next_base as u32);
+            let nodes = t.nodes.as_mut_ptr();
             let (mut j, mut q) = (0usize, 0u32);
             while j < len {
                 let i = idx[j];
+                // SAFETY: `base + j + 1 < next_base <= next_base + q`, all within the reserved capacity: the
+                // children are initialised nodes of the height below, the output a slot past the length.
+                let out = unsafe { &mut *nodes.add(next_base + q as usize) };
+                let me = unsafe { &*nodes.add(base + j) };
                 if i & 1 == 0 && j + 1 < len && idx[j + 1] == i + 1 {
-                    let v = node(&t.nodes[base + j], &t.nodes[base + j + 1]);
-                    t.nodes.push(v);
+                    node_into(me, unsafe { &*nodes.add(base + j + 1) }, out);
                     t.kids.push((j as u32, j as u32 + 1));
                     t.parent.push(q);
                     t.parent.push(q);
                     j += 2;
                 } else {
-                    let s = *t.sibs.get(si).expect("multiproof: too few siblings");
-                    if !is_z(&s) {
-                        // Sibling index i^1 at this height covers keys [lo, hi].
-                        let lo = ((i ^ 1) as u128) << h;
-                        let hi = ((((i ^ 1) as u128) + 1) << h) - 1;
-                        t.hidden_min = Some(t.hidden_min.map_or(lo as u64, |m| m.min(lo as u64)));
-                        t.hidden_max = Some(t.hidden_max.map_or(hi as u64, |m| m.max(hi as u64)));
+                    let s = t.sibs.get(si).expect("multiproof: too few siblings");
+                    if !is_z(s) {
+                        // Sibling index i^1 at this height covers keys [lo, hi] (h < 64 and i < 2^(64-h)).
+                        let lo = (i ^ 1) << h;
+                        lo_min = lo_min.min(lo);
+                        hi_max = hi_max.max(lo | ((1u64 << h) - 1));
+                        hidden = true;
                     }
-                    let me = t.nodes[base + j];
-                    let (v, k) = if i & 1 == 0 {
-                        (node(&me, &s), (j as u32, SIB | si as u32))
+                    if i & 1 == 0 {
+                        node_into(me, s, out);
+                        t.kids.push((j as u32, SIB | si as u32));
                     } else {
-                        (node(&s, &me), (SIB | si as u32, j as u32))
-                    };
-                    t.nodes.push(v);
-                    t.kids.push(k);
+                        node_into(s, me, out);
+                        t.kids.push((SIB | si as u32, j as u32));
+                    }
                     t.parent.push(q);
                     si += 1;
                     j += 1;
@@ -216,7 +235,13 @@ impl MultiProof {
                 idx[q as usize] = i >> 1;
                 q += 1;
             }
+            // SAFETY: the q nodes of this height were written above.
+            unsafe { t.nodes.set_len(next_base + q as usize) };
             len = q as usize;
+        }
+        if hidden {
+            t.hidden_min = Some(lo_min);
+            t.hidden_max = Some(hi_max);
         }
         t.at.push(t.nodes.len() as u32);
         assert_eq!(si, t.sibs.len(), "multiproof: unused siblings");
@@ -265,11 +290,16 @@ impl MultiProof {
             parents.clear();
             parents.extend(dirty.iter().map(|p| self.parent[base + *p as usize]));
             parents.dedup();
+            assert!(up + parents.last().map_or(0, |q| *q as usize) < self.nodes.len());
+            let nodes = self.nodes.as_mut_ptr();
             for q in &parents {
                 let (l, r) = self.kids[up - kids0 + *q as usize];
-                let pick = |c: u32| if c & SIB != 0 { self.sibs[(c & !SIB) as usize] } else { self.nodes[base + c as usize] };
-                let v = node(&pick(l), &pick(r));
-                self.nodes[up + *q as usize] = v;
+                // A child is a node of height h (below `up`) or a sibling; the parent at height h + 1 (checked
+                // above) is written in place.
+                let pick = |c: u32| -> &Hash {
+                    if c & SIB != 0 { &self.sibs[(c & !SIB) as usize] } else { unsafe { &*nodes.add(base + c as usize) } }
+                };
+                node_into(pick(l), pick(r), unsafe { &mut *nodes.add(up + *q as usize) });
             }
             std::mem::swap(&mut dirty, &mut parents);
         }
