@@ -356,6 +356,8 @@ impl Market {
 
     fn flush_levels(&mut self) {
         let mut dirty = std::mem::take(&mut self.dirty_levels);
+        // Deduplicated: a level that empties and comes back is listed again, and at the best price that is
+        // common (unsorted, the repeats' leaves cost 54,000 cycles of a 1,000-order block, the sort 15,000).
         dirty.sort_unstable();
         dirty.dedup();
         for (code, price) in &dirty {
@@ -961,6 +963,10 @@ impl State {
         self.block_event_count += 1;
         if self.keep_events {
             out.push(e);
+        } else {
+            // A guest's allocator never frees (SP1's bump allocator): dropping an event is only its drop glue's
+            // call and match, about 8 cycles per order.
+            std::mem::forget(e);
         }
     }
 
