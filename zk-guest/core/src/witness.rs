@@ -648,15 +648,16 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
         last_is_seal = matches!(c, Command::SealBlock { .. });
         state.apply_encoded(&c, Some(Encoding::Bytes(encoding)), &mut events);
         for e in &events {
-            if let Event::BlockSealed { height, first_seq, last_seq, state_root, commands_root, events_root, .. } = e {
+            if let Event::BlockSealed { height, first_seq, last_seq, .. } = e {
+                let [state_root, commands_root, events_root] = &state.sealed_roots;
                 let h = headers.get(next_header).expect("more blocks sealed than headers");
                 next_header += 1;
                 assert_eq!(*height, h.height, "block height");
                 assert_eq!(*first_seq, h.first_seq, "block {height}: first seq");
                 assert_eq!(*last_seq, h.last_seq, "block {height}: last seq");
-                assert_eq!(crate::unhex(state_root), h.state_root, "block {height}: recorded state root is wrong");
-                assert_eq!(crate::unhex(commands_root), h.commands_root, "block {height}: commands root");
-                assert_eq!(crate::unhex(events_root), h.events_root, "block {height}: events root");
+                assert_eq!(*state_root, h.state_root, "block {height}: recorded state root is wrong");
+                assert_eq!(*commands_root, h.commands_root, "block {height}: commands root");
+                assert_eq!(*events_root, h.events_root, "block {height}: events root");
                 blocks.extend_from_slice(&h.height.to_be_bytes());
                 blocks.extend_from_slice(&h.first_seq.to_be_bytes());
                 blocks.extend_from_slice(&h.last_seq.to_be_bytes());
