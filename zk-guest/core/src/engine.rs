@@ -234,8 +234,6 @@ pub struct Market {
     pub ask_levels: Tree,
     /// Levels changed since the last root: (side code, priceTicks); a level emptied and made again may repeat.
     pub dirty_levels: Vec<(u8, i64)>,
-    /// A guest's count of the orders its range places in this market (for one reservation of `orders`).
-    pub placed_in_range: usize,
     /// The market's leaf as of the last root, None once it changed (`State::market_mut`): a range of many
     /// blocks hashes an untouched book once, not once per block.
     pub cached_leaf: Option<Hash>,
@@ -1069,7 +1067,6 @@ impl State {
             bid_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             ask_levels: Tree::Full(Smt::new(PRICE_TREE_DEPTH)),
             dirty_levels: Vec::new(),
-            placed_in_range: 0,
             cached_leaf: None,
         });
         self.emit(out, Event::MarketAdded {
