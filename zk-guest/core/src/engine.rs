@@ -1686,6 +1686,19 @@ impl State {
     }
 
     pub fn state_root(&mut self) -> [u8; 32] {
+        if let (false, Some(Tree::Proof(t))) = (self.account_slots.is_empty(), self.account_tree.as_mut()) {
+            // A guest: its accounts and the multiproof's keys are the witness's ids in the same ascending order,
+            // so a changed account's leaf goes to its position, found by a pass over the flags (no sort of the
+            // changed ids, no search of each in the tree: about 100 cycles per changed account).
+            assert_eq!(t.len(), self.accounts.len(), "a guest's accounts are its multiproof's keys");
+            for (p, a) in self.accounts.vals.iter_mut().enumerate() {
+                if a.dirty {
+                    a.dirty = false;
+                    t.put_at(p, a.leaf(self.accounts.keys[p]));
+                }
+            }
+            self.dirty_accounts.clear();
+        }
         let mut dirty = std::mem::take(&mut self.dirty_accounts);
         dirty.sort_unstable();
         let mut leaves: Vec<(u64, Hash)> = Vec::with_capacity(dirty.len());

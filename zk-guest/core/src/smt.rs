@@ -263,7 +263,21 @@ impl MultiProof {
 
     pub fn put(&mut self, key: u64, leaf: Hash) {
         let p = self.position(key);
-        let n = &self.nodes[p];
+        self.put_at(p, leaf);
+    }
+
+    /// The number of keys (the leaves at positions 0..len).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// `put` of the key at position `p` of the sorted keys (a caller that knows it: no search).
+    pub fn put_at(&mut self, p: usize, leaf: Hash) {
+        let n = &self.nodes[..self.keys.len()][p];
         if (0..8).fold(0, |d, i| d | (n[i] ^ leaf[i])) != 0 {
             self.nodes[p] = leaf;
             self.dirty.push(p as u32);
