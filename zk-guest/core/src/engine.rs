@@ -72,6 +72,10 @@ pub struct Order {
     pub price_ticks: i64,
     pub remaining_lots: i64,
     pub hold: i64,
+    /// Where the order's entry was put in `State::order_index` (u32::MAX: unknown): a filled maker's entry is
+    /// found by one compare instead of a binary search of the index (about 40 cycles per fill). Only a hint:
+    /// checked against the id, and stale after the index sweeps its tombstones.
+    pub index_hint: u32,
 }
 
 /// An order's place in its book side: (priceTicks, orderId).
@@ -679,15 +683,20 @@ impl OrderIndex {
         self.find(order_id).ok().and_then(|i| self.entries[i].1.as_ref())
     }
 
-    pub fn insert(&mut self, order_id: i64, place: OrderPlace) {
+    /// Adds an order; the position of its entry (a hint for `remove_hinted`, u32::MAX when none is kept).
+    pub fn insert(&mut self, order_id: i64, place: OrderPlace) -> u32 {
         match self.entries.last() {
             Some(last) if last.0 >= order_id => match self.find(order_id) {
                 Ok(i) => {
                     assert!(self.entries[i].1.is_none(), "order {order_id} rests twice");
                     self.entries[i].1 = Some(place);
                     self.dead -= 1;
+                    u32::MAX
                 }
-                Err(i) => self.entries.insert(i, (order_id, Some(place))),
+                Err(i) => {
+                    self.entries.insert(i, (order_id, Some(place)));
+                    u32::MAX
+                }
             },
             _ => {
                 // At least 1,024 more: a witness's index is exactly as long as its orders, so a block's first
@@ -695,13 +704,22 @@ impl OrderIndex {
                 if self.entries.len() == self.entries.capacity() {
                     self.entries.reserve(self.entries.len().max(1024));
                 }
-                self.entries.push((order_id, Some(place)))
+                self.entries.push((order_id, Some(place)));
+                (self.entries.len() - 1) as u32
             }
         }
     }
 
     pub fn remove(&mut self, order_id: i64) -> Option<OrderPlace> {
-        let i = self.find(order_id).ok()?;
+        self.remove_hinted(order_id, u32::MAX)
+    }
+
+    /// `remove`, trying the position `hint` first (`Order::index_hint`).
+    pub fn remove_hinted(&mut self, order_id: i64, hint: u32) -> Option<OrderPlace> {
+        let i = match self.entries.get(hint as usize) {
+            Some(e) if e.0 == order_id => hint as usize,
+            _ => self.find(order_id).ok()?,
+        };
         let place = self.entries[i].1.take()?;
         self.dead += 1;
         if self.dead > 32 && self.dead * 2 > self.entries.len() {
@@ -1354,6 +1372,7 @@ impl State {
         if t.remaining == 0 {
             debug_assert_eq!(t.hold, 0);
         } else if may_rest {
+            let index_hint = self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let o = Order {
                 order_id: seq,
                 account_id,
@@ -1362,9 +1381,9 @@ impl State {
                 price_ticks,
                 remaining_lots: t.remaining,
                 hold: t.hold,
+                index_hint,
             };
             self.market_mut(market_id).unwrap().rest_touched(o);
-            self.order_index.insert(seq, (market_id, side, price_ticks, account_id));
             let a = self.account_at(taker_pos);
             a.open_count += 1;
             if client_order_id != 0 {
@@ -1518,7 +1537,7 @@ impl State {
         m.touch(maker.side, maker.price_ticks);
         if new_remaining == 0 {
             m.take(maker.side, &key);
-            self.order_index.remove(maker.order_id);
+            self.order_index.remove_hinted(maker.order_id, maker.index_hint);
         } else {
             let o = m.order_mut(maker.side, &key);
             o.remaining_lots = new_remaining;

@@ -444,6 +444,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                         price_ticks,
                         remaining_lots: i64_at(w, 6),
                         hold: i64_at(w, 8),
+                        index_hint: u32::MAX,
                     };
                     order_places.push((o.order_id, Some((market_id, side, price_ticks, o.account_id))));
                     orders_by_account.push((o.account_id, o.order_id, o.client_order_id));
