@@ -1156,12 +1156,6 @@ impl State {
         self.emit(out, Event::Withdrawn { seq, account_id, asset_id, amount });
     }
 
-    fn lock(&mut self, account_id: i64, asset: i32, amount: i64) {
-        let b = self.account(account_id).bal(asset);
-        b.0 -= amount;
-        b.1 += amount;
-    }
-
     fn release(&mut self, account_id: i64, asset: i32, amount: i64) {
         let b = self.account(account_id).bal(asset);
         b.1 -= amount;
