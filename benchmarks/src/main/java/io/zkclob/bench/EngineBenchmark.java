@@ -6,6 +6,7 @@ import io.zkclob.contracts.Event;
 import io.zkclob.contracts.OrderType;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
+import io.zkclob.engine.BlockHasher;
 import io.zkclob.engine.Exchange;
 import io.zkclob.engine.LevelBook;
 import io.zkclob.engine.NaiveBook;
@@ -22,9 +23,10 @@ import org.HdrHistogram.Histogram;
  * levels, 2,000 accounts, mostly cancel-and-replace moves, plus new GTC orders, IOC orders and cancels, all
  * pre-generated from a fixed seed. One thread; each command timed with nanoTime. A SealBlock every
  * {@code sealEvery} commands (default 100,000) keeps memory flat; set it to 100 to include block hashing at
- * the fleet's block size.
+ * the fleet's block size. The block commitments are hashed on a second thread as the blocks fill
+ * ({@link OffThreadHasher}); {@code inline} hashes them on the matching thread at each seal, as the services do.
  *
- * <pre>java -cp ... io.zkclob.bench.EngineBenchmark [commands] [sealEvery] [naive]</pre>
+ * <pre>java -cp ... io.zkclob.bench.EngineBenchmark [commands] [sealEvery] [naive] [inline]</pre>
  */
 public final class EngineBenchmark {
     private static final int ACCOUNTS = 2_000;
@@ -35,18 +37,27 @@ public final class EngineBenchmark {
     public static void main(String[] args) {
         int commands = args.length > 0 ? Integer.parseInt(args[0]) : 3_000_000;
         int sealEvery = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        boolean naive = args.length > 2 && args[2].equals("naive");
+        List<String> flags = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+        boolean naive = flags.contains("naive");
+        boolean inline = flags.contains("inline");
         Supplier<OrderBook> books = naive ? NaiveBook::new : LevelBook::new;
+        try (OffThreadHasher offThread = new OffThreadHasher()) {
+            measure(commands, sealEvery, naive, books, inline ? BlockHasher.INLINE : offThread);
+        }
+    }
 
+    private static void measure(int commands, int sealEvery, boolean naive, Supplier<OrderBook> books,
+            BlockHasher hasher) {
         long genStart = System.nanoTime();
         List<Command> workload = generate(commands, sealEvery);
-        System.out.printf("generated %,d commands in %.1f s (seed 1, %d accounts, book %s)%n", workload.size(),
-                (System.nanoTime() - genStart) / 1e9, ACCOUNTS, naive ? "NaiveBook" : "LevelBook");
+        System.out.printf("generated %,d commands in %.1f s (seed 1, %d accounts, book %s, block hashing %s)%n",
+                workload.size(), (System.nanoTime() - genStart) / 1e9, ACCOUNTS, naive ? "NaiveBook" : "LevelBook",
+                hasher == BlockHasher.INLINE ? "inline at the seal" : "off-thread as blocks fill");
 
         // Warm up on the same workload (JIT), then measure on a fresh engine.
-        for (int round = 0; round < 2; round++) run(workload, books, null);
+        for (int round = 0; round < 2; round++) run(workload, books, hasher, null);
         Histogram h = new Histogram(3_600_000_000_000L, 3);
-        long[] counters = run(workload, books, h);
+        long[] counters = run(workload, books, hasher, h);
         double seconds = counters[0] / 1e9;
         System.out.printf("events: %,d  trades: %,d  resting at end: %,d%n", counters[1], counters[2], counters[3]);
         System.out.printf("block sealing: %d seals, %.1f ms each (SHA-256 of the block's encoded commands and"
@@ -58,8 +69,8 @@ public final class EngineBenchmark {
                 h.getValueAtPercentile(99.9));
     }
 
-    private static long[] run(List<Command> workload, Supplier<OrderBook> books, Histogram h) {
-        Exchange ex = new Exchange(books);
+    private static long[] run(List<Command> workload, Supplier<OrderBook> books, BlockHasher hasher, Histogram h) {
+        Exchange ex = new Exchange(books, hasher);
         List<Event> out = new ArrayList<>(64);
         long events = 0;
         long trades = 0;

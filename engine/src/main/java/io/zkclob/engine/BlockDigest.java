@@ -11,14 +11,26 @@ import java.util.Arrays;
  * for each hash. A single trade is shown to be in a block by the block's event list, not by a Merkle path.
  *
  * <p>Each item is encoded when the engine applies it, while the record is still in cache, into one buffer that
- * every block reuses; the seal only hashes that buffer. Encoding 100,000 records at the seal instead walked
- * them cold from memory, which cost more than the hashing (docs/benchmarks.md, Engine).
+ * every block reuses; the seal only hashes the buffer. Encoding 100,000 records at the seal instead walked
+ * them cold from memory, which cost more than the hashing (docs/benchmarks.md, Engine). Where the buffer is
+ * hashed is the host's {@link BlockHasher}'s choice: by default all at once at the seal, on this thread; a
+ * hasher with a thread of its own is handed every {@link BlockHasher#chunkBytes()} bytes as the block fills,
+ * and the seal waits for it and hashes the rest.
  */
 public final class BlockDigest {
     private final Enc bytes = new Enc(1 << 16);
+    private final BlockHasher.Stream stream;
+    private final int chunkBytes;
+    /** How many of the block's bytes the stream has been given; they are never written again before the seal. */
+    private int fed;
     /** Where each item's encoding ends in {@link #bytes}: a snapshot keeps the items one by one. */
     private int[] ends = new int[256];
     private int count;
+
+    BlockDigest(BlockHasher hasher) {
+        this.stream = hasher.stream();
+        this.chunkBytes = hasher.chunkBytes();
+    }
 
     /**
      * A command, then zero bytes to a whole 4-byte word (v7, docs/engine-spec.md §4): every command starts on a
@@ -44,6 +56,15 @@ public final class BlockDigest {
     private void end() {
         if (count == ends.length) ends = Arrays.copyOf(ends, count * 2);
         ends[count++] = bytes.length();
+        if (bytes.length() - fed >= chunkBytes) feed();
+    }
+
+    /** Out of line: once per chunk, not per item. */
+    private void feed() {
+        int length = bytes.length() - fed;
+        // A later growth copies the buffer; the stream keeps reading the old array, whose bytes stay as they are.
+        stream.update(bytes.array(), fed, length);
+        fed += length;
     }
 
     int count() {
@@ -56,12 +77,13 @@ public final class BlockDigest {
     }
 
     byte[] sha256() {
-        return bytes.sha256();
+        return stream.digest(bytes.array(), fed, bytes.length() - fed);
     }
 
     /** Forgets the block's items; the buffer stays for the next block (its size is bounded by the block's). */
     void clear() {
         bytes.clear();
         count = 0;
+        fed = 0;
     }
 }

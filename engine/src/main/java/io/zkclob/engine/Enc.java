@@ -82,6 +82,11 @@ public final class Enc {
         return Arrays.copyOf(buf, len);
     }
 
+    /** The backing array, valid to {@link #length()}: a growth replaces it, a write changes it past length. */
+    byte[] array() {
+        return buf;
+    }
+
     byte[] copyOfRange(int from, int to) {
         if (from < 0 || from > to || to > len) throw new IndexOutOfBoundsException(from + ".." + to);
         return Arrays.copyOfRange(buf, from, to);

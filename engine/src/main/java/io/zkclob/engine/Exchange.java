@@ -56,11 +56,21 @@ public final class Exchange {
      * applied and hashed at the seal.
      */
     long blockFirstSeq = -1;
-    final BlockDigest blockCommands = new BlockDigest();
-    final BlockDigest blockEvents = new BlockDigest();
+    final BlockDigest blockCommands;
+    final BlockDigest blockEvents;
+
+    /**
+     * An exchange whose block commitments are hashed by {@code hasher}: {@link BlockHasher#INLINE} (on this
+     * thread, at the seal) unless the host has a thread to spare for large blocks. The roots do not depend on it.
+     */
+    public Exchange(Supplier<OrderBook> bookFactory, BlockHasher hasher) {
+        this.bookFactory = bookFactory;
+        this.blockCommands = new BlockDigest(hasher);
+        this.blockEvents = new BlockDigest(hasher);
+    }
 
     public Exchange(Supplier<OrderBook> bookFactory) {
-        this.bookFactory = bookFactory;
+        this(bookFactory, BlockHasher.INLINE);
     }
 
     /** The production configuration: the fast book. */

@@ -11,13 +11,16 @@ public final class Sha256 {
     private Sha256() {}
 
     /** One digest per thread, reset on each use: getInstance costs more than hashing a command. */
-    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Sha256::newDigest);
+
+    /** A digest of its own, for a caller that keeps one (a block's commitment stream). */
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK ships SHA-256", e);
         }
-    });
+    }
 
     public static MessageDigest digest() {
         MessageDigest md = DIGEST.get();

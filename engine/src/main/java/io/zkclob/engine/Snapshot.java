@@ -117,7 +117,12 @@ public final class Snapshot {
     }
 
     public static Exchange read(byte[] snapshot, Supplier<OrderBook> books) {
-        Exchange ex = new Exchange(books);
+        return read(snapshot, books, BlockHasher.INLINE);
+    }
+
+    /** The exchange a snapshot holds, its open block's commitments hashed by {@code hasher}. */
+    public static Exchange read(byte[] snapshot, Supplier<OrderBook> books, BlockHasher hasher) {
+        Exchange ex = new Exchange(books, hasher);
         try (var in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             long magic = in.readLong();
             if (magic == MAGIC_V1) {
