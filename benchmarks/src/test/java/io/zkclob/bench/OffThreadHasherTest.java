@@ -8,6 +8,7 @@ import io.zkclob.contracts.Event.BlockSealed;
 import io.zkclob.engine.Exchange;
 import io.zkclob.engine.LevelBook;
 import io.zkclob.engine.RandomCommands;
+import io.zkclob.engine.SameCommitments;
 import io.zkclob.engine.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,21 +63,7 @@ class OffThreadHasherTest {
         }
     }
 
-    /** Applies the stream to an inline exchange and to {@code offThread}; every command's events must agree. */
     private static int compare(List<Command> commands, Exchange offThread) {
-        Exchange inline = new Exchange(LevelBook::new);
-        List<Event> a = new ArrayList<>();
-        List<Event> b = new ArrayList<>();
-        int seals = 0;
-        for (Command c : commands) {
-            a.clear();
-            b.clear();
-            inline.apply(c, a);
-            offThread.apply(c, b);
-            if (!a.equals(b)) fail("diverged at seq " + c.seq() + "\ninline:     " + a + "\noff-thread: " + b);
-            for (Event e : a) if (e instanceof BlockSealed) seals++;
-        }
-        assertArrayEquals(inline.stateRoot(), offThread.stateRoot());
-        return seals;
+        return SameCommitments.applyToBoth(commands, new Exchange(LevelBook::new), offThread);
     }
 }
