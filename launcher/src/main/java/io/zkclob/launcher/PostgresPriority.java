@@ -88,9 +88,7 @@ final class PostgresPriority implements AutoCloseable {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             if (Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]) == nice) return;
-            Process p = new ProcessBuilder("/usr/bin/renice", "-n", String.valueOf(nice), "-p", String.valueOf(pid))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
+            BackgroundPriority.renice(pid, nice); // its exit value is not read: a failure is a backend gone meanwhile
         } catch (IOException | RuntimeException e) {
             warnOnce(e.toString()); // gone meanwhile, or no renice
         } catch (InterruptedException e) {

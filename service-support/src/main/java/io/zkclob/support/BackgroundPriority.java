@@ -46,21 +46,28 @@ public final class BackgroundPriority {
                 warnOnce("no " + RENICE + " or " + THREAD_SELF);
                 return;
             }
-            String tid = Files.readSymbolicLink(THREAD_SELF).getFileName().toString(); // "<pid>/task/<tid>"
-            Process p = new ProcessBuilder(RENICE.toString(), "-n", String.valueOf(nice), "-p", tid)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                warnOnce("renice did not finish within 5 s");
-            } else if (p.exitValue() != 0) {
-                warnOnce("renice exited " + p.exitValue());
-            }
-        } catch (java.io.IOException | UnsupportedOperationException e) {
+            long tid = Long.parseLong(Files.readSymbolicLink(THREAD_SELF).getFileName().toString()); // "<pid>/task/<tid>"
+            int rc = renice(tid, nice);
+            if (rc < 0) warnOnce("renice did not finish within 5 s");
+            else if (rc != 0) warnOnce("renice exited " + rc);
+        } catch (java.io.IOException | UnsupportedOperationException | NumberFormatException e) {
             warnOnce(e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Sets the nice value of a process or thread (its id) with {@code renice}: its exit value, or -1 where it did not
+     * finish within 5 s (then it is killed).
+     */
+    public static int renice(long id, int nice) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder(RENICE.toString(), "-n", String.valueOf(nice), "-p", String.valueOf(id))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor(5, TimeUnit.SECONDS)) return p.exitValue();
+        p.destroyForcibly();
+        return -1;
     }
 
     /** Platform threads named {@code prefix-N} that lower their own priority before they run anything. */
