@@ -272,11 +272,13 @@ const CPU_PROVER_DEFAULTS: &[(&str, &str)] = &[
     // The executor child's limit, and two trace-chunk slots of shared memory instead of five.
     ("MEMORY_LIMIT", "6000000000"),
     ("TRACE_CHUNK_SLOTS", "2"),
-    // Core shards of at most 2^26 + 2^25 trace cells (SP1: 2^28 + 2^27). A shard's proof takes memory for its
-    // cells rounded up to a power of two (the evaluation proof): 16.7 GB for a 2^28-cell core shard, about 9 GB
-    // at 2^27, the size of every recursion proof. A 1,000-order block is then two core shards, not one: ~3 min
-    // more on 2 cores.
-    ("ELEMENT_THRESHOLD", "100663296"),
+    // Core shards of at most 2^27 - 2^21 trace cells (SP1: 2^28 + 2^27). A shard's proof takes memory for its
+    // cells rounded up to a power of two (the evaluation proof): 16.7 GB for a 2^28-cell core shard, 11.7 GB for
+    // a full 2^27 one (docs/benchmarks.md, session 12), the size of every recursion proof. The executor stops a
+    // shard at the first instruction that reaches the threshold, so the 2^21 cells below 2^27 keep one
+    // instruction's overshoot from doubling the padding. A block above it becomes two core shards and one more
+    // normalize proof (~3 min on 2 cores).
+    ("ELEMENT_THRESHOLD", "132120576"),
     // No compose proving keys kept for the prover's life: zk-guest/patches, applied by scripts/build-prover; an
     // unpatched build ignores it.
     ("SP1_WORKER_LAZY_RECURSION_KEYS", "true"),
