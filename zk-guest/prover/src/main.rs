@@ -279,6 +279,9 @@ const CPU_PROVER_DEFAULTS: &[(&str, &str)] = &[
     // instruction's overshoot from doubling the padding. A block above it becomes two core shards and one more
     // normalize proof (~3 min on 2 cores).
     ("ELEMENT_THRESHOLD", "132120576"),
+    // The guest's core proving key set up once and kept for every core shard of the proof (the memory shard too):
+    // each shard set it up again otherwise, ~12 s on 2 cores (docs/benchmarks.md, session 12).
+    ("SP1_WORKER_USE_FIXED_PK", "true"),
     // No compose proving keys kept for the prover's life: zk-guest/patches, applied by scripts/build-prover; an
     // unpatched build ignores it.
     ("SP1_WORKER_LAZY_RECURSION_KEYS", "true"),
