@@ -182,6 +182,14 @@ class TradingApi {
             "BELOW_MIN_NOTIONAL", "INVALID_ORDER_TYPE", "MARKET_HALTED"})
     @PostMapping("/orders")
     CompletableFuture<ResponseEntity<OrderAck>> place(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
+        // PlaceOrderFilter serves this endpoint without Spring MVC and hands over only its refusals, to be answered here
+        // as every other refusal is (ProblemHandler, RateLimitAdvice).
+        if (req.getAttribute(PlaceOrderFilter.REFUSAL) instanceof RuntimeException refused) throw refused;
+        return placeOrder(body, req);
+    }
+
+    /** POST /api/v1/orders: authenticated, read and submitted (for this endpoint and for {@link PlaceOrderFilter}). */
+    CompletableFuture<ResponseEntity<OrderAck>> placeOrder(byte[] body, HttpServletRequest req) {
         long accountId = auth(req, body);
         return submit(accountId, parse(body, OrderRequest.class));
     }
