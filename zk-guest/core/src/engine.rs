@@ -122,14 +122,26 @@ impl BookSide {
             Side::SELL => -price_ticks,
         }
     }
+    #[inline(always)]
     fn find(&self, side: Side, price_ticks: i64) -> Result<usize, usize> {
+        let n = self.levels.len();
         if let Some(best) = self.levels.last() {
             if best.price_ticks == price_ticks {
-                return Ok(self.levels.len() - 1);
+                return Ok(n - 1);
+            }
+            // Better than the best: a new best level (an order inside the spread, common at the top of a book).
+            if Self::rank(side, price_ticks) > Self::rank(side, best.price_ticks) {
+                return Err(n);
             }
         }
-        let r = Self::rank(side, price_ticks);
-        self.levels.binary_search_by_key(&r, |l| Self::rank(side, l.price_ticks))
+        self.search(side, price_ticks)
+    }
+    /// The binary search, one comparison per probe for each side (the rank's match was in every probe).
+    fn search(&self, side: Side, price_ticks: i64) -> Result<usize, usize> {
+        match side {
+            Side::BUY => self.levels.binary_search_by(|l| l.price_ticks.cmp(&price_ticks)),
+            Side::SELL => self.levels.binary_search_by(|l| price_ticks.cmp(&l.price_ticks)),
+        }
     }
     fn level(&self, side: Side, price_ticks: i64) -> Option<&Level> {
         self.find(side, price_ticks).ok().map(|i| &self.levels[i])
@@ -262,7 +274,9 @@ impl Market {
     pub(crate) fn rest(&mut self, o: Order) -> bool {
         self.rest_at(o).is_some()
     }
-    /// `rest`, answering the position of the order's level on its side.
+    /// `rest`, answering the position of the order's level on its side. Inlined, so that the order is built
+    /// in its slot rather than built, passed by value and copied there (72 bytes, twice).
+    #[inline(always)]
     fn rest_at(&mut self, o: Order) -> Option<usize> {
         let slot = self.free_slots.last().copied().unwrap_or(self.orders.len() as u32);
         let i = self.side_mut(o.side).insert(o.side, o.price_ticks, o.order_id, slot)?;
@@ -276,6 +290,7 @@ impl Market {
     }
     /// `rest` then `touch`, with the level's position from the insert: searching the side again for the level
     /// (a binary search unless it is the best) cost about 40 cycles per resting order in the guest.
+    #[inline(always)]
     fn rest_touched(&mut self, o: Order) {
         let (side, price_ticks) = (o.side, o.price_ticks);
         match self.rest_at(o) {
@@ -595,6 +610,35 @@ impl Account {
 pub enum Encoding<'a> {
     Bytes(&'a [u8]),
     Words(&'a [u32; 16]),
+}
+
+/// A PlaceOrder's fields, all that placing it reads: a witness's orders are decoded from their words straight into
+/// this (`witness::place_fields`), not into a `Command` that is matched, destructured and copied again on the way
+/// to `place` (part of session 12's step A, docs/benchmarks.md).
+#[derive(Clone, Copy, Debug)]
+pub struct PlaceFields {
+    pub seq: i64,
+    pub account_id: i64,
+    pub market_id: i32,
+    pub client_order_id: i64,
+    pub side: Option<Side>,
+    pub order_type: Option<OrderType>,
+    pub tif: Option<TimeInForce>,
+    pub price: i64,
+    pub qty: i64,
+    pub quote_qty: i64,
+}
+
+impl PlaceFields {
+    fn of(c: &Command) -> Self {
+        let Command::PlaceOrder {
+            seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty, ..
+        } = *c
+        else {
+            unreachable!()
+        };
+        PlaceFields { seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty }
+    }
 }
 
 /// A map as two vectors sorted by key (keys apart, so that a search reads only keys). Inserting in the
@@ -919,19 +963,27 @@ impl State {
         Some(m)
     }
 
-    fn market_ro(&self, id: i32) -> Option<&Market> {
-        if self.opaque_markets.contains_key(&id) {
-            panic!("market {id} is not in the witness");
-        }
-        self.markets.get(&id)
-    }
-
     fn market_exists(&self, id: i32) -> bool {
         self.markets.find(&id).is_ok() || self.opaque_markets.contains_key(&id)
     }
 
     pub fn apply(&mut self, c: &Command, out: &mut Vec<Event>) {
         self.apply_encoded(c, None, out)
+    }
+
+    /// `apply_encoded` of an order given as its sixteen encoding words and the fields decoded from them (a
+    /// witness's orders, almost every command of a block): no `Command` built, matched and destructured.
+    pub fn apply_order(&mut self, o: &PlaceFields, words: &[u32; 16], out: &mut Vec<Event>) {
+        if o.seq <= self.last_seq {
+            return;
+        }
+        self.last_seq = o.seq;
+        if self.block_first_seq < 0 {
+            self.block_first_seq = o.seq;
+        }
+        self.block_commands.cur().words16(words);
+        self.block_command_count += 1;
+        self.place(o, out);
     }
 
     /// `encoding`, when the caller has it (a witness), is the command's canonical encoding: hashed as is
@@ -981,7 +1033,7 @@ impl State {
             Command::Withdraw { seq, account_id, asset_id, amount, .. } => {
                 self.withdraw(*seq, *account_id, *asset_id, *amount, out)
             }
-            Command::PlaceOrder { .. } => self.place(c, out),
+            Command::PlaceOrder { .. } => self.place(&PlaceFields::of(c), out),
             Command::CancelOrder { seq, account_id, order_id, client_order_id, .. } => {
                 self.cancel(*seq, *account_id, *order_id, *client_order_id, out)
             }
@@ -1203,25 +1255,19 @@ impl State {
         }
     }
 
-    fn place(&mut self, c: &Command, out: &mut Vec<Event>) {
-        let Command::PlaceOrder {
-            seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty, ..
-        } = *c
-        else {
-            unreachable!()
-        };
-        let code = if !self.market_exists(market_id) {
-            Some(RejectCode::UNKNOWN_MARKET)
-        } else if self.market_ro(market_id).unwrap().status != MarketStatus::ACTIVE {
-            Some(RejectCode::MARKET_HALTED)
-        } else if !valid_account(account_id) {
-            Some(RejectCode::INVALID_ACCOUNT)
-        } else {
-            Self::check_shape(side, order_type, tif, client_order_id, price, qty, quote_qty)
+    fn place(&mut self, o: &PlaceFields, out: &mut Vec<Event>) {
+        let PlaceFields { seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty } = *o;
+        // One market lookup for the existence and status checks (a market a witness leaves out is fatal).
+        let code = match self.markets.get(&market_id) {
+            None if self.opaque_markets.contains_key(&market_id) => panic!("market {market_id} is not in the witness"),
+            None => Some(RejectCode::UNKNOWN_MARKET),
+            Some(m) if m.status != MarketStatus::ACTIVE => Some(RejectCode::MARKET_HALTED),
+            Some(_) if !valid_account(account_id) => Some(RejectCode::INVALID_ACCOUNT),
+            Some(_) => Self::check_shape(side, order_type, tif, client_order_id, price, qty, quote_qty),
         };
         let code = match code {
             Some(c) => Some(c),
-            None => self.place_checked(c, out),
+            None => self.place_checked(o, out),
         };
         if let Some(code) = code {
             // A repeat names the order it repeats, so that the gateway can answer a retry with it (spec §3.3).
@@ -1234,13 +1280,8 @@ impl State {
         }
     }
 
-    fn place_checked(&mut self, c: &Command, out: &mut Vec<Event>) -> Option<RejectCode> {
-        let Command::PlaceOrder {
-            seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty, ..
-        } = *c
-        else {
-            unreachable!()
-        };
+    fn place_checked(&mut self, o: &PlaceFields, out: &mut Vec<Event>) -> Option<RejectCode> {
+        let PlaceFields { seq, account_id, market_id, client_order_id, side, order_type, tif, price, qty, quote_qty } = *o;
         let (side, ot, tif) = (side.unwrap(), order_type.unwrap(), tif.unwrap());
         let m = self.markets.get(&market_id).unwrap();
         let limit = ot == OrderType::LIMIT;

@@ -2,7 +2,7 @@
 //! recorded block header, and produce the public values the SP1 guest commits.
 
 use crate::engine::{
-    Account, Encoding, Asset, Market, Order, OrderIndex, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
+    Account, Encoding, Asset, Market, Order, OrderIndex, PlaceFields, State, ACCOUNT_TREE_DEPTH, DEPOSIT_TREE_DEPTH, MAX_OPEN_ORDERS, PRICE_TREE_DEPTH,
     RECENT_CLIENT_ORDER_IDS,
 };
 use crate::smt::{Hash, MultiProof, Tree, Z};
@@ -234,10 +234,28 @@ fn at4k(w: &[u32; 16], k: usize) -> i64 {
 
 /// PlaceOrder: tag, seq, timestampMs, accountId, marketId:u32, clientOrderId, side, type, tif, price, qty, quoteQty.
 pub fn decode_place_order_words(w: &[u32; 16]) -> Command {
-    let flags = w[9];
+    let f = place_fields(w);
     Command::PlaceOrder {
-        seq: at4k1(w, 0),
+        seq: f.seq,
         timestamp_ms: at4k1(w, 2),
+        account_id: f.account_id,
+        market_id: f.market_id,
+        client_order_id: f.client_order_id,
+        side: f.side,
+        order_type: f.order_type,
+        tif: f.tif,
+        price: f.price,
+        qty: f.qty,
+        quote_qty: f.quote_qty,
+    }
+}
+
+/// The fields of an order's words that placing it reads (all but the timestamp), for `State::apply_order`.
+#[inline(always)]
+pub fn place_fields(w: &[u32; 16]) -> PlaceFields {
+    let flags = w[9];
+    PlaceFields {
+        seq: at4k1(w, 0),
         account_id: at4k1(w, 4),
         market_id: ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32,
         client_order_id: at4k1(w, 7),
@@ -637,8 +655,7 @@ fn execute_into(w: Witness, blocks: &mut Vec<u8>, last: bool) -> ([u8; 32], [u8;
         // Orders (almost every command) come as the words the command commitment hashes: no bytes to pack.
         let encoding = match *cmd {
             Cmd::Order(w) => {
-                let c = decode_place_order_words(w);
-                state.apply_encoded(&c, Some(Encoding::Words(w)), &mut events);
+                state.apply_order(&place_fields(w), w, &mut events);
                 last_is_seal = false;
                 continue;
             }
