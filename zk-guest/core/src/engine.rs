@@ -1049,7 +1049,9 @@ impl State {
     fn emit(&mut self, out: &mut Vec<Event>, e: Event) {
         write_event(&mut self.block_events.cur(), &e);
         self.block_event_count += 1;
-        if self.keep_events {
+        // A guest never keeps them (`witness::load`): compiled out there, so that no event is built in memory
+        // for the push only (its fields go to the hasher from registers).
+        if !cfg!(target_os = "zkvm") && self.keep_events {
             out.push(e);
         } else {
             // A guest's allocator never frees (SP1's bump allocator): dropping an event is only its drop glue's
