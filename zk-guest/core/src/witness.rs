@@ -413,7 +413,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
         let (tick_size, lot_size, min_notional) = (r.i64(), r.i64(), r.i64());
         let (maker, taker) = (r.i32(), r.i32());
         let status = if r.u8() == 2 { MarketStatus::HALTED } else { MarketStatus::ACTIVE };
-        let scale = st.assets[&base].scale as u32;
+        let scale = st.assets.get(&base).expect("a market's base asset").scale as u32;
         let mut m = Market {
             market_id,
             symbol,
