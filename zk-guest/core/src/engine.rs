@@ -967,13 +967,18 @@ impl State {
     }
 
     /// Every change to a market goes through here, so its cached leaf is recomputed at the next root.
+    /// A market is never both known and opaque (`witness::load` refuses a witness that lists one twice), so the
+    /// opaque markets are searched only for an id that is not known (each order rests or fills through here).
     fn market_mut(&mut self, id: i32) -> Option<&mut Market> {
-        if self.opaque_markets.contains_key(&id) {
-            panic!("market {id} is not in the witness");
+        match self.markets.find(&id) {
+            Ok(i) => {
+                let m = &mut self.markets.vals[i];
+                m.cached_leaf = None;
+                Some(m)
+            }
+            Err(_) if self.opaque_markets.contains_key(&id) => panic!("market {id} is not in the witness"),
+            Err(_) => None,
         }
-        let m = self.markets.get_mut(&id)?;
-        m.cached_leaf = None;
-        Some(m)
     }
 
     fn market_exists(&self, id: i32) -> bool {

@@ -405,7 +405,8 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
     for _ in 0..r.count(256) {
         let market_id = r.i32();
         if r.u8() == 0 {
-            st.opaque_markets.insert(market_id, r.hw());
+            assert!(st.markets.find(&market_id).is_err(), "market {market_id} listed twice");
+            assert!(st.opaque_markets.insert(market_id, r.hw()).is_none(), "market {market_id} listed twice");
             continue;
         }
         let symbol = r.str();
@@ -479,6 +480,7 @@ pub fn load(bytes: &[u8]) -> Witness<'_> {
                 Side::SELL => m.ask_levels = Tree::Proof(tree),
             }
         }
+        assert!(!st.opaque_markets.contains_key(&market_id) && st.markets.find(&market_id).is_err(), "market {market_id} listed twice");
         st.markets.insert(market_id, m);
     }
     st.order_index = OrderIndex::from_unsorted(order_places);
