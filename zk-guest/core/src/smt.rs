@@ -194,6 +194,12 @@ impl MultiProof {
         let mut idx: Vec<u64> = t.keys.clone();
         let mut len = n;
         let mut si = 0usize;
+        // Children and parents are written through pointers into the capacity reserved above (a height holds
+        // at most n nodes, so n * depth entries each), the lengths set once at the end: a push's capacity test
+        // and length store were a third of a node's bookkeeping.
+        assert!(t.kids.capacity() >= n * depth as usize && t.parent.capacity() >= n * depth as usize);
+        let (kids, parent) = (t.kids.as_mut_ptr(), t.parent.as_mut_ptr());
+        let (mut nk, mut np) = (0usize, 0usize);
         for h in 0..depth {
             let base = *t.at.last().unwrap() as usize;
             let next_base = t.nodes.len();
@@ -203,14 +209,19 @@ impl MultiProof {
             while j < len {
                 let i = idx[j];
                 // SAFETY: `base + j + 1 < next_base <= next_base + q`, all within the reserved capacity: the
-                // children are initialised nodes of the height below, the output a slot past the length.
+                // children are initialised nodes of the height below, the output a slot past the length. Each
+                // height writes at most `len <= n` kids and parents (checked against the capacity above).
                 let out = unsafe { &mut *nodes.add(next_base + q as usize) };
                 let me = unsafe { &*nodes.add(base + j) };
                 if i & 1 == 0 && j + 1 < len && idx[j + 1] == i + 1 {
                     node_into(me, unsafe { &*nodes.add(base + j + 1) }, out);
-                    t.kids.push((j as u32, j as u32 + 1));
-                    t.parent.push(q);
-                    t.parent.push(q);
+                    unsafe {
+                        kids.add(nk).write((j as u32, j as u32 + 1));
+                        parent.add(np).write(q);
+                        parent.add(np + 1).write(q);
+                    }
+                    nk += 1;
+                    np += 2;
                     j += 2;
                 } else {
                     let s = t.sibs.get(si).expect("multiproof: too few siblings");
@@ -221,14 +232,19 @@ impl MultiProof {
                         hi_max = hi_max.max(lo | ((1u64 << h) - 1));
                         hidden = true;
                     }
-                    if i & 1 == 0 {
+                    let k = if i & 1 == 0 {
                         node_into(me, s, out);
-                        t.kids.push((j as u32, SIB | si as u32));
+                        (j as u32, SIB | si as u32)
                     } else {
                         node_into(s, me, out);
-                        t.kids.push((SIB | si as u32, j as u32));
+                        (SIB | si as u32, j as u32)
+                    };
+                    unsafe {
+                        kids.add(nk).write(k);
+                        parent.add(np).write(q);
                     }
-                    t.parent.push(q);
+                    nk += 1;
+                    np += 1;
                     si += 1;
                     j += 1;
                 }
@@ -238,6 +254,11 @@ impl MultiProof {
             // SAFETY: the q nodes of this height were written above.
             unsafe { t.nodes.set_len(next_base + q as usize) };
             len = q as usize;
+        }
+        // SAFETY: nk kids and np parents were written above, within the capacity.
+        unsafe {
+            t.kids.set_len(nk);
+            t.parent.set_len(np);
         }
         if hidden {
             t.hidden_min = Some(lo_min);
