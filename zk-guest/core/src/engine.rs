@@ -365,7 +365,7 @@ impl Market {
         c.u8(0x1A).u32(self.market_id).u8(side.code()).u64(price_ticks).u32(live.len() as i32);
         for (_, slot) in live {
             let o = &self.orders[*slot as usize];
-            c.u64(o.order_id).u64(o.account_id).u64(o.client_order_id).u64(o.remaining_lots).u64(o.hold);
+            c.u64x5_at16([o.order_id, o.account_id, o.client_order_id, o.remaining_lots, o.hold]);
         }
         drop(c);
         e.finish_words()

@@ -527,6 +527,36 @@ impl Cur<'_> {
         self
     }
 
+    /// Five u64s (40 bytes: a level leaf's resting order) when the message stands 2 bytes past a word
+    /// boundary, as it does for every order of a level leaf (its 18-byte header, then 40 bytes each). When
+    /// the ten words fit in the block they are stored at fixed offsets from the word index: no shift by a
+    /// variable count, no index test per word (the general path, `u64` five times, otherwise).
+    #[inline(always)]
+    pub fn u64x5_at16(&mut self, f: [i64; 5]) -> &mut Self {
+        debug_assert_eq!(self.bits, 16);
+        if self.n > 6 {
+            for v in f {
+                self.u64(v);
+            }
+            return self;
+        }
+        let n = self.n;
+        let mut carry = self.acc;
+        for (j, v) in f.into_iter().enumerate() {
+            let v = v as u64;
+            self.store(n + 2 * j, (((carry & 0xffff) << 16) | (v >> 48)) as u32);
+            self.store(n + 2 * j + 1, (v >> 16) as u32);
+            carry = v;
+        }
+        self.acc = carry;
+        self.n = n + 10;
+        if self.n == 16 {
+            self.h.compress();
+            self.n = 0;
+        }
+        self
+    }
+
     /// Appends the low `nbits` (8, 16 or 32) bits of `v`, most significant first.
     #[inline(always)]
     fn put(&mut self, v: u64, nbits: u32) {
