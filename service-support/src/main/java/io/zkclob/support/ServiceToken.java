@@ -1,9 +1,12 @@
 package io.zkclob.support;
 
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -56,9 +59,25 @@ public final class ServiceToken {
         return value;
     }
 
+    /**
+     * How long a caller waits for another service to connect and to answer. Without a limit a backend that accepts
+     * a connection and never answers (hung, or stopped with SIGSTOP) held the gateway's request thread, and its
+     * client, for ever; now the call fails and the caller answers 503 BACKEND_UNAVAILABLE. Every internal read is
+     * a few rows on loopback or in-cluster: 5 s is far above what one takes.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
     /** A client of another service's internal endpoints, sending this token with every request. */
     public RestClient client(String baseUrl) {
-        return RestClient.builder().baseUrl(baseUrl).defaultHeader(HEADER, value).build();
+        return client(baseUrl, READ_TIMEOUT);
+    }
+
+    /** {@code readTimeout}: how long a request waits for its answer (tests shorten it). */
+    RestClient client(String baseUrl, Duration readTimeout) {
+        var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
+        factory.setReadTimeout(readTimeout);
+        return RestClient.builder().baseUrl(baseUrl).requestFactory(factory).defaultHeader(HEADER, value).build();
     }
 
     @Override
