@@ -136,6 +136,26 @@ fn side(c: u8) -> Option<Side> {
     }
 }
 
+#[inline(always)]
+fn order_type(c: u8) -> Option<OrderType> {
+    match c {
+        1 => Some(OrderType::LIMIT),
+        2 => Some(OrderType::MARKET),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn tif(c: u8) -> Option<TimeInForce> {
+    match c {
+        1 => Some(TimeInForce::GTC),
+        2 => Some(TimeInForce::IOC),
+        3 => Some(TimeInForce::FOK),
+        4 => Some(TimeInForce::POST_ONLY),
+        _ => None,
+    }
+}
+
 /// Decodes a command from its canonical encoding (docs/engine-spec.md §7).
 pub fn decode_command(b: &[u8]) -> Command {
     // Most commands are orders: a fixed 64-byte layout read at constant offsets, with no per-field bounds
@@ -184,18 +204,8 @@ pub fn decode_command(b: &[u8]) -> Command {
             market_id: r.i32(),
             client_order_id: r.i64(),
             side: side(r.u8()),
-            order_type: match r.u8() {
-                1 => Some(OrderType::LIMIT),
-                2 => Some(OrderType::MARKET),
-                _ => None,
-            },
-            tif: match r.u8() {
-                1 => Some(TimeInForce::GTC),
-                2 => Some(TimeInForce::IOC),
-                3 => Some(TimeInForce::FOK),
-                4 => Some(TimeInForce::POST_ONLY),
-                _ => None,
-            },
+            order_type: order_type(r.u8()),
+            tif: tif(r.u8()),
             price: r.i64(),
             qty: r.i64(),
             quote_qty: r.i64(),
@@ -260,18 +270,8 @@ pub fn place_fields(w: &[u32; 16]) -> PlaceFields {
         market_id: ((w[6] & 0xFF_FFFF) << 8 | w[7] >> 24) as i32,
         client_order_id: at4k1(w, 7),
         side: side((flags >> 16) as u8),
-        order_type: match (flags >> 8) as u8 {
-            1 => Some(OrderType::LIMIT),
-            2 => Some(OrderType::MARKET),
-            _ => None,
-        },
-        tif: match flags as u8 {
-            1 => Some(TimeInForce::GTC),
-            2 => Some(TimeInForce::IOC),
-            3 => Some(TimeInForce::FOK),
-            4 => Some(TimeInForce::POST_ONLY),
-            _ => None,
-        },
+        order_type: order_type((flags >> 8) as u8),
+        tif: tif(flags as u8),
         price: at4k(w, 10),
         qty: at4k(w, 12),
         quote_qty: at4k(w, 14),
