@@ -20,8 +20,20 @@ class StalePostgresTest {
      * shutdown does (Python installs its handler even where the parent shell left SIGINT ignored).
      */
     private static Process fakePostmaster() throws Exception {
-        return new ProcessBuilder("python3", "-c",
+        return new ProcessBuilder(python(), "-c",
                 "import signal, sys, time; signal.signal(signal.SIGINT, lambda *a: sys.exit(0)); time.sleep(120)  # postgres").start();
+    }
+
+    /**
+     * The interpreter itself, not whatever {@code python3} on the PATH is: a pyenv shim is a bash script that execs
+     * pyenv and then Python, so its command line changes twice after it already says "postgres", and a fresh clone's
+     * CI run once read it mid-exec (true, then false 25 ms later).
+     */
+    private static String python() throws Exception {
+        Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
+        String path = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !path.isEmpty(), "python3 cannot name its interpreter");
+        return path;
     }
 
     private static long deadPid() throws Exception {
@@ -64,7 +76,7 @@ class StalePostgresTest {
     @Test
     void aPostmasterWhoseLauncherStillRunsIsLeftAloneAndTheStartRefused() throws Exception {
         Process postmaster = fakePostmaster();
-        Process otherLauncher = new ProcessBuilder("python3", "-c", "import time; time.sleep(120)  # java").start();
+        Process otherLauncher = new ProcessBuilder(python(), "-c", "import time; time.sleep(120)  # java").start();
         try {
             // A just-started process may not have exec'd yet (its command line is still the JVM's fork): wait,
             // bounded, and say so if it never does (a fresh clone's CI once found the launcher not running after
