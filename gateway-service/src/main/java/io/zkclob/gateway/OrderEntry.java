@@ -62,6 +62,11 @@ public class OrderEntry {
         return api.submit(accountId, read(params, TradingApi.OrderRequest.class)).thenApply(OrderEntry::answer);
     }
 
+    /** The same for an order.place read in its plain form ({@link PlainOrderPlace}): what the tree would have read. */
+    public CompletableFuture<Answer> place(long accountId, PlainOrderPlace plain) {
+        return api.submit(accountId, plain.order).thenApply(OrderEntry::answer);
+    }
+
     /** DELETE /api/v1/orders/{orderId}, appended without a waiting thread. */
     public CompletableFuture<Answer> cancel(long accountId, long orderId) {
         return log.appendAsync(String.valueOf(accountId), TradingApi.cancelCommand(accountId, orderId))
@@ -87,6 +92,20 @@ public class OrderEntry {
     /** The refusal inside a failed future (503 LOG_UNAVAILABLE for anything but an ApiException). */
     public static ApiException refusal(Throwable error) {
         return CommandLog.cause(error);
+    }
+
+    /**
+     * An answer's body as JSON exactly as Jackson writes it, when it is an order's acknowledgement with plain
+     * strings (every placement's answer), else null: the WebSocket writer wrote each through Jackson's record
+     * serializer, 2 µs of the event loop per order (docs/benchmarks.md, session 13). WsMessagesTest holds the forms
+     * equal.
+     */
+    public static String ackJson(Object body) {
+        if (!(body instanceof ApiRecords.OrderAck a) || !PlainOrderPlace.plain(a.status())) return null;
+        StringBuilder b = new StringBuilder(96).append("{\"orderId\":").append(a.orderId())
+                .append(",\"clientOrderId\":").append(a.clientOrderId()).append(",\"status\":\"").append(a.status()).append('"');
+        if (a.duplicate() != null) b.append(",\"duplicate\":").append(a.duplicate().booleanValue());
+        return b.append('}').toString();
     }
 
     private static Answer answer(ResponseEntity<?> r) {

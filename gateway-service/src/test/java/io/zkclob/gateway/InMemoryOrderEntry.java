@@ -25,4 +25,9 @@ public final class InMemoryOrderEntry {
         CommandLog log = new CommandLog(producer);
         entry = new OrderEntry(new TradingApi(accounts, new GatewayEdgeTest.FakeBackends(), log, null, funds, new OrderVerdicts()), accounts, log);
     }
+
+    /** An order's acknowledgement as the REST API answers it (its record is the gateway package's own). */
+    public static Object ack(long orderId, long clientOrderId, Boolean duplicate) {
+        return new ApiRecords.OrderAck(orderId, clientOrderId, "SEQUENCED", duplicate);
+    }
 }

@@ -1,6 +1,5 @@
 package io.zkclob.gateway.ws;
 
-import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.gateway.RateLimits;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -183,7 +182,7 @@ final class WsConnection {
                     transport.text(text);
                 } else if (m instanceof Unwritten u) {
                     queuedChars.addAndGet(-UNWRITTEN_CHARS);
-                    transport.text(MessageJson.write(u.message()));
+                    transport.text(WsMessages.json(u.message()));
                 } else if (m instanceof CloseAfter after) {
                     closing.compareAndSet(null, after.reason()); // ends the loop; the close follows the flush below
                     continue;

@@ -2,7 +2,13 @@ package io.zkclob.gateway.ws;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.zkclob.contracts.Event;
+import io.zkclob.contracts.json.MessageJson;
+import io.zkclob.gateway.OrderEntry;
+import io.zkclob.gateway.PlainOrderPlace;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.IntNode;
+import tools.jackson.databind.node.LongNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * The messages of the WebSocket API (docs/api.md), modelled on Binance's WebSocket API: a request carries an id
@@ -26,6 +32,29 @@ public final class WsMessages {
 
     /** params of orders.status: one order by orderId, or the account's orders (open ones, or by clientOrderId). */
     public record StatusParams(Long orderId, Boolean open, Long clientOrderId) {}
+
+    /**
+     * A message as JSON: an order's acknowledgement with an integer or plain string id written here, byte for byte
+     * what Jackson writes (WsMessagesTest), everything else by Jackson.
+     */
+    static String json(Object message) {
+        if (message instanceof Response r && r.error() == null && r.id() != null) {
+            String result = OrderEntry.ackJson(r.result());
+            String id = plainJson(r.id());
+            if (result != null && id != null) {
+                return new StringBuilder(result.length() + id.length() + 40).append("{\"id\":").append(id).append(",\"status\":")
+                        .append(r.status()).append(",\"result\":").append(result).append('}').toString();
+            }
+        }
+        return MessageJson.write(message);
+    }
+
+    /** An id's JSON when it is an int, a long or a plain string; null otherwise. */
+    private static String plainJson(JsonNode id) {
+        if (id instanceof IntNode || id instanceof LongNode) return Long.toString(id.asLong());
+        if (id instanceof StringNode && PlainOrderPlace.plain(id.asString())) return "\"" + id.asString() + "\"";
+        return null;
+    }
 
     /** The answer to one request: status is the HTTP status the REST API gives the same request. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
