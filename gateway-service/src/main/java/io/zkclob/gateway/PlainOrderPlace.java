@@ -61,7 +61,7 @@ public final class PlainOrderPlace {
         Long clientOrderId = null;
         int seen = 0;
         if (at.peek() == '}') return null; // no fields: the strict reader's refusal
-        while (true) {
+        while (true) { // at most FIELDS.length rounds: a field past them is unknown or a repeat
             if (at.peek() != '"') return null;
             String name = at.string();
             if (name == null || at.next() != ':') return null;
