@@ -216,8 +216,10 @@ pub struct Hasher {
     w: [u32; 16],
     /// Words of the current block written so far (0..16).
     n: usize,
-    /// The low `bits` bits (0..32) are the bytes of the next word not yet complete; higher bits are stale.
-    acc: u64,
+    /// The bytes of the next word not yet complete, `bits` (0..32) bits of them, at the top of the register
+    /// and zeros below: a completed word is one shift right, and a u64 field's second word is the register's
+    /// low half as it is (see `Cur::u64`).
+    hi: u64,
     bits: u32,
     /// Blocks compressed so far (the padding's length field counts them; a put does not count bytes).
     blocks: u64,
@@ -238,8 +240,10 @@ impl Hasher {
         let mut h = Self::blank();
         #[cfg(target_os = "zkvm")]
         {
+            // Words 0..16 too: their high halves must be zero, and only their low halves are written later
+            // (`Cur::word`).
             let p = h.w.as_mut_ptr() as *mut u64;
-            for i in 16..64 {
+            for i in 0..64 {
                 unsafe { core::ptr::write_volatile(p.add(i), 0) };
             }
         }
@@ -268,12 +272,13 @@ impl Hasher {
             state: H0,
             #[cfg(not(target_os = "zkvm"))]
             state: H0_32,
+            // Zero (the static `LEAF` is then zero in the ELF's image): the high halves of words 0..16 stay so.
             #[cfg(target_os = "zkvm")]
-            w: core::mem::MaybeUninit::uninit(),
+            w: core::mem::MaybeUninit::new([0; 64]),
             #[cfg(not(target_os = "zkvm"))]
             w: [0; 16],
             n: 0,
-            acc: 0,
+            hi: 0,
             bits: 0,
             blocks: 0,
         }
@@ -284,7 +289,16 @@ impl Hasher {
     /// 32-bit field before, most of them memory traffic). Written back when the cursor is dropped.
     #[inline(always)]
     pub fn cur(&mut self) -> Cur<'_> {
-        Cur { acc: self.acc, bits: self.bits, n: self.n, h: self }
+        let mut c = Cur { hi: self.hi, bits: self.bits, p: core::ptr::null_mut(), h: self };
+        // SAFETY: n < 16, so the pointer is inside the schedule.
+        c.p = unsafe { c.h.slots().add(c.h.n) };
+        c
+    }
+
+    /// The schedule's first word. Its 16 message words are `Slot`s (SP1's precompiles read 64-bit words).
+    #[inline(always)]
+    fn slots(&mut self) -> *mut Slot {
+        self.w.as_mut_ptr() as *mut Slot
     }
 
     #[cfg(target_os = "zkvm")]
@@ -350,21 +364,23 @@ impl Hasher {
     /// copied its 600 bytes (the schedule) for every leaf. The hasher is spent afterwards (`reset` reuses it).
     pub fn finish_words(&mut self) -> Hash {
         let mut c = self.cur();
-        let bit_len = c.h.blocks * 512 + c.n as u64 * 32 + c.bits as u64;
+        let bit_len = c.h.blocks * 512 + c.n() as u64 * 32 + c.bits as u64;
         // The pending bytes (0..3), the 0x80 and zero bytes as one word: put byte by byte, the 0x80 and up to
         // three zeros each cost an accumulator step.
-        let last = if c.bits == 0 { 0x8000_0000 } else { ((c.acc << (32 - c.bits)) as u32) | (0x80 << (24 - c.bits)) };
+        let last = ((c.hi >> 32) as u32) | (0x80 << (24 - c.bits));
         c.bits = 0;
+        c.hi = 0;
         c.word(last);
         // Whole zero words up to the length field (words 14 and 15 of a block), stored without the block-end
         // test of `word` (only the first loop can end a block).
-        if c.n > 14 {
+        if c.n() > 14 {
             c.word(0);
         }
-        for i in c.n..14 {
+        for i in c.n()..14 {
             c.store(i, 0);
         }
-        c.n = 14;
+        // SAFETY: word 14 of the schedule.
+        c.p = unsafe { c.h.slots().add(14) };
         c.word((bit_len >> 32) as u32);
         c.word(bit_len as u32);
         drop(c);
@@ -386,7 +402,7 @@ impl Hasher {
             self.state = H0_32;
         }
         self.n = 0;
-        self.acc = 0;
+        self.hi = 0;
         self.bits = 0;
         self.blocks = 0;
     }
@@ -449,58 +465,73 @@ impl Drop for Leaf {
     }
 }
 
+/// A schedule word's slot: in the zkVM a 64-bit word (SP1's precompiles read and write those) whose high half
+/// is zero, natively the word itself.
+#[cfg(target_os = "zkvm")]
+type Slot = u64;
+#[cfg(not(target_os = "zkvm"))]
+type Slot = u32;
+
 /// See `Hasher::cur`.
 pub struct Cur<'a> {
     h: &'a mut Hasher,
-    acc: u64,
+    /// As `Hasher::hi` and `Hasher::bits`.
+    hi: u64,
     bits: u32,
-    n: usize,
+    /// Where the next word goes: `h.w[n]`, always in `h.w[0..16]` (back to the start when a block is full). A
+    /// pointer, so that storing a word is one store and one add (an index was also a shift and an add).
+    p: *mut Slot,
 }
 
 impl Drop for Cur<'_> {
     #[inline(always)]
     fn drop(&mut self) {
-        self.h.acc = self.acc;
+        self.h.hi = self.hi;
         self.h.bits = self.bits;
-        self.h.n = self.n;
+        self.h.n = self.n();
     }
 }
 
 impl Cur<'_> {
+    /// The index of the next word in the block (0..16).
     #[inline(always)]
-    fn word(&mut self, word: u32) {
-        #[cfg(target_os = "zkvm")]
-        unsafe {
-            (self.h.w.as_mut_ptr() as *mut u64).add(self.n).write(word as u64)
-        };
-        #[cfg(not(target_os = "zkvm"))]
-        {
-            self.h.w[self.n] = word;
-        }
-        self.n += 1;
-        if self.n == 16 {
-            self.h.compress();
-            self.n = 0;
-        }
+    fn n(&mut self) -> usize {
+        // SAFETY: both point into the same schedule, `p` at or after its start.
+        unsafe { self.p.offset_from(self.h.slots()) as usize }
     }
 
     #[inline(always)]
-    fn store(&mut self, i: usize, word: u32) {
-        #[cfg(target_os = "zkvm")]
+    fn word(&mut self, word: u32) {
+        // SAFETY: `p` is one of the block's 16 slots (the invariant above), aligned. In the zkVM the store
+        // writes the slot's low half only (little-endian): its high half is zero from `Hasher::new`/`blank`
+        // and nothing writes it since, so the slot holds the word as the precompile needs it, without the
+        // zero-extension a 64-bit store would need first.
         unsafe {
-            (self.h.w.as_mut_ptr() as *mut u64).add(i).write(word as u64)
-        };
-        #[cfg(not(target_os = "zkvm"))]
-        {
-            self.h.w[i] = word;
+            (self.p as *mut u32).write(word);
+            self.p = self.p.add(1);
         }
+        if self.p == self.h.slots().wrapping_add(16) {
+            self.h.compress();
+            self.p = self.h.slots();
+        }
+    }
+
+    /// Word `i` (0..16) of the block, with no block-end test.
+    #[inline(always)]
+    fn store(&mut self, i: usize, word: u32) {
+        debug_assert!(i < 16);
+        // SAFETY: i < 16, and as in `word`.
+        unsafe { (self.h.slots().add(i) as *mut u32).write(word) };
     }
 
     /// Zero bytes up to the next word boundary of the message (each command in the commands' commitment, v7).
     #[inline(always)]
     pub fn pad_word(&mut self) -> &mut Self {
-        while self.bits != 0 {
-            self.put(0, 8);
+        if self.bits != 0 {
+            // The bits below the pending bytes are zeros already.
+            self.bits = 0;
+            self.word((self.hi >> 32) as u32);
+            self.hi = 0;
         }
         self
     }
@@ -516,7 +547,17 @@ impl Cur<'_> {
             }
             return self;
         }
-        let n = self.n;
+        let n = self.n();
+        if n == 0 {
+            // A block of orders only (every order is 64 bytes): the whole block, straight-line stores (the loops
+            // below test their variable bound at every word).
+            for i in 0..16 {
+                self.store(i, w[i]);
+            }
+            self.h.compress();
+            self.p = self.h.slots();
+            return self;
+        }
         for i in 0..16 - n {
             self.store(n + i, w[i]);
         }
@@ -524,6 +565,8 @@ impl Cur<'_> {
         for i in 16 - n..16 {
             self.store(i + n - 16, w[i]);
         }
+        // SAFETY: n < 16.
+        self.p = unsafe { self.h.slots().add(n) };
         self
     }
 
@@ -534,37 +577,41 @@ impl Cur<'_> {
     #[inline(always)]
     pub fn u64x5_at16(&mut self, f: [i64; 5]) -> &mut Self {
         debug_assert_eq!(self.bits, 16);
-        if self.n > 6 {
+        let n = self.n();
+        if n > 6 {
             for v in f {
                 self.u64(v);
             }
             return self;
         }
-        let n = self.n;
-        let mut carry = self.acc;
+        let mut carry = self.hi >> 48;
         for (j, v) in f.into_iter().enumerate() {
             let v = v as u64;
             self.store(n + 2 * j, (((carry & 0xffff) << 16) | (v >> 48)) as u32);
             self.store(n + 2 * j + 1, (v >> 16) as u32);
             carry = v;
         }
-        self.acc = carry;
-        self.n = n + 10;
-        if self.n == 16 {
+        self.hi = carry << 48;
+        if n + 10 == 16 {
             self.h.compress();
-            self.n = 0;
+            self.p = self.h.slots();
+        } else {
+            // SAFETY: n + 10 < 16.
+            self.p = unsafe { self.h.slots().add(n + 10) };
         }
         self
     }
 
-    /// Appends the low `nbits` (8, 16 or 32) bits of `v`, most significant first.
+    /// Appends `v`, `nbits` (8 or 16) bits, most significant first.
     #[inline(always)]
     fn put(&mut self, v: u64, nbits: u32) {
-        self.acc = (self.acc << nbits) | v;
+        debug_assert!(nbits <= 16 && v >> nbits == 0);
+        self.hi |= v << (64 - nbits - self.bits);
         self.bits += nbits;
         if self.bits >= 32 {
             self.bits -= 32;
-            self.word((self.acc >> self.bits) as u32);
+            self.word((self.hi >> 32) as u32);
+            self.hi <<= 32;
         }
     }
 
@@ -573,8 +620,9 @@ impl Cur<'_> {
     /// instructions of a whole-word put, and most of what the events and commands put are whole words).
     #[inline(always)]
     fn put32(&mut self, v: u32) {
-        self.acc = (self.acc << 32) | v as u64;
-        self.word((self.acc >> self.bits) as u32);
+        let x = self.hi | (v as u64) << (32 - self.bits);
+        self.word((x >> 32) as u32);
+        self.hi = x << 32;
     }
 
     #[inline(always)]
@@ -598,11 +646,18 @@ impl Cur<'_> {
         self.put32(v);
         self
     }
+    /// Two words from one register: the pending bits and the value's top, then the value's next 32 bits
+    /// (the low half of the same register), and its last `bits` bits pending (five operations, eight as two
+    /// `put32`s).
     #[inline(always)]
     pub fn u64(&mut self, v: i64) -> &mut Self {
         let v = v as u64;
-        self.put32((v >> 32) as u32);
-        self.put32(v as u32);
+        let x = self.hi | v >> self.bits;
+        self.word((x >> 32) as u32);
+        self.word(x as u32);
+        // In two shifts: for no pending bits, one shift by 64 would be a shift by 0 (RISC-V takes the count
+        // modulo 64).
+        self.hi = (v << (32 - self.bits)) << 32;
         self
     }
     pub fn str(&mut self, s: &Option<String>) -> &mut Self {
