@@ -88,13 +88,17 @@ pub fn sha256_one_block(words: &[u32; 16]) -> Hash {
 }
 
 #[cfg(target_os = "zkvm")]
+#[inline(always)]
 pub fn sha256_one_block(words: &[u32; 16]) -> Hash {
     let mut state = H0;
     // The static schedule (see `Leaf`); no caller of this function is inside another user of it.
     let w = core::ptr::addr_of_mut!(SCHED);
     let p = w as *mut u64;
     for i in 0..16 {
-        unsafe { p.add(i).write(words[i] as u64) };
+        // The low half of each 64-bit word only (little-endian): the high halves of words 0..16 are zero (the
+        // static's image, and every writer stores a zero-extended word), so no zero-extension per word; inlined,
+        // the caller's words go straight here instead of through an array on its stack.
+        unsafe { (p.add(i) as *mut u32).write(words[i]) };
     }
     unsafe {
         syscall_sha256_extend(w);
@@ -420,7 +424,8 @@ impl Hasher {
 static mut LEAF: Hasher = Hasher::blank();
 #[cfg(target_os = "zkvm")]
 static mut LEAF_BUSY: bool = false;
-/// The schedule of `node_hash` and `sha256` (neither calls the other nor anything that hashes).
+/// The schedule of `node_hash`, `sha256_one_block` and `sha256` (none calls another nor anything that hashes).
+/// The high halves of its words 0..16 stay zero: every store there is a zero-extended word or a low half.
 #[cfg(target_os = "zkvm")]
 static mut SCHED: [u64; 64] = [0; 64];
 
