@@ -1032,6 +1032,16 @@ impl State {
         a
     }
 
+    /// `account`, inlined where it is hot (a fill's maker): a present account is found without the call, whose
+    /// saved registers were a third of its cost; anything else goes through `account`.
+    #[inline(always)]
+    fn account_inline(&mut self, id: i64) -> &mut Account {
+        match self.account_pos(id) {
+            Ok(i) => self.account_at(i),
+            Err(_) => self.account(id),
+        }
+    }
+
     /// `account` by position (one found earlier for the same command).
     #[inline(always)]
     fn account_at(&mut self, i: usize) -> &mut Account {
@@ -1667,7 +1677,7 @@ impl State {
                 q.0 += released;
             }
         };
-        let a = self.account(maker.account_id);
+        let a = self.account_inline(maker.account_id);
         settle(a, maker.side, maker_fee, maker_released);
         if new_remaining == 0 {
             a.open_count -= 1;
