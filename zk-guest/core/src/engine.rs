@@ -541,43 +541,6 @@ impl Account {
         self.bal_slow(asset)
     }
 
-    /// The balances of two different assets (a fill's quote and base), each added (zero) if absent: one scan
-    /// of the inline balances for both (a fill settled each side through three or four `bal` scans).
-    #[inline(always)]
-    fn bal_pair(&mut self, x: i32, y: i32) -> (&mut (i64, i64), &mut (i64, i64)) {
-        debug_assert_ne!(x, y);
-        let (mut i, mut j) = (usize::MAX, usize::MAX);
-        let b = &self.balances;
-        if b.len <= BALANCES_INLINE {
-            let mut k = 0;
-            while k < b.len {
-                let a = b.inline[k].0;
-                if a == x {
-                    i = k;
-                } else if a == y {
-                    j = k;
-                }
-                k += 1;
-            }
-        }
-        if i == usize::MAX || j == usize::MAX {
-            // Absent, or on the heap: added where missing, then found by position.
-            self.bal_slow(x);
-            self.bal_slow(y);
-            let s = self.balances.as_slice();
-            i = s.iter().position(|e| e.0 == x).unwrap();
-            j = s.iter().position(|e| e.0 == y).unwrap();
-        }
-        let s = self.balances.as_mut_slice();
-        if i < j {
-            let (l, r) = s.split_at_mut(j);
-            (&mut l[i].1, &mut r[0].1)
-        } else {
-            let (l, r) = s.split_at_mut(i);
-            (&mut r[0].1, &mut l[j].1)
-        }
-    }
-
     #[inline(never)]
     fn bal_slow(&mut self, asset: i32) -> &mut (i64, i64) {
         let s = self.balances.as_slice();
@@ -1663,18 +1626,24 @@ impl State {
         // taker: a self-trade closes the resting order instead). The buyer pays notional plus its fee from
         // its locked quote and gets the base; the seller pays base from its locked base and gets the notional
         // less its fee; a released hold moves from locked to available.
+        // Two balance scans per side: the quote balance, found once, takes the released hold too.
         let settle = |a: &mut Account, side: Side, fee: i64, released: i64| {
-            let (q, b) = a.bal_pair(quote, base);
             if side == Side::BUY {
+                let q = a.bal(quote);
                 q.1 -= notional + fee;
-                b.0 += base_qty;
+                if released != 0 {
+                    q.1 -= released;
+                    q.0 += released;
+                }
+                a.bal(base).0 += base_qty;
             } else {
-                b.1 -= base_qty;
+                a.bal(base).1 -= base_qty;
+                let q = a.bal(quote);
                 q.0 += notional - fee;
-            }
-            if released != 0 {
-                q.1 -= released;
-                q.0 += released;
+                if released != 0 {
+                    q.1 -= released;
+                    q.0 += released;
+                }
             }
         };
         let a = self.account_inline(maker.account_id);
