@@ -272,13 +272,15 @@ const CPU_PROVER_DEFAULTS: &[(&str, &str)] = &[
     // The executor child's limit, and two trace-chunk slots of shared memory instead of five.
     ("MEMORY_LIMIT", "6000000000"),
     ("TRACE_CHUNK_SLOTS", "2"),
-    // Core shards of at most 2^27 - 2^21 trace cells (SP1: 2^28 + 2^27). A shard's proof takes memory for its
-    // cells rounded up to a power of two (the evaluation proof): 16.7 GB for a 2^28-cell core shard, 11.7 GB for
-    // a full 2^27 one (docs/benchmarks.md, session 12), the size of every recursion proof. The executor stops a
-    // shard at the first instruction that reaches the threshold, so the 2^21 cells below 2^27 keep one
-    // instruction's overshoot from doubling the padding. A block above it becomes two core shards and one more
-    // normalize proof (~3 min on 2 cores).
-    ("ELEMENT_THRESHOLD", "132120576"),
+    // Core shards of at most 2^27 trace cells (SP1: 2^28 + 2^27). A shard's proof takes memory for its cells
+    // rounded up to a power of two (the evaluation proof): 16.7 GB for a 2^28-cell core shard, 11.7 GB for a full
+    // 2^27 one (docs/benchmarks.md, session 12), the size of every recursion proof. The executor estimates a
+    // shard's cells as it runs and stops it at the first instruction that reaches the threshold less SP1's own
+    // 2^18-cell margin for the halt (`HALT_AREA`); the traces it then builds came out below the estimate in every
+    // measured shard (131.4 M cells where it stopped at 131.9 M), so the padding stays 2^27. The 1,000-order bench
+    // block (1.28 M cycles) is one core shard of 133.2 M cells here and two at 2^27 - 2^21, the second costing one
+    // more normalize proof (~2.5 min on 2 cores; docs/benchmarks.md, session 13).
+    ("ELEMENT_THRESHOLD", "134217728"),
     // The guest's core proving key set up once and kept for every core shard of the proof (the memory shard too):
     // each shard set it up again otherwise, ~12 s on 2 cores (docs/benchmarks.md, session 12).
     ("SP1_WORKER_USE_FIXED_PK", "true"),
