@@ -1,5 +1,6 @@
 package io.zkclob.gateway;
 
+import io.zkclob.contracts.json.PlainJsonString;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.IntNode;
 import tools.jackson.databind.node.LongNode;
@@ -124,15 +125,10 @@ public final class PlainOrderPlace {
         /** A quoted string of printable ASCII without escapes; null otherwise. */
         String string() {
             int start = ++pos; // past the opening quote
-            for (int i = start; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c == '"') {
-                    pos = i + 1;
-                    return text.substring(start, i);
-                }
-                if (c < 0x20 || c > 0x7e || c == '\\') return null;
-            }
-            return null;
+            int end = PlainJsonString.end(text, start);
+            if (end < 0) return null;
+            pos = end + 1;
+            return text.substring(start, end);
         }
 
         /** An integer: an optional minus, no leading zero, 1 to {@link #MAX_DIGITS} digits, then no fraction or exponent. */

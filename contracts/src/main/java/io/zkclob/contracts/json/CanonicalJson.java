@@ -348,15 +348,10 @@ final class CanonicalJson {
             if (isNull()) return null;
             if (i >= b.length || b[i] != '"') throw MISS;
             int start = i + 1;
-            for (int j = start; j < b.length; j++) {
-                char ch = s.charAt(j);
-                if (ch == '"') {
-                    i = j + 1;
-                    return s.substring(start, j);
-                }
-                if (ch < 0x20 || ch > 0x7e || ch == '\\') throw MISS;
-            }
-            throw MISS;
+            int end = PlainJsonString.end(s, start);
+            if (end < 0) throw MISS;
+            i = end + 1;
+            return s.substring(start, end);
         }
 
         private boolean isNull() {
