@@ -8,8 +8,9 @@ export ZK_TARGET_DIR
 # would rebuild the shared crates at each switch): code for the CPU of the machine that builds, which is the one
 # that proves. SP1's field and hash kernels (Plonky3's KoalaBear packings, Poseidon2) are vectorised only when the
 # compiler may use AVX2 or AVX-512 (`p3-koala-bear-0.4.3-succinct/src/lib.rs:20-27`); x86-64's baseline gets the
-# scalar fallbacks (the 1,000-order compressed proof: 680 s with them, 372 s without; docs/benchmarks.md,
-# session 14). ZK_PROVER_TARGET_CPU=x86-64-v3 builds a CLI for any AVX2 host, x86-64 for any x86-64 host.
+# scalar fallbacks (the 1,000-order compressed proof: 680 s with them, 372 s without and with the setup patch of
+# scripts/build-prover; docs/benchmarks.md, session 14). ZK_PROVER_TARGET_CPU=x86-64-v3 builds a CLI for any AVX2
+# host, x86-64 for any x86-64 host.
 use_prover_rustflags() { export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }-C target-cpu=${ZK_PROVER_TARGET_CPU:-native}"; }
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
