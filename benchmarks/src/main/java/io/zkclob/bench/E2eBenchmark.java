@@ -317,8 +317,8 @@ public final class E2eBenchmark {
     /**
      * One logged-on WebSocket session per account (/api/v1/ws). Responses are matched to orders by request id
      * (the order's index in its step); the fields the generator needs are read without a JSON parser, to spend
-     * the generator's CPU on sending and receiving. Execution reports are received and dropped (the trade latency
-     * comes from exchange.trades, as in the other modes).
+     * the generator's CPU on sending and receiving. Execution reports are skipped undecoded by {@link WsLoad} (the
+     * trade latency comes from exchange.trades, as in the other modes).
      */
     static final class Sessions {
         static final String WS_PATH = "/api/v1/ws";
@@ -327,33 +327,29 @@ public final class E2eBenchmark {
          * ({@code FleetMain.PORTS.gateway()}, 21080) serves the same protocol through Tomcat, for before/after.
          */
         static final int WS_PORT = Integer.parseInt(System.getenv().getOrDefault("E2E_WS_PORT", String.valueOf(FleetMain.PORTS.gatewayWs())));
-        final List<Session> all;
+        final WsLoad load;
         volatile Step step;
 
         /** One step's bookkeeping: intended send time by request id, and the histograms. */
         record Step(long[] intendedNanos, Histogram ack, AtomicLong ok, AtomicLong failed, AtomicLong lastAckNanos,
                     Map<String, Integer> refusals, Watcher watcher, Timeline timeline) {}
 
-        Sessions(List<Session> all) {
-            this.all = all;
+        private Sessions() throws java.io.IOException {
+            this.load = new WsLoad(this::received);
         }
 
         static Sessions logon(List<Trader> traders) throws Exception {
-            List<Session> all = new ArrayList<>();
-            Sessions sessions = new Sessions(all);
+            Sessions sessions = new Sessions();
             for (Trader t : traders) {
-                Session s = new Session(sessions);
-                s.ws = LeanWebSocket.open("127.0.0.1", WS_PORT, WS_PATH, s::onText);
                 long ts = System.currentTimeMillis();
                 byte[] message = (ts + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8);
                 byte[] signature = new byte[64];
                 Ed25519.sign(t.secretKey(), 0, message, 0, message.length, signature, 0);
-                s.send("{\"id\":\"logon\",\"method\":\"session.logon\",\"params\":{\"accountId\":" + t.id() + ",\"timestamp\":" + ts
-                        + ",\"signature\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}}");
-                String answer = s.logon.get(10, TimeUnit.SECONDS);
+                String answer = sessions.load.connect("127.0.0.1", WS_PORT, WS_PATH, "{\"id\":\"logon\",\"method\":\"session.logon\",\"params\":{\"accountId\":"
+                        + t.id() + ",\"timestamp\":" + ts + ",\"signature\":\"" + Base64.getEncoder().encodeToString(signature) + "\"}}");
                 if (!answer.contains("\"status\":200")) throw new IllegalStateException("logon refused: " + answer);
-                all.add(s);
             }
+            sessions.load.start();
             return sessions;
         }
 
@@ -384,30 +380,6 @@ public final class E2eBenchmark {
                 st.failed().incrementAndGet();
                 st.refusals().merge(status + " " + code(text), 1, Integer::sum);
             }
-        }
-    }
-
-    /** One connection ({@link LeanWebSocket}): sends in order from the caller's thread; messages arrive whole. */
-    static final class Session {
-        private final Sessions owner;
-        final java.util.concurrent.CompletableFuture<String> logon = new java.util.concurrent.CompletableFuture<>();
-        LeanWebSocket ws;
-
-        Session(Sessions owner) {
-            this.owner = owner;
-        }
-
-        void send(String text) {
-            try {
-                ws.sendText(text);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("websocket send failed", e);
-            }
-        }
-
-        void onText(String text) {
-            if (!logon.isDone() && text.startsWith("{\"id\":\"logon\"")) logon.complete(text);
-            else owner.received(text);
         }
     }
 
@@ -470,12 +442,13 @@ public final class E2eBenchmark {
         long intervalNanos = 1_000_000_000L / rate;
         SplittableRandom rnd = new SplittableRandom(seed);
         OrderMix mix = new OrderMix(rnd);
-        String[] messages = new String[total];
-        Session[] to = new Session[total];
+        // Each order's frame, masked for its connection, before the clock starts: the load's thread only writes.
+        byte[][] frames = new byte[total][];
+        int[] to = new int[total];
         long[] intended = new long[total];
         for (int i = 0; i < total; i++) {
-            to[i] = sessions.all.get(rnd.nextInt(sessions.all.size()));
-            messages[i] = "{\"id\":" + i + ",\"method\":\"order.place\",\"params\":" + mix.next() + "}";
+            to[i] = rnd.nextInt(sessions.load.connections());
+            frames[i] = sessions.load.frame(to[i], "{\"id\":" + i + ",\"method\":\"order.place\",\"params\":" + mix.next() + "}");
         }
         Histogram ack = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
         Histogram trade = new SynchronizedHistogram(TimeUnit.MINUTES.toNanos(5), 3);
@@ -486,15 +459,10 @@ public final class E2eBenchmark {
         long startEpochMs = System.currentTimeMillis() + 500; // to find a slow window in a profile taken meanwhile
         for (int i = 0; i < total; i++) intended[i] = startNanos + i * intervalNanos;
         sessions.step = st;
-        while (System.nanoTime() < startNanos) Thread.sleep(1);
         double cpuGen0 = cpuSeconds(ProcessHandle.current().pid());
         double cpuFleet0 = cpuSeconds(fleetPid);
         double cpuChildren0 = childrenCpuSeconds(fleetPid);
-        for (int i = 0; i < total; i++) {
-            long sleep = intended[i] - System.nanoTime();
-            if (sleep > 20_000) TimeUnit.NANOSECONDS.sleep(sleep);
-            to[i].send(messages[i]);
-        }
+        sessions.load.send(new WsLoad.Plan(to, frames, intended, new java.util.concurrent.CountDownLatch(1))); // from startNanos on
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (st.ok().get() + st.failed().get() < total && System.nanoTime() < deadline) Thread.sleep(10);
         double wall = (Math.max(st.lastAckNanos().get(), intended[total - 1]) - startNanos) / 1e9;
@@ -587,13 +555,22 @@ public final class E2eBenchmark {
                 while (true) {
                     for (var r : c.poll(Duration.ofMillis(100))) {
                         long now = System.nanoTime();
-                        Long intended = intendedByOrder.remove(MessageJson.MAPPER.readTree(r.value()).get("takerOrderId").asLong());
+                        Long intended = intendedByOrder.remove(longField(r.value(), "\"takerOrderId\":"));
                         Histogram h = trade;
                         if (intended != null && h != null) h.recordValue(Math.max(0, now - intended));
                     }
                 }
             }
         }
+    }
+
+    /** The integer after {@code key} (a quoted name and its colon) in a message of ours: no JSON tree per trade. */
+    static long longField(String json, String key) {
+        int at = json.indexOf(key);
+        if (at < 0) throw new IllegalArgumentException("no " + key + " in " + json);
+        int from = at + key.length(), end = from;
+        while (end < json.length() && (Character.isDigit(json.charAt(end)) || (end == from && json.charAt(end) == '-'))) end++;
+        return Long.parseLong(json, from, end, 10);
     }
 
     static HttpRequest post(String url, String body, Map<String, String> headers) {
