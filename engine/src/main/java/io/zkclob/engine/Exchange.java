@@ -89,19 +89,26 @@ public final class Exchange {
      * applied is a redelivery and changes nothing (no events).
      */
     public void apply(Command command, List<Event> out) {
-        if (command.seq() <= lastSeq) return;
-        lastSeq = command.seq();
-        if (blockFirstSeq < 0) blockFirstSeq = command.seq();
+        // The seq through the record's own class for the commands that fill blocks: command.seq() is a call through
+        // the interface with nine receivers, which the JIT cannot inline (an itable stub, about 5 % of a command).
+        long seq = switch (command) {
+            case PlaceOrder c -> c.seq();
+            case CancelOrder c -> c.seq();
+            default -> command.seq();
+        };
+        if (seq <= lastSeq) return;
+        lastSeq = seq;
+        if (blockFirstSeq < 0) blockFirstSeq = seq;
         blockCommands.add(command);
         int from = out.size();
-        switch (command) {
+        switch (command) { // the cases are tried in order: the common commands first
+            case PlaceOrder c -> place(c, out);
+            case CancelOrder c -> cancel(c, out);
             case AddAsset c -> addAsset(c, out);
             case AddMarket c -> addMarket(c, out);
             case SetMarketStatus c -> setMarketStatus(c, out);
             case Deposit c -> deposit(c, out);
             case Withdraw c -> withdraw(c, out);
-            case PlaceOrder c -> place(c, out);
-            case CancelOrder c -> cancel(c, out);
             case CancelAll c -> cancelAll(c, out);
             case SealBlock c -> seal(c, out);
         }
