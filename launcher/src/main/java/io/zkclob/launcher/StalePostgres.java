@@ -75,6 +75,10 @@ final class StalePostgres {
             return Files.readString(Path.of("/proc/" + pid + "/cmdline")).contains(name);
         } catch (NoSuchFileException e) {
             return false;
+        } catch (IOException e) {
+            // ESRCH ("No such process"): it ended between the two reads, or while its command line was read.
+            if (String.valueOf(e.getMessage()).contains("No such process")) return false;
+            throw e;
         }
     }
 

@@ -19,9 +19,18 @@ class StalePostgresTest {
      * A stand-in postmaster: its command line says postgres and it exits on SIGINT, as a postmaster's fast
      * shutdown does (Python installs its handler even where the parent shell left SIGINT ignored).
      */
+    /**
+     * A stand-in that exits on SIGINT, as a postmaster's fast shutdown does; returned once its handler is installed.
+     * Before that a SIGINT is lost when the test runs with SIGINT ignored (a job started in the background by a
+     * non-interactive shell, inherited down to this process): a fresh clone's CI run sent it in that window and
+     * waited 30 s for nothing.
+     */
     private static Process fakePostmaster() throws Exception {
-        return new ProcessBuilder(python(), "-c",
-                "import signal, sys, time; signal.signal(signal.SIGINT, lambda *a: sys.exit(0)); time.sleep(120)  # postgres").start();
+        Process p = new ProcessBuilder(python(), "-c", "import signal, sys, time; signal.signal(signal.SIGINT, lambda *a: sys.exit(0)); "
+                + "print('ready', flush=True); time.sleep(120)  # postgres").start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        if (!"ready".equals(line)) throw new AssertionError("the stand-in postmaster did not start: " + line);
+        return p;
     }
 
     /**
