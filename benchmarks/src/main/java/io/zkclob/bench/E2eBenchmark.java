@@ -372,10 +372,7 @@ public final class E2eBenchmark {
             int status = Integer.parseInt(text, idEnd + 10, idEnd + 13, 10); // ,"status":NNN
             if (status == 202) {
                 st.ok().incrementAndGet();
-                int at = text.indexOf("\"orderId\":") + 10;
-                int end = at;
-                while (end < text.length() && Character.isDigit(text.charAt(end))) end++;
-                st.watcher().expect(Long.parseLong(text, at, end, 10), intended);
+                st.watcher().expect(longField(text, "\"orderId\":"), intended);
             } else {
                 st.failed().incrementAndGet();
                 st.refusals().merge(status + " " + code(text), 1, Integer::sum);
