@@ -65,16 +65,63 @@ public final class Witness {
      * @param headers  the range's headers as recorded (a prover checks them; tampered ones fail)
      */
     public static byte[] build(Exchange preState, List<Command> commands, List<Header> headers) {
-        byte[] preRoot = preState.stateRoot();
         // Dry-run a copy to learn what the range touches (maker accounts appear only while matching).
         Exchange dry = Snapshot.read(Snapshot.write(preState), LevelBook::new);
-        TreeSet<Exchange.LevelKey> levels = new TreeSet<>(LEVEL_ORDER);
-        dry.levelsTouched = levels::add;
+        Touched touched = new Touched();
+        touched.attach(dry);
         List<Event> events = new ArrayList<>();
-        for (Command c : commands) dry.apply(c, events);
-        dry.levelsTouched = null;
+        for (Command c : commands) {
+            events.clear();
+            dry.apply(c, events);
+            touched.events(events);
+        }
+        touched.detach(dry);
+        return build(preState, commands, headers, touched);
+    }
 
-        TreeSet<Long> accounts = new TreeSet<>();
+    /**
+     * What applying a range's commands touched, recorded by whoever applies them anyway (prover-service's range
+     * builder keeps an engine a range ahead of its pre-state), so that {@link #build(Exchange, List, List, Touched)}
+     * need not copy the pre-state and apply the range again: the levels the commands read or changed, and the
+     * accounts that appear only in events (makers, owners of canceled orders).
+     */
+    public static final class Touched {
+        private final TreeSet<Exchange.LevelKey> levels = new TreeSet<>(LEVEL_ORDER);
+        private final TreeSet<Long> eventAccounts = new TreeSet<>();
+
+        /** From now on {@code exchange} reports every level it reads or changes here. */
+        public void attach(Exchange exchange) {
+            exchange.levelsTouched = levels::add;
+        }
+
+        public void detach(Exchange exchange) {
+            exchange.levelsTouched = null;
+        }
+
+        /** One command's events, as the attached exchange produced them. */
+        public void events(List<Event> events) {
+            for (Event e : events) {
+                if (e instanceof TradeExecuted t) addAccount(eventAccounts, t.makerAccountId());
+                if (e instanceof OrderCanceled x) addAccount(eventAccounts, x.accountId());
+            }
+        }
+
+        /** For the next range. */
+        public void clear() {
+            levels.clear();
+            eventAccounts.clear();
+        }
+    }
+
+    /**
+     * As {@link #build(Exchange, List, List)}, with what the range touched already recorded while an exchange in
+     * {@code preState}'s state applied exactly {@code commands}.
+     */
+    public static byte[] build(Exchange preState, List<Command> commands, List<Header> headers, Touched touched) {
+        byte[] preRoot = preState.stateRoot();
+        TreeSet<Exchange.LevelKey> levels = new TreeSet<>(LEVEL_ORDER);
+        levels.addAll(touched.levels);
+        TreeSet<Long> accounts = new TreeSet<>(touched.eventAccounts);
         TreeSet<Integer> markets = new TreeSet<>();
         TreeSet<Long> deposits = new TreeSet<>();
         for (Command c : commands) {
@@ -101,10 +148,6 @@ public final class Witness {
                 case SetMarketStatus s -> markets.add(s.marketId());
                 default -> { }
             }
-        }
-        for (Event e : events) {
-            if (e instanceof TradeExecuted t) addAccount(accounts, t.makerAccountId());
-            if (e instanceof OrderCanceled x) addAccount(accounts, x.accountId());
         }
         // The guest knows an account's open orders only in the levels it is given (their count is in the
         // account leaf). A client order id already open is checked against them: give the levels of open

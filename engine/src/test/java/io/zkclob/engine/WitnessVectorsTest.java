@@ -36,6 +36,37 @@ class WitnessVectorsTest {
         return Witness.build(pre, range, headers);
     }
 
+    /** As {@link #witness}, but what the range touches recorded while the engine applies it (prover-service's way). */
+    static byte[] witnessRecorded(List<Command> all, long fromHeight, long toHeight) {
+        Exchange ex = new Exchange();
+        List<Event> events = new ArrayList<>();
+        int i = 0;
+        while (ex.height() < fromHeight - 1) ex.apply(all.get(i++), events);
+        Exchange pre = Snapshot.read(Snapshot.write(ex), LevelBook::new);
+        Witness.Touched touched = new Witness.Touched();
+        touched.attach(ex);
+        List<Command> range = new ArrayList<>();
+        List<Witness.Header> headers = new ArrayList<>();
+        while (ex.height() < toHeight) {
+            Command c = all.get(i++);
+            range.add(c);
+            events.clear();
+            ex.apply(c, events);
+            touched.events(events);
+            for (Event e : events) if (e instanceof BlockSealed b) headers.add(Witness.Header.of(b));
+        }
+        return Witness.build(pre, range, headers, touched);
+    }
+
+    @Test
+    void touchesRecordedWhileApplyingGiveTheDryRunsWitness() {
+        for (Object[] c : cases()) {
+            @SuppressWarnings("unchecked") List<Command> all = (List<Command>) c[1];
+            assertArrayEquals(witness(all, (long) c[2], (long) c[3]), witnessRecorded(all, (long) c[2], (long) c[3]),
+                    (String) c[0]);
+        }
+    }
+
     static List<Object[]> cases() {
         RandomCommands r = new RandomCommands(23, 200);
         r.generate(5_000);

@@ -68,8 +68,14 @@ final class RangeBuilder extends ConsumerWorker {
         while (running() && leader != null && !leader.held()) sleep(2_000); // another replica cuts the ranges
         if (!running()) return;
         long ranged = jdbc.sql("SELECT COALESCE(MAX(last_height), 0) FROM ranges").query(Long.class).single();
+        // The replica applies each command as it is read and records what the open range touches; pre is the state
+        // where that range starts. Copied once a range (the replica's state at its end), where the witness builder
+        // used to copy the pre-state again and apply the whole range a second time to learn what it touches: both
+        // were about a third of this thread's CPU at 6,000 orders/s (docs/benchmarks.md, session 15).
         Exchange replica = new Exchange();
-        byte[] preState = Snapshot.write(replica);
+        Witness.Touched touched = new Witness.Touched();
+        touched.attach(replica);
+        Exchange pre = copy(replica);
         List<Command> commands = new ArrayList<>();
         List<Witness.Header> headers = new ArrayList<>();
         c.assign(List.of(LOG));
@@ -83,10 +89,11 @@ final class RangeBuilder extends ConsumerWorker {
             if (records.isEmpty() && !headers.isEmpty()
                     && System.nanoTime() - rangeStartedNanos > props.maxRangeMs() * 1_000_000L
                     && commands.get(commands.size() - 1) instanceof Command.SealBlock) {
-                writeRange(preState, commands, headers);
-                preState = Snapshot.write(replica);
+                writeRange(pre, commands, headers, touched);
+                pre = copy(replica);
                 commands.clear();
                 headers.clear();
+                touched.clear();
             }
             for (ConsumerRecord<String, String> r : records) {
                 Command cmd;
@@ -97,22 +104,25 @@ final class RangeBuilder extends ConsumerWorker {
                 }
                 events.clear();
                 replica.apply(cmd, events);
+                touched.events(events);
                 commands.add(cmd);
                 for (Event e : events) {
                     if (!(e instanceof BlockSealed b)) continue;
                     if (b.height() <= ranged) {
                         // Already cut into a range before a restart: move the range start past it.
-                        preState = Snapshot.write(replica);
+                        pre = copy(replica);
                         commands.clear();
+                        touched.clear();
                         continue;
                     }
                     if (headers.isEmpty()) rangeStartedNanos = System.nanoTime();
                     headers.add(recordedHeader(b));
                     if (headers.size() >= props.blocksPerRange() || commands.size() >= props.maxCommandsPerRange()) {
-                        writeRange(preState, commands, headers);
-                        preState = Snapshot.write(replica);
+                        writeRange(pre, commands, headers, touched);
+                        pre = copy(replica);
                         commands.clear();
                         headers.clear();
+                        touched.clear();
                     }
                 }
             }
@@ -137,8 +147,12 @@ final class RangeBuilder extends ConsumerWorker {
         throw new IllegalStateException("no published header for block " + mine.height() + " after 60 s");
     }
 
-    private void writeRange(byte[] preState, List<Command> commands, List<Witness.Header> headers) {
-        byte[] witness = Witness.build(Snapshot.read(preState, LevelBook::new), commands, headers);
+    private static Exchange copy(Exchange e) {
+        return Snapshot.read(Snapshot.write(e), LevelBook::new);
+    }
+
+    private void writeRange(Exchange pre, List<Command> commands, List<Witness.Header> headers, Witness.Touched touched) {
+        byte[] witness = Witness.build(pre, commands, headers, touched);
         long first = headers.get(0).height();
         long last = headers.get(headers.size() - 1).height();
         // In the database, not on this replica's disk: any replica may prove it.
