@@ -28,12 +28,24 @@ import org.springframework.http.HttpStatus;
  * blocking work (a database write) must continue it on another executor.
  */
 final class CommandLog implements AutoCloseable {
-    static final int LINGER_MS = 1;
+    /**
+     * One produce request at a time, each carrying what arrived while the previous one was out or during the last
+     * {@link #LINGER_MS}. The broker's threads and the producer's I/O thread work per request far more than per
+     * order (a log write, a selector wake-up, a response, the thread hand-offs), and with 1 ms and 5 in flight the
+     * gateway sent 500-600 requests a second at 2,000 and at 6,000 orders/s alike. 3 ms and one in flight: about 250 a second of 25 orders at
+     * 6,000/s, the fleet's CPU 66-67 s -> 58.8 s a minute, ack p99 41-48 -> 24.4 ms, p50 3.7 -> 4.5 ms (docs/benchmarks.md,
+     * session 15). The cost: up to 3 ms more per acknowledgement when the log is idle.
+     */
+    static final int LINGER_MS = 3;
+    static final int MAX_IN_FLIGHT = 1;
     private final Producer<String, String> producer;
 
-    /** {@code lingerMs}: {@code gateway.log.linger-ms}, {@link #LINGER_MS} unless configured. */
-    CommandLog(String bootstrap, int lingerMs) {
-        this(new KafkaProducer<>(props(bootstrap, lingerMs)));
+    /**
+     * {@code lingerMs}: {@code gateway.log.linger-ms}, {@link #LINGER_MS} unless configured; {@code maxInFlight}:
+     * {@code gateway.log.max-in-flight}, {@link #MAX_IN_FLIGHT} unless configured.
+     */
+    CommandLog(String bootstrap, int lingerMs, int maxInFlight) {
+        this(new KafkaProducer<>(props(bootstrap, lingerMs, maxInFlight)));
     }
 
     /** Tests pass Kafka's MockProducer, to see what reached the log. */
@@ -41,15 +53,16 @@ final class CommandLog implements AutoCloseable {
         this.producer = producer;
     }
 
-    private static Properties props(String bootstrap, int lingerMs) {
+    private static Properties props(String bootstrap, int lingerMs, int maxInFlight) {
         if (lingerMs < 0 || lingerMs > 100) throw new IllegalArgumentException("gateway.log.linger-ms " + lingerMs + " is outside 0..100");
+        // Idempotence keeps order and exactly-once with at most 5 requests in flight per partition.
+        if (maxInFlight < 1 || maxInFlight > 5) throw new IllegalArgumentException("gateway.log.max-in-flight " + maxInFlight + " is outside 1..5");
         Properties p = io.zkclob.support.KafkaClients.producerProps(bootstrap); // acks=all, idempotent
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // No compression: the producer compresses while it holds its batch queue's lock, which every request thread
         // appending an order needed too (68 ms average waits at 3,000 orders/s); commands are a few hundred bytes.
-        // Idempotence keeps order and exactly-once with up to 5 requests in flight per partition (the default).
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, maxInFlight);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         // A full buffer (the broker is down) fails the send after 1 s instead of blocking the request thread.

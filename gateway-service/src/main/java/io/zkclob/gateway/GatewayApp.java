@@ -104,8 +104,9 @@ public class GatewayApp {
     @Bean(destroyMethod = "close")
     CommandLog commandLog(@Value("${spring.kafka.bootstrap-servers}") String bootstrap,
                           @Value("${kafka.replication:1}") short replication,
-                          @Value("${gateway.log.linger-ms:" + CommandLog.LINGER_MS + "}") int lingerMs) {
+                          @Value("${gateway.log.linger-ms:" + CommandLog.LINGER_MS + "}") int lingerMs,
+                          @Value("${gateway.log.max-in-flight:" + CommandLog.MAX_IN_FLIGHT + "}") int maxInFlight) {
         KafkaTopics.ensure(bootstrap, replication);
-        return new CommandLog(bootstrap, lingerMs);
+        return new CommandLog(bootstrap, lingerMs, maxInFlight);
     }
 }
