@@ -194,12 +194,13 @@ final class WsLoad implements AutoCloseable {
     }
 
     private void read(Conn c, SelectionKey k) throws IOException {
-        if (c.ch.read(c.in) < 0) {
-            k.cancel();
-            c.closed = true;
-        }
+        boolean wasClosed = c.closed;
+        if (c.ch.read(c.in) < 0) c.closed = true;
         parse(c, onResponse, false);
-        if (c.closed && open) System.out.println("websocket closed by the server");
+        if (c.closed) {
+            k.cancel(); // the end of the stream or a close frame: nothing more to read, and said once
+            if (!wasClosed && open) System.out.println("websocket closed by the server");
+        }
     }
 
     /**
