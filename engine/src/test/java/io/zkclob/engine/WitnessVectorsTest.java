@@ -19,32 +19,21 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class WitnessVectorsTest {
     /** Builds the witness for blocks [fromHeight, toHeight] of a command stream. */
     static byte[] witness(List<Command> all, long fromHeight, long toHeight) {
-        Exchange ex = new Exchange();
-        List<Event> events = new ArrayList<>();
-        int i = 0;
-        while (ex.height() < fromHeight - 1) ex.apply(all.get(i++), events);
-        Exchange pre = Snapshot.read(Snapshot.write(ex), LevelBook::new);
-        List<Command> range = new ArrayList<>();
-        List<Witness.Header> headers = new ArrayList<>();
-        while (ex.height() < toHeight) {
-            Command c = all.get(i++);
-            range.add(c);
-            events.clear();
-            ex.apply(c, events);
-            for (Event e : events) if (e instanceof BlockSealed b) headers.add(Witness.Header.of(b));
-        }
-        return Witness.build(pre, range, headers);
+        return witness(all, fromHeight, toHeight, false);
     }
 
-    /** As {@link #witness}, but what the range touches recorded while the engine applies it (prover-service's way). */
-    static byte[] witnessRecorded(List<Command> all, long fromHeight, long toHeight) {
+    /**
+     * {@code recordWhileApplying}: what the range touches recorded while the engine applies it (prover-service's
+     * way, {@link Witness.Touched}) instead of the builder's own dry run on a copy.
+     */
+    static byte[] witness(List<Command> all, long fromHeight, long toHeight, boolean recordWhileApplying) {
         Exchange ex = new Exchange();
         List<Event> events = new ArrayList<>();
         int i = 0;
         while (ex.height() < fromHeight - 1) ex.apply(all.get(i++), events);
         Exchange pre = Snapshot.read(Snapshot.write(ex), LevelBook::new);
-        Witness.Touched touched = new Witness.Touched();
-        touched.attach(ex);
+        Witness.Touched touched = recordWhileApplying ? new Witness.Touched() : null;
+        if (touched != null) touched.attach(ex);
         List<Command> range = new ArrayList<>();
         List<Witness.Header> headers = new ArrayList<>();
         while (ex.height() < toHeight) {
@@ -52,17 +41,17 @@ class WitnessVectorsTest {
             range.add(c);
             events.clear();
             ex.apply(c, events);
-            touched.events(events);
+            if (touched != null) touched.events(events);
             for (Event e : events) if (e instanceof BlockSealed b) headers.add(Witness.Header.of(b));
         }
-        return Witness.build(pre, range, headers, touched);
+        return touched == null ? Witness.build(pre, range, headers) : Witness.build(pre, range, headers, touched);
     }
 
     @Test
     void touchesRecordedWhileApplyingGiveTheDryRunsWitness() {
         for (Object[] c : cases()) {
             @SuppressWarnings("unchecked") List<Command> all = (List<Command>) c[1];
-            assertArrayEquals(witness(all, (long) c[2], (long) c[3]), witnessRecorded(all, (long) c[2], (long) c[3]),
+            assertArrayEquals(witness(all, (long) c[2], (long) c[3]), witness(all, (long) c[2], (long) c[3], true),
                     (String) c[0]);
         }
     }
