@@ -119,8 +119,7 @@ public final class Witness {
      */
     public static byte[] build(Exchange preState, List<Command> commands, List<Header> headers, Touched touched) {
         byte[] preRoot = preState.stateRoot();
-        TreeSet<Exchange.LevelKey> levels = new TreeSet<>(LEVEL_ORDER);
-        levels.addAll(touched.levels);
+        TreeSet<Exchange.LevelKey> levels = new TreeSet<>(touched.levels); // a copy in the same LEVEL_ORDER
         TreeSet<Long> accounts = new TreeSet<>(touched.eventAccounts);
         TreeSet<Integer> markets = new TreeSet<>();
         TreeSet<Long> deposits = new TreeSet<>();

@@ -32,9 +32,10 @@ final class CommandLog implements AutoCloseable {
      * One produce request at a time, each carrying what arrived while the previous one was out or during the last
      * {@link #LINGER_MS}. The broker's threads and the producer's I/O thread work per request far more than per
      * order (a log write, a selector wake-up, a response, the thread hand-offs), and with 1 ms and 5 in flight the
-     * gateway sent 500-600 requests a second at 2,000 and at 6,000 orders/s alike. 3 ms and one in flight: about 250 a second of 25 orders at
-     * 6,000/s, the fleet's CPU 66-67 s -> 58.8 s a minute, ack p99 41-48 -> 24.4 ms, p50 3.7 -> 4.5 ms (docs/benchmarks.md,
-     * session 15). The cost: up to 3 ms more per acknowledgement when the log is idle.
+     * gateway sent 500-600 requests a second at 2,000 and at 6,000 orders/s alike. 3 ms and one in flight: about
+     * 250 a second of 25 orders at 6,000/s, the fleet's CPU 66-67 s -> 58.8 s a minute, ack p99 41-48 -> 24.4 ms,
+     * p50 3.7 -> 4.5 ms (docs/benchmarks.md, session 15). The cost: up to 3 ms more per acknowledgement when the
+     * log is idle.
      */
     static final int LINGER_MS = 3;
     static final int MAX_IN_FLIGHT = 1;

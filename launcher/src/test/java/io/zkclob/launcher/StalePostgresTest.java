@@ -17,10 +17,8 @@ class StalePostgresTest {
 
     /**
      * A stand-in postmaster: its command line says postgres and it exits on SIGINT, as a postmaster's fast
-     * shutdown does (Python installs its handler even where the parent shell left SIGINT ignored).
-     */
-    /**
-     * A stand-in that exits on SIGINT, as a postmaster's fast shutdown does; returned once its handler is installed.
+     * shutdown does (Python installs its handler even where the parent shell left SIGINT ignored); returned once
+     * its handler is installed.
      * Before that a SIGINT is lost when the test runs with SIGINT ignored (a job started in the background by a
      * non-interactive shell, inherited down to this process): a fresh clone's CI run sent it in that window and
      * waited 30 s for nothing.
