@@ -109,8 +109,9 @@ final class RangeBuilder extends ConsumerWorker {
                 for (Event e : events) {
                     if (!(e instanceof BlockSealed b)) continue;
                     if (b.height() <= ranged) {
-                        // Already cut into a range before a restart: move the range start past it.
-                        pre = copy(replica);
+                        // Already cut into a range before a restart: move the range start past it (the state is
+                        // copied only after the last such block, where the next range starts).
+                        if (b.height() == ranged) pre = copy(replica);
                         commands.clear();
                         touched.clear();
                         continue;
