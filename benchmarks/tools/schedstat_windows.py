@@ -36,7 +36,7 @@ def window_groups(ws, we):
     return g, span
 late, ok = collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0])
 nl = no = 0
-# a late window: acks sent in [s, s+100) were late, so look at [s, s+100+maxlat)
+# a window's orders were sent in [s, s+100) and answered up to 25 ms later (or later still, when late): read [s, s+125)
 for s, slow, mx in tl:
     if slow > 50:
         g, span = window_groups(s, s + 100 + 25)

@@ -113,8 +113,9 @@ final class NettyOrderEntryServer implements SmartLifecycle {
     /**
      * Netty's buffer leak detector off unless {@code io.netty.leakDetection.level} is set. At its default level it
      * records the stack of one buffer in 128 at its allocation and at every release: 4.4 % of the event loop's CPU
-     * at 6,000 orders/s (docs/benchmarks.md, session 16). Every buffer here is released by Netty's own codecs or in
-     * one place ({@link Connection#channelRead}); a test that suspects a leak runs with the property set.
+     * at 6,000 orders/s (docs/benchmarks.md, session 16). Every buffer here is released by Netty's own codecs or
+     * where this class consumes a message ({@link HandshakeGate#channelRead} on a refused handshake,
+     * {@link Connection#channelRead}); a test that suspects a leak runs with the property set.
      */
     static void quietLeakDetector() {
         if (System.getProperty("io.netty.leakDetection.level") == null) ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
