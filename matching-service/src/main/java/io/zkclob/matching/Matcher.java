@@ -76,6 +76,7 @@ final class Matcher implements Runnable {
     private final MatcherProperties props;
     private final String bootstrap;
     private final SnapshotStore snapshots;
+    private final SnapshotWriter snapshotWriter;
     private final Timer applyTimer;
     private final Counter commandsCounter;
     private final MeterRegistry meters;
@@ -97,6 +98,7 @@ final class Matcher implements Runnable {
         this.props = props;
         this.bootstrap = bootstrap;
         this.snapshots = snapshots;
+        this.snapshotWriter = new SnapshotWriter(snapshots, meters);
         this.applyTimer = Timer.builder("matcher.apply").description("engine time per command batch")
                 .publishPercentileHistogram().register(meters);
         this.commandsCounter = Counter.builder("matcher.commands").register(meters);
@@ -136,17 +138,19 @@ final class Matcher implements Runnable {
     /** Runs until stopped; after a failure (broker gone, fenced) it starts over from the snapshot and log. */
     @Override
     public void run() {
-        while (running) {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                if (!running) return;
-                log.error("matcher failed; recovering from the snapshot and the log in 1 s", e);
+        try (snapshotWriter) {
+            while (running) {
                 try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    runOnce();
+                } catch (RuntimeException e) {
+                    if (!running) return;
+                    log.error("matcher failed; recovering from the snapshot and the log in 1 s", e);
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         }
@@ -168,7 +172,13 @@ final class Matcher implements Runnable {
             }
             // A clean stop happens between batches, when the engine matches the committed offset: snapshot it
             // so the next start replays nothing.
-            snapshots.save(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
+            try {
+                snapshotWriter.saveNow(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("matcher stopped at seq {}, interrupted before its snapshot was saved", engine.lastSeq());
+                return;
+            }
             log.info("matcher stopped cleanly at seq {} (snapshot saved)", engine.lastSeq());
         } finally {
             ready = false;
@@ -258,9 +268,11 @@ final class Matcher implements Runnable {
                 applyTimer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 commandsCounter.increment(records.count());
                 appliedSeq.set(engine.lastSeq());
+                // Serialized here (consistent with the committed batch), stored by the writer's thread: see SnapshotWriter.
                 if (sinceSnapshot >= props.snapshotEveryCommands()
-                        && System.nanoTime() - lastSnapshotNanos >= props.snapshotIntervalMs() * 1_000_000L) {
-                    snapshots.save(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
+                        && System.nanoTime() - lastSnapshotNanos >= props.snapshotIntervalMs() * 1_000_000L
+                        && !snapshotWriter.busy()) {
+                    snapshotWriter.offer(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
                     sinceSnapshot = 0;
                     lastSnapshotNanos = System.nanoTime();
                 }
