@@ -47,7 +47,7 @@ final class CommandArchive extends LogFollower {
 
     void store(List<ConsumerRecord<String, String>> records, long nextOffset) {
         tx.executeWithoutResult(s -> {
-            List<Object[]> rows = new java.util.ArrayList<>(records.size()); // at most max.poll.records (1,000)
+            List<Object[]> rows = new java.util.ArrayList<>(records.size()); // at most max.poll.records (LogFollower.MAX_POLL_RECORDS)
             for (ConsumerRecord<String, String> r : records) {
                 String type;
                 String body;

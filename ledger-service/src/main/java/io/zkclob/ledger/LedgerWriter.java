@@ -101,8 +101,8 @@ class LedgerWriter implements EventFeed.Projection {
         });
     }
 
-    /** Rows per statement: a poll of 1,000 records has at most about 5,000 legs; bounded whatever it holds. */
-    private static final int MAX_LEGS = 5_000;
+    /** Rows per statement: a poll of 4,000 records (LogFollower.MAX_POLL_RECORDS) has at most about 20,000 legs; bounded whatever it holds. */
+    private static final int MAX_LEGS = 20_000;
 
     /**
      * The legs in one statement over arrays, in event order, not the driver's multi-row VALUES (eight bind parameters

@@ -286,8 +286,8 @@ class OrderProjector implements EventFeed.Projection {
 
     private record Closed(long orderId, boolean nothingLeft, String reason, long seq, long timeMs) {}
 
-    /** Rows per statement: a poll is at most 1,000 records (max.poll.records), but nothing here relies on that. */
-    private static final int MAX_ROWS = 1_000;
+    /** Rows per statement: a poll is at most LogFollower.MAX_POLL_RECORDS records, but nothing here relies on that. */
+    private static final int MAX_ROWS = 4_000;
 
     private void project(Indexed x, Map<Long, PlaceOrder> rejected, Writes w) {
         long s = x.seq();

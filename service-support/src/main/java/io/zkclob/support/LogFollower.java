@@ -64,8 +64,18 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * </ul>
  */
 public abstract class LogFollower implements SmartLifecycle, ApplicationContextAware {
-    /** What the hand-written loops read per poll; fewer would cost throughput (issue THROUGHPUT), more memory. */
-    public static final int MAX_POLL_RECORDS = 1_000;
+    /**
+     * What a read model reads per poll at most, and the least its fetch waits for (up to
+     * {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}): each poll is one database transaction and one listener call,
+     * and each fetch a request the broker answers. With 1,000 records and 64 KB (a fetch about every 35 ms at
+     * 10,000 orders/s, for each of the read models) the read models' polls were measured against 4,000 and 512 KB
+     * (docs/benchmarks.md, session 17). A follower a client waits on ({@link #setFetchWaitMs}) keeps
+     * {@link #FOREGROUND_MAX_POLL_RECORDS} and {@link ConsumerWorker#consumerProps}'s 64 KB: its batches stay short.
+     */
+    public static final int MAX_POLL_RECORDS = 4_000;
+    static final int READ_MODEL_FETCH_MIN_BYTES = 512 * 1024;
+    /** What a follower a client waits on reads per poll at most. */
+    public static final int FOREGROUND_MAX_POLL_RECORDS = 1_000;
     /** The header a parked record carries with the follower's reason, besides Spring Kafka's exception headers. */
     public static final String REASON_HEADER = "zkclob-dlt-reason";
     private static final Logger log = LoggerFactory.getLogger(LogFollower.class);
@@ -216,7 +226,9 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         Map<String, Object> p = new HashMap<>();
         ConsumerWorker.consumerProps(bootstrap).forEach((k, v) -> p.put((String) k, v));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, background ? MAX_POLL_RECORDS : FOREGROUND_MAX_POLL_RECORDS);
+        // under max.partition.fetch.bytes (1 MB by default), or the broker would always wait out the fetch wait
+        if (background) p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, READ_MODEL_FETCH_MIN_BYTES);
         if (readCommitted) p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs);
         return p;
