@@ -178,6 +178,9 @@ final class Matcher implements Runnable {
                 Thread.currentThread().interrupt();
                 log.warn("matcher stopped at seq {}, interrupted before its snapshot was saved", engine.lastSeq());
                 return;
+            } catch (RuntimeException e) { // the database: the next start replays from the newest stored snapshot
+                log.warn("matcher stopped at seq {}; its final snapshot was not saved: {}", engine.lastSeq(), e.toString());
+                return;
             }
             log.info("matcher stopped cleanly at seq {} (snapshot saved)", engine.lastSeq());
         } finally {
@@ -272,9 +275,10 @@ final class Matcher implements Runnable {
                 if (sinceSnapshot >= props.snapshotEveryCommands()
                         && System.nanoTime() - lastSnapshotNanos >= props.snapshotIntervalMs() * 1_000_000L
                         && !snapshotWriter.busy()) {
-                    snapshotWriter.offer(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine));
-                    sinceSnapshot = 0;
-                    lastSnapshotNanos = System.nanoTime();
+                    if (snapshotWriter.offer(engine.lastSeq(), engine.height(), Sha256.hex(engine.stateRoot()), Snapshot.write(engine))) {
+                        sinceSnapshot = 0;
+                        lastSnapshotNanos = System.nanoTime();
+                    }
                 }
             }
             c.currentLag(LOG).ifPresent(lag::set); // the client's own figure: no broker request per loop

@@ -31,7 +31,7 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
         this.retryMs = retryMs;
     }
 
-    /** How long the broker may hold a read model's fetch while less than 64 KB is there. */
+    /** How long the broker may hold a read model's fetch while less than its minimum (64 KB here, 512 KB in LogFollower's read models) is there. */
     public static final int READ_MODEL_FETCH_WAIT_MS = 100;
 
     /** Bootstrap servers, String keys and values, manual commits: what every consumer here starts from. */
@@ -47,7 +47,7 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
         // READ_MODEL_FETCH_WAIT_MS more per hop, so that ten idle followers do not fetch a hundred times a second
         // each (at 500 orders/s this did not measurably lower the broker's CPU, which is produce and transaction
         // traffic: docs/benchmarks.md, session 6). What a client waits on sets its own: the matcher, and the
-        // gateway's feed of execution reports and funds.
+        // gateway's feed of execution reports and funds. LogFollower's read models wait for more (512 KB).
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, READ_MODEL_FETCH_WAIT_MS);
         return p;

@@ -65,14 +65,18 @@ import org.springframework.util.backoff.ExponentialBackOff;
  */
 public abstract class LogFollower implements SmartLifecycle, ApplicationContextAware {
     /**
-     * What a read model reads per poll at most, and the least its fetch waits for (up to
-     * {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}): each poll is one database transaction and one listener call,
-     * and each fetch a request the broker answers. With 1,000 records and 64 KB (a fetch about every 35 ms at
-     * 10,000 orders/s, for each of the read models) the read models' polls were measured against 4,000 and 512 KB
-     * (docs/benchmarks.md, session 17). A follower a client waits on ({@link #setFetchWaitMs}) keeps
-     * {@link #FOREGROUND_MAX_POLL_RECORDS} and {@link ConsumerWorker#consumerProps}'s 64 KB: its batches stay short.
+     * What a read model reads per poll at most. Each poll is one database transaction and one listener call; with
+     * {@link #READ_MODEL_FETCH_MIN_BYTES} the fetch wait ({@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}) sets the
+     * pace at any rate a read model keeps up with: one fetch and one transaction per 100 ms, as at low rates already
+     * (at 10,000 orders/s that is about 2,500 events; the 4,000 bound matters when it catches up). Raised from 1,000
+     * records and 64 KB, with which a read model fetched and committed whenever 64 KB of compressed events had
+     * gathered, every few tens of ms at 10,000 orders/s: PostgreSQL and the read models' threads now take 1.7 s less
+     * CPU a minute there (docs/benchmarks.md, session 17), and a read model lags the log by up to 100 ms a hop at
+     * every rate. A follower a client waits on ({@link #setFetchWaitMs}) keeps {@link #FOREGROUND_MAX_POLL_RECORDS}
+     * and {@link ConsumerWorker#consumerProps}'s 64 KB: short batches, answered as soon as they are there.
      */
     public static final int MAX_POLL_RECORDS = 4_000;
+    /** What a read model's fetch waits for (compressed bytes), within the fetch wait; under Kafka's 1 MB per partition. */
     static final int READ_MODEL_FETCH_MIN_BYTES = 512 * 1024;
     /** What a follower a client waits on reads per poll at most. */
     public static final int FOREGROUND_MAX_POLL_RECORDS = 1_000;
@@ -107,7 +111,7 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     private ApplicationContext context;
     private KafkaMessageListenerContainer<String, String> container;
     private volatile int fetchWaitMs = ConsumerWorker.READ_MODEL_FETCH_WAIT_MS;
-    /** A read model nobody waits on: its consumer thread runs at a lower priority. */
+    /** A read model nobody waits on: its consumer thread runs at a lower priority, and its polls are larger. */
     private volatile boolean background = true;
     private DefaultKafkaProducerFactory<String, String> deadLetterProducers;
     private Counter parked;
@@ -213,8 +217,9 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
 
     /**
      * For a follower whose lag a client waits on (execution reports, the funds a verdict releases): the broker answers
-     * its fetches within {@code ms} instead of {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS}, and its thread keeps
-     * the order path's priority (a read model's runs at {@link BackgroundPriority}'s). Before {@link #start}.
+     * its fetches within {@code ms} instead of {@link ConsumerWorker#READ_MODEL_FETCH_WAIT_MS} and as soon as 64 KB
+     * are there, its polls stay at {@link #FOREGROUND_MAX_POLL_RECORDS}, and its thread keeps the order path's
+     * priority (a read model's runs at {@link BackgroundPriority}'s). Before {@link #start}.
      */
     public final void setFetchWaitMs(int ms) {
         if (ms < 0 || ms > ConsumerWorker.READ_MODEL_FETCH_WAIT_MS) throw new IllegalArgumentException("fetch wait " + ms + " ms");
