@@ -5,6 +5,7 @@ import io.zkclob.contracts.Event.*;
 import io.zkclob.contracts.Side;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
+import io.zkclob.support.LogFollower;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,8 +102,8 @@ class LedgerWriter implements EventFeed.Projection {
         });
     }
 
-    /** Rows per statement: a poll of 4,000 records (LogFollower.MAX_POLL_RECORDS) has at most about 20,000 legs; bounded whatever it holds. */
-    private static final int MAX_LEGS = 20_000;
+    /** Rows per statement: a poll's trades have at most about five legs a record; bounded whatever it holds. */
+    private static final int MAX_LEGS = 5 * LogFollower.MAX_POLL_RECORDS;
 
     /**
      * The legs in one statement over arrays, in event order, not the driver's multi-row VALUES (eight bind parameters

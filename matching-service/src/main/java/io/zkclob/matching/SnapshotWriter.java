@@ -74,11 +74,8 @@ final class SnapshotWriter implements AutoCloseable {
         slowSaid = false;
         try {
             thread.execute(() -> {
-                long t0 = System.nanoTime();
                 try {
-                    store.save(lastSeq, height, stateRoot, state);
-                    saveTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-                    savedSeq.accumulateAndGet(lastSeq, Math::max);
+                    store(lastSeq, height, stateRoot, state);
                 } catch (RuntimeException e) {
                     failures.increment();
                     log.warn("snapshot at seq {} not saved (the next one will be): {}", lastSeq, e.toString());
@@ -111,6 +108,11 @@ final class SnapshotWriter implements AutoCloseable {
         if (!awaitIdle(FINAL_SAVE_WAIT_MS)) {
             log.warn("a snapshot save still runs after {} ms; saving the final one beside it", FINAL_SAVE_WAIT_MS);
         }
+        store(lastSeq, height, stateRoot, state);
+    }
+
+    /** Stores one snapshot (on the caller's thread), timed, and moves matcher.snapshot.seq up to it. */
+    private void store(long lastSeq, long height, String stateRoot, byte[] state) {
         long t0 = System.nanoTime();
         store.save(lastSeq, height, stateRoot, state);
         saveTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -5,6 +5,7 @@ import io.zkclob.contracts.Event.*;
 import io.zkclob.contracts.Side;
 import io.zkclob.support.EventFeed;
 import io.zkclob.support.EventFeed.Indexed;
+import io.zkclob.support.LogFollower;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,8 +287,8 @@ class OrderProjector implements EventFeed.Projection {
 
     private record Closed(long orderId, boolean nothingLeft, String reason, long seq, long timeMs) {}
 
-    /** Rows per statement: a poll is at most LogFollower.MAX_POLL_RECORDS records, but nothing here relies on that. */
-    private static final int MAX_ROWS = 4_000;
+    /** Rows per statement: one a record of a full poll, but nothing here relies on polls being that small. */
+    private static final int MAX_ROWS = LogFollower.MAX_POLL_RECORDS;
 
     private void project(Indexed x, Map<Long, PlaceOrder> rejected, Writes w) {
         long s = x.seq();
