@@ -44,8 +44,9 @@ import tools.jackson.databind.JsonNode;
  * E2eBenchmark fleetPid step|step-ws|step-rest|step-batch [firstRate] [stepSeconds] [accounts] [p99LimitMs]</pre>
  * ws (the default; step = step-ws): one order per message on a logged-on WebSocket session per account
  * ({@code /api/v1/ws} on the gateway's event-loop port; {@code E2E_WS_PORT=21080}: Tomcat's), 2,000/s first, steps of 60 s adding 2,000/s, p99 limit 25 ms; rest: one signed
- * {@code POST /orders} per order; batch: 10 orders of one account per signed {@code POST /orders/batch}; latency
- * is counted for each order in every mode.
+ * {@code POST /orders} per order; batch: 10 orders of one account per signed {@code POST /orders/batch} (both on the
+ * order-entry port, which serves them beside /api/v1/ws; {@code E2E_REST_PORT=21080}: Tomcat's); latency is counted
+ * for each order in every mode.
  */
 public final class E2eBenchmark {
     static final String BASE = "http://127.0.0.1:" + FleetMain.PORTS.gateway() + "/api/v1";
@@ -582,11 +583,19 @@ public final class E2eBenchmark {
      * open across steps. E2E_REST_CONNECTIONS overrides.
      */
     private static LeanHttp restPool;
+    /**
+     * Where the REST modes send: the gateway's order-entry port (gateway.ws.port, its event loop serves POST
+     * /api/v1/orders and /api/v1/orders/batch beside /api/v1/ws) unless {@code E2E_REST_PORT} names another: the HTTP
+     * port ({@code FleetMain.PORTS.gateway()}, 21080) serves the same endpoints through Tomcat, for before/after.
+     */
+    static final int REST_PORT = Integer.parseInt(System.getenv().getOrDefault("E2E_REST_PORT", String.valueOf(FleetMain.PORTS.gatewayWs())));
 
     static synchronized LeanHttp rest() throws java.io.IOException {
         if (restPool == null) {
-            restPool = new LeanHttp("127.0.0.1", FleetMain.PORTS.gateway(),
+            restPool = new LeanHttp("127.0.0.1", REST_PORT,
                     Integer.parseInt(System.getenv().getOrDefault("E2E_REST_CONNECTIONS", "256")));
+            System.out.println("rest: signed POSTs to 127.0.0.1:" + REST_PORT + (REST_PORT == FleetMain.PORTS.gateway()
+                    ? " (the HTTP port, Tomcat)" : " (the order-entry port, the gateway's event loop)"));
         }
         return restPool;
     }

@@ -96,10 +96,25 @@ class TradingApi {
         return RequestJson.read(body, type);
     }
 
+    /**
+     * What a signed request's authentication reads (docs/api.md, Signing), whichever server read the request: Tomcat
+     * on the HTTP port, or the order-entry port's event loop ({@link RestOrderEntry}).
+     */
+    record SignedRequest(String accountId, String timestampMs, String signature, String method, String pathAndQuery) {
+        static SignedRequest of(HttpServletRequest req) {
+            String q = req.getQueryString();
+            return new SignedRequest(req.getHeader("X-Account-Id"), req.getHeader("X-Timestamp"), req.getHeader("X-Signature"),
+                    req.getMethod(), req.getRequestURI() + (q == null ? "" : "?" + q));
+        }
+    }
+
     private long auth(HttpServletRequest req, byte[] body) {
-        String q = req.getQueryString();
-        return signatures.authenticate(req.getHeader("X-Account-Id"), req.getHeader("X-Timestamp"), req.getHeader("X-Signature"),
-                req.getMethod(), req.getRequestURI() + (q == null ? "" : "?" + q), body == null ? new byte[0] : body);
+        return auth(SignedRequest.of(req), body);
+    }
+
+    private long auth(SignedRequest s, byte[] body) {
+        return signatures.authenticate(s.accountId(), s.timestampMs(), s.signature(), s.method(), s.pathAndQuery(),
+                body == null ? new byte[0] : body);
     }
 
     // ------------------------------------------------------------------ public
@@ -190,7 +205,12 @@ class TradingApi {
 
     /** POST /api/v1/orders: authenticated, read and submitted (for this endpoint and for {@link PlaceOrderFilter}). */
     CompletableFuture<ResponseEntity<OrderAck>> placeOrder(byte[] body, HttpServletRequest req) {
-        long accountId = auth(req, body);
+        return placeOrder(body, SignedRequest.of(req));
+    }
+
+    /** The same, whichever server read the request. */
+    CompletableFuture<ResponseEntity<OrderAck>> placeOrder(byte[] body, SignedRequest signed) {
+        long accountId = auth(signed, body);
         return submit(accountId, parse(body, OrderRequest.class));
     }
 
@@ -206,7 +226,12 @@ class TradingApi {
     @Signed
     @PostMapping("/orders/batch")
     CompletableFuture<BatchAck> placeBatch(@RequestBody(required = false) byte[] body, HttpServletRequest req) {
-        long accountId = auth(req, body);
+        return placeBatch(body, SignedRequest.of(req));
+    }
+
+    /** POST /api/v1/orders/batch, whichever server read the request. */
+    CompletableFuture<BatchAck> placeBatch(byte[] body, SignedRequest signed) {
+        long accountId = auth(signed, body);
         BatchRequest batch = parse(body, BatchRequest.class);
         if (batch.orders() == null || batch.orders().isEmpty() || batch.orders().size() > MAX_BATCH_ORDERS) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "MALFORMED_REQUEST", "orders: 1 to " + MAX_BATCH_ORDERS + " orders");

@@ -2,7 +2,10 @@ package io.zkclob.gateway;
 
 import io.zkclob.contracts.Event;
 import io.zkclob.support.EventFeed;
+import io.zkclob.support.ProblemHandler;
 import java.util.List;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -15,6 +18,10 @@ public final class InMemoryOrderEntry {
     /** Completes every append at once, on the appending thread. */
     public final MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
     public final OrderEntry entry;
+    /** The REST placements for the order-entry port, over the same collaborators. */
+    public final RestOrderEntry rest;
+    /** The HTTP port's endpoints (filters, advice) over the same collaborators, to compare the ports' answers. */
+    public final MockMvc http;
 
     public InMemoryOrderEntry() {
         FundsView funds = new FundsView(() -> 3);
@@ -23,7 +30,11 @@ public final class InMemoryOrderEntry {
                 new EventFeed.Indexed(2, 0, new Event.Deposited(2, 2, 2, 50_000_000, 2))), 3);
         GatewayEdgeTest.Accounts accounts = new GatewayEdgeTest.Accounts();
         CommandLog log = new CommandLog(producer);
-        entry = new OrderEntry(new TradingApi(accounts, new GatewayEdgeTest.FakeBackends(), log, null, funds, new OrderVerdicts()), accounts, log);
+        TradingApi api = new TradingApi(accounts, new GatewayEdgeTest.FakeBackends(), log, null, funds, new OrderVerdicts());
+        entry = new OrderEntry(api, accounts, log);
+        rest = new RestOrderEntry(api);
+        http = MockMvcBuilders.standaloneSetup(api).setControllerAdvice(new ProblemHandler(), new RateLimitAdvice())
+                .addFilters(new BodyLimit(), new PlaceOrderFilter(api)).build();
     }
 
     /** An order's acknowledgement as the REST API answers it (its record is the gateway package's own). */

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * logon, orders and cancels answered on the connection with their execution reports, refusals of unauthenticated
  * and cross-account requests, a reader too slow for its responses disconnected with a reason, and an oversize
  * message closed with 1009. Every test runs on both transports of the one protocol: the gateway's own event loop
- * on gateway.ws.port (Netty) and Tomcat's container on the HTTP port.
+ * on gateway.ws.port (Netty) and Tomcat's container on the HTTP port. The same port's REST order placement (signed
+ * POST /api/v1/orders and /orders/batch) is placed, replay-guarded and answered as on the HTTP port.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebSocketOrderEntryIT {
@@ -77,10 +79,23 @@ class WebSocketOrderEntryIT {
 
         /** The logon signature: a signed GET /api/v1/ws with an empty body, as any REST request is signed. */
         String sign(long timestampMs) throws Exception {
+            return sign(timestampMs + "\nGET\n/api/v1/ws\n");
+        }
+
+        String sign(String message) throws Exception {
             Signature s = Signature.getInstance("Ed25519");
             s.initSign(keys.getPrivate());
-            s.update((timestampMs + "\nGET\n/api/v1/ws\n").getBytes(StandardCharsets.UTF_8));
+            s.update(message.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(s.sign());
+        }
+
+        /** A signed REST POST to {@code path} on {@code port}, as docs/api.md signs one. */
+        HttpRequest signedPost(int port, String path, String body) throws Exception {
+            long ts = System.currentTimeMillis();
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json").header("X-Account-Id", String.valueOf(accountId))
+                    .header("X-Timestamp", String.valueOf(ts)).header("X-Signature", sign(ts + "\nPOST\n" + path + "\n" + body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
     }
 
@@ -214,6 +229,54 @@ class WebSocketOrderEntryIT {
             assertEquals("INSUFFICIENT_FUNDS", r.path("error").path("code").asString(), r.toString());
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * REST orders on the order-entry port (docs/api.md): a real signed POST /api/v1/orders placed and answered as on
+     * the HTTP port, the same request again refused as a replay, a forged signature refused, a batch answered per
+     * order; the placed order is the engine's (its acceptance reaches the account's WebSocket session).
+     */
+    @Test
+    @Order(0)
+    void restOrdersOnTheOrderEntryPortArePlacedAsOnTheHttpPort() throws Exception {
+        Client c = Client.connect(Transport.NETTY);
+        assertEquals(200, c.logon(alice).path("status").asInt());
+        String order = limit("BUY", "2000", "0.1", "");
+        HttpResponse<String> placed = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) { // a fresh fleet may still be applying the deposits
+            HttpRequest request = alice.signedPost(PORTS.gatewayWs(), "/api/v1/orders", order);
+            placed = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (placed.statusCode() != 422) {
+                assertEquals(202, placed.statusCode(), placed.body());
+                HttpResponse<String> replayed = http.send(request, HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, replayed.statusCode(), replayed.body());
+                assertTrue(replayed.body().contains("\"code\":\"REPLAYED_REQUEST\""), replayed.body());
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(202, placed.statusCode(), placed.body());
+        assertEquals("application/json", placed.headers().firstValue("Content-Type").orElse(null));
+        long orderId = MessageJson.MAPPER.readTree(placed.body()).path("orderId").asLong();
+        c.report("ACCEPTED", orderId);
+
+        HttpRequest forged = bob.signedPost(PORTS.gatewayWs(), "/api/v1/orders", order);
+        forged = HttpRequest.newBuilder(forged, (name, value) -> !name.equalsIgnoreCase("X-Account-Id"))
+                .header("X-Account-Id", String.valueOf(alice.accountId)).build();
+        HttpResponse<String> refused = http.send(forged, HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"code\":\"BAD_SIGNATURE\""), refused.body());
+        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(null));
+
+        String batch = "{\"orders\":[" + limit("BUY", "2000", "0.1", "") + "," + limit("BUY", "2000.001", "0.1", "") + "]}";
+        HttpResponse<String> answered = http.send(alice.signedPost(PORTS.gatewayWs(), "/api/v1/orders/batch", batch),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answered.statusCode(), answered.body());
+        JsonNode results = MessageJson.MAPPER.readTree(answered.body()).path("results");
+        assertEquals(202, results.get(0).path("httpStatus").asInt(), answered.body());
+        assertEquals("INVALID_TICK", results.get(1).path("code").asString(), answered.body());
+        c.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 
     @ParameterizedTest

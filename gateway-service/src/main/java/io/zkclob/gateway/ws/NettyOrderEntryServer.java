@@ -25,7 +25,15 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -41,6 +49,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ResourceLeakDetector;
 import io.zkclob.gateway.RateLimits;
+import io.zkclob.gateway.RestOrderEntry;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,8 +79,13 @@ import org.springframework.context.SmartLifecycle;
  */
 final class NettyOrderEntryServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(NettyOrderEntryServer.class);
-    /** The HTTP upgrade request: a GET with headers, no body. */
-    private static final int MAX_HANDSHAKE_BYTES = 8 * 1024;
+    /**
+     * REST requests in flight on one connection (a client that pipelines): past it the connection is not read until
+     * half of them are answered. Answers leave in the order of their requests, as HTTP/1.1 requires.
+     */
+    static final int MAX_REST_IN_FLIGHT = 64;
+    /** A REST connection with nothing in flight is closed after this long without a request (Tomcat's keep-alive). */
+    static final long REST_IDLE_MS = 60_000;
     /** A connection that has not completed its handshake by then is closed (Tomcat's connection timeout is 20 s). */
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     /**
@@ -91,14 +107,17 @@ final class NettyOrderEntryServer implements SmartLifecycle {
     private final int maxChannels;
     private final AtomicInteger channels = new AtomicInteger();
     private final RateLimits limits;
+    private final RestOrderEntry rest;
     private volatile EventLoopGroup group;
     private volatile Channel server;
     private volatile int port = -1;
 
-    NettyOrderEntryServer(OrderEntryProtocol protocol, RateLimits limits, String address, int port, int threads, int maxConnections) {
+    NettyOrderEntryServer(OrderEntryProtocol protocol, RestOrderEntry rest, RateLimits limits, String address, int port,
+                          int threads, int maxConnections) {
         if (threads < 1 || threads > 64) throw new IllegalArgumentException("gateway.ws.event-loop-threads " + threads + " is outside 1..64");
         this.protocol = protocol;
         this.limits = limits;
+        this.rest = rest;
         this.address = address == null || address.isBlank() ? null : address;
         this.configuredPort = port;
         this.threads = threads;
@@ -114,7 +133,7 @@ final class NettyOrderEntryServer implements SmartLifecycle {
      * Netty's buffer leak detector off unless {@code io.netty.leakDetection.level} is set. At its default level it
      * records the stack of one buffer in 128 at its allocation and at every release: 4.4 % of the event loop's CPU
      * at 6,000 orders/s (docs/benchmarks.md, session 16). Every buffer here is released by Netty's own codecs or
-     * where this class consumes a message ({@link HandshakeGate#channelRead} on a refused handshake,
+     * where this class consumes a message ({@link Gate#channelRead} on a refused handshake and a REST request,
      * {@link Connection#channelRead}); a test that suspects a leak runs with the property set.
      */
     static void quietLeakDetector() {
@@ -148,12 +167,13 @@ final class NettyOrderEntryServer implements SmartLifecycle {
                             return;
                         }
                         Connection connection = new Connection();
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_HANDSHAKE_BYTES),
-                                new HandshakeGate(), new WebSocketServerProtocolHandler(PROTOCOL),
+                        Gate gate = new Gate();
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyBound(), gate, new WebSocketServerProtocolHandler(PROTOCOL),
                                 new WebSocketFrameAggregator(OrderEntryProtocol.MAX_MESSAGE_CHARS), connection);
-                        // One that never completes its handshake (the protocol handler's timeout starts with a request).
+                        // One that neither completes a handshake (the protocol handler's timeout starts with a request)
+                        // nor sends a REST request: REST connections close when idle (Gate).
                         ch.eventLoop().schedule(() -> {
-                            if (connection.connection == null) ch.close();
+                            if (connection.connection == null && !gate.restServed) ch.close();
                         }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                     }
                 });
@@ -208,22 +228,60 @@ final class NettyOrderEntryServer implements SmartLifecycle {
                 .build();
 
     /**
-     * Before the upgrade: charges the handshake to its source address as the REST filter charges Tomcat's (429
-     * when refused) and answers anything but {@code /api/v1/ws} with 404; then leaves the pipeline.
+     * A request's body is at most {@link RestOrderEntry#maxBodyBytes()} (the HTTP port's bound); a larger one, declared
+     * or chunked, is answered 413 PAYLOAD_TOO_LARGE, as the HTTP port answers it, and the connection closes rather
+     * than read the rest.
      */
-    private final class HandshakeGate extends ChannelInboundHandlerAdapter {
+    private static final class BodyBound extends HttpObjectAggregator {
+        BodyBound() {
+            super(RestOrderEntry.maxBodyBytes());
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            ctx.writeAndFlush(response(RestOrderEntry.tooLarge(), false)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Before the upgrade, every request of the connection: {@code /api/v1/ws} is charged to its source address as
+     * the REST filter charges Tomcat's (429 when refused) and goes on to the upgrade, after which this leaves the
+     * pipeline; a POST to {@code /api/v1/orders} or {@code /api/v1/orders/batch} is served here
+     * ({@link RestOrderEntry}), with keep-alive, its answers written in the order of the requests; anything else
+     * is 404 (405 for another method on those two paths).
+     */
+    private final class Gate extends ChannelInboundHandlerAdapter {
+        /** The REST requests not answered yet, oldest first; each one's reply is set on the loop when it completes. */
+        private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        /** Set once the connection has sent a REST request: then it is closed when idle, not at the handshake timeout. */
+        boolean restServed;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof FullHttpRequest req)) {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            String path = req.uri();
-            int query = path.indexOf('?');
-            if (query >= 0) path = path.substring(0, query);
-            if (!WebSocketConfig.PATH.equals(path)) {
+            if (req.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(req);
-                respond(ctx, HttpResponseStatus.NOT_FOUND, "{\"code\":\"NOT_FOUND\",\"msg\":\"this port serves " + WebSocketConfig.PATH + " only\"}", null);
+                respond(ctx, HttpResponseStatus.BAD_REQUEST, "{\"code\":\"MALFORMED_REQUEST\",\"msg\":\"not an HTTP/1.1 request\"}", null);
+                return;
+            }
+            String path = req.uri();
+            String query = null;
+            int q = path.indexOf('?');
+            if (q >= 0) {
+                query = path.substring(q + 1);
+                path = path.substring(0, q);
+            }
+            if (RestOrderEntry.serves(path)) {
+                rest(ctx, req, path, query);
+                return;
+            }
+            if (!WebSocketConfig.PATH.equals(path) || !inFlight.isEmpty()) {
+                ReferenceCountUtil.release(req);
+                respond(ctx, HttpResponseStatus.NOT_FOUND, "{\"code\":\"NOT_FOUND\",\"msg\":\"this port serves " + WebSocketConfig.PATH
+                        + ", POST " + RestOrderEntry.ORDERS + " and POST " + RestOrderEntry.BATCH + " only\"}", null);
                 return;
             }
             try {
@@ -234,8 +292,77 @@ final class NettyOrderEntryServer implements SmartLifecycle {
                         Long.toString(e.retryAfterSeconds()));
                 return;
             }
+            if (ctx.pipeline().get(IdleStateHandler.class) != null) ctx.pipeline().remove(IdleStateHandler.class);
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(req);
+        }
+
+        /** One REST request: answered when its future completes, after every request before it on this connection. */
+        private void rest(ChannelHandlerContext ctx, FullHttpRequest req, String path, String query) {
+            if (!restServed) {
+                restServed = true;
+                ctx.pipeline().addFirst(new IdleStateHandler(0, 0, REST_IDLE_MS, TimeUnit.MILLISECONDS));
+            }
+            Pending p = new Pending(HttpUtil.isKeepAlive(req));
+            inFlight.add(p);
+            if (inFlight.size() >= MAX_REST_IN_FLIGHT) ctx.channel().config().setAutoRead(false);
+            CompletableFuture<RestOrderEntry.Reply> reply;
+            try {
+                if (!HttpMethod.POST.equals(req.method())) {
+                    reply = CompletableFuture.completedFuture(RestOrderEntry.onlyPost(path));
+                } else {
+                    reply = charged(ctx.channel());
+                    if (reply == null) {
+                        HttpHeaders h = req.headers();
+                        reply = rest.post(path, query, h.get(HttpHeaderNames.CONTENT_TYPE), h.get(HttpHeaderNames.ACCEPT),
+                                h.get("X-Account-Id"), h.get("X-Timestamp"), h.get("X-Signature"), ByteBufUtil.getBytes(req.content()));
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(req);
+            }
+            reply.whenComplete((r, error) -> {
+                RestOrderEntry.Reply answer = error == null ? r : RestOrderEntry.unavailable(error);
+                if (ctx.executor().inEventLoop()) answered(ctx, p, answer);
+                else ctx.executor().execute(() -> answered(ctx, p, answer));
+            });
+        }
+
+        /** The address's rate limit, as Tomcat's RateLimitFilter charges every request: null when within it. */
+        private CompletableFuture<RestOrderEntry.Reply> charged(Channel ch) {
+            try {
+                limits.address(remoteAddress(ch));
+                return null;
+            } catch (RateLimits.Refused e) {
+                return CompletableFuture.completedFuture(RestOrderEntry.rateLimited(e));
+            }
+        }
+
+        /** On the loop: the answers ready at the head of the queue leave, with one flush. */
+        private void answered(ChannelHandlerContext ctx, Pending p, RestOrderEntry.Reply reply) {
+            p.reply = reply;
+            boolean wrote = false;
+            for (Pending head; (head = inFlight.peek()) != null && head.reply != null; ) {
+                inFlight.poll();
+                wrote = true;
+                if (!head.keepAlive) {
+                    inFlight.clear(); // nothing after a "Connection: close" request is answered
+                    ctx.writeAndFlush(response(head.reply, false)).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                ctx.write(response(head.reply, true), ctx.voidPromise());
+            }
+            if (wrote) ctx.flush();
+            if (!ctx.channel().config().isAutoRead() && inFlight.size() <= MAX_REST_IN_FLIGHT / 2) ctx.channel().config().setAutoRead(true);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                if (inFlight.isEmpty()) ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json, String retryAfter) {
@@ -246,6 +373,26 @@ final class NettyOrderEntryServer implements SmartLifecycle {
             if (retryAfter != null) r.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** A REST request in flight: whether its connection stays open after it, and its answer once complete. */
+    private static final class Pending {
+        final boolean keepAlive;
+        RestOrderEntry.Reply reply;
+
+        Pending(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+    }
+
+    static FullHttpResponse response(RestOrderEntry.Reply reply, boolean keepAlive) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+                Unpooled.wrappedBuffer(reply.body()));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        if (reply.retryAfter() != null) r.headers().set(HttpHeaderNames.RETRY_AFTER, reply.retryAfter());
+        if (!keepAlive) r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return r;
     }
 
     static String remoteAddress(Channel ch) {

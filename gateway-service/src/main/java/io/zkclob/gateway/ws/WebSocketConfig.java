@@ -2,6 +2,7 @@ package io.zkclob.gateway.ws;
 
 import io.zkclob.gateway.OrderEntry;
 import io.zkclob.gateway.RateLimits;
+import io.zkclob.gateway.RestOrderEntry;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.servlet.ServletContext;
@@ -36,12 +37,12 @@ class WebSocketConfig {
      * {@code gateway.ws.address}: every interface unless set; {@code gateway.ws.event-loop-threads}: 1.
      */
     @Bean
-    NettyOrderEntryServer nettyOrderEntryServer(OrderEntryProtocol protocol, RateLimits limits,
+    NettyOrderEntryServer nettyOrderEntryServer(OrderEntryProtocol protocol, RestOrderEntry rest, RateLimits limits,
                                                 @Value("${gateway.ws.address:}") String address,
                                                 @Value("${gateway.ws.port:8081}") int port,
                                                 @Value("${gateway.ws.event-loop-threads:1}") int threads,
                                                 @Value("${gateway.ws.max-connections:10000}") int maxConnections) {
-        return new NettyOrderEntryServer(protocol, limits, address, port, threads, maxConnections);
+        return new NettyOrderEntryServer(protocol, rest, limits, address, port, threads, maxConnections);
     }
 
     /**

@@ -40,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  * path behind it in memory: logon (checked away from the loop, the messages behind it held in order), place,
  * cancel, execution reports, refusals of unauthenticated and cross-account requests, the slow reader closed with
  * 1008 SLOW_READER, an oversize message with 1009, a binary frame with 1003, and the gate before the handshake
- * (404 for other paths, 429 past the address's rate). WebSocketOrderEntryIT runs the same on the whole fleet.
+ * (404 for other paths, 405 for a GET of /api/v1/orders, 429 past the address's rate). WebSocketOrderEntryIT runs the same on the whole fleet.
  */
 class NettyOrderEntryServerTest {
     static final int SEND_QUEUE_MAX_CHARS = 64 * 1024;
@@ -50,7 +50,7 @@ class NettyOrderEntryServerTest {
     NettyOrderEntryServer server;
 
     NettyOrderEntryServer start(RateLimits limits) {
-        server = new NettyOrderEntryServer(new OrderEntryProtocol(backend.entry, sessions, limits), limits, "127.0.0.1", 0, 1, 100);
+        server = new NettyOrderEntryServer(new OrderEntryProtocol(backend.entry, sessions, limits), backend.rest, limits, "127.0.0.1", 0, 1, 100);
         server.start();
         assertTrue(server.port() > 0);
         return server;
@@ -245,9 +245,12 @@ class NettyOrderEntryServerTest {
     @Test
     void otherPathsAre404AndHandshakesAreChargedToTheAddress() throws Exception {
         start(RateLimits.of(1, 2, 0, 0, 1_000, 100, () -> 0));
-        HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/orders")).build(),
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/markets")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, other.statusCode(), other.body());
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/orders")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode(), "REST here is POST only: " + get.body());
         Client c = connect(); // the first charge of the burst of 2 (a 404 is not charged)
         c.send("p1", "ping", null);
         assertEquals(200, c.response("p1").path("status").asInt());
