@@ -49,6 +49,11 @@ final class ReplayGuard {
     }
 
     /** Reads the predecessors' horizon and takes the first lease; on the first request at the latest. */
+    /** Whether its horizon is loaded: until then the first request reads it from the database. */
+    boolean started() {
+        return started;
+    }
+
     synchronized void start(long nowMs) {
         if (started) return;
         refuseThroughMs = horizon.load();

@@ -43,9 +43,20 @@ public class RestOrderEntry {
     }
 
     private final TradingApi api;
+    private final Signatures signatures;
 
-    RestOrderEntry(TradingApi api) {
+    RestOrderEntry(TradingApi api, Signatures signatures) {
         this.api = api;
+        this.signatures = signatures;
+    }
+
+    /**
+     * Whether {@link #post} for this X-Account-Id header runs without blocking I/O (its key decoded and cached, the
+     * replay horizon loaded): an event loop runs the others on another thread, in order after the connection's
+     * earlier requests.
+     */
+    public boolean postsWithoutBlocking(String accountHeader) {
+        return accountHeader == null || signatures.authenticatesWithoutBlocking(accountHeader);
     }
 
     /** Whether this serves {@code path} (without its query): for POST only. */
@@ -55,7 +66,8 @@ public class RestOrderEntry {
 
     /**
      * A POST to {@code path} ({@link #serves}): completes with its answer, a refusal's included; never fails. Runs the
-     * checks, the signature's verification and the append's start on the calling thread.
+     * checks, the signature's verification and the append's start on the calling thread, which may block on the
+     * account's key unless {@link #postsWithoutBlocking}.
      */
     public CompletableFuture<Reply> post(String path, String query, String contentType, String accept, String accountId,
                                          String timestampMs, String signature, byte[] body) {

@@ -192,6 +192,24 @@ class Signatures {
         return point;
     }
 
+    /**
+     * Whether {@link #authenticate} for this X-Account-Id header can run without blocking I/O: the replay horizon is
+     * loaded and the account's key is decoded and cached (else it reads PostgreSQL). An event loop checks others
+     * on another thread.
+     */
+    boolean authenticatesWithoutBlocking(String accountHeader) {
+        if (!replays.started()) return false;
+        long accountId;
+        try {
+            accountId = Long.parseLong(accountHeader);
+        } catch (NumberFormatException e) {
+            return true; // refused before any lookup
+        }
+        synchronized (keys) {
+            return keys.get(accountId) != null;
+        }
+    }
+
     Optional<String> publicKey(long accountId) {
         return jdbc.sql("SELECT public_key FROM accounts WHERE account_id = ?").param(accountId).query(String.class).optional();
     }

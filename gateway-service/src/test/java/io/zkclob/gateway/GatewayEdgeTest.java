@@ -45,10 +45,26 @@ class GatewayEdgeTest {
             super(null, PROPS);
         }
 
+        /** When set, account 2's key is "read from the database" until it opens (and only then). */
+        volatile java.util.concurrent.CountDownLatch account2KeyRead;
+
         @Override
         long authenticate(String account, String ts, String signature, String method, String path, byte[] body) {
             if (account == null) throw new ApiException(HttpStatus.UNAUTHORIZED, "MISSING_SIGNATURE", "no account");
+            java.util.concurrent.CountDownLatch read = account2KeyRead;
+            if (read != null && "2".equals(account)) {
+                try {
+                    read.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return Long.parseLong(account);
+        }
+
+        @Override
+        boolean authenticatesWithoutBlocking(String accountHeader) {
+            return account2KeyRead == null || !"2".equals(accountHeader);
         }
 
         @Override

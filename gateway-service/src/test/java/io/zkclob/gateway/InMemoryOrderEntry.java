@@ -23,16 +23,22 @@ public final class InMemoryOrderEntry {
     /** The HTTP port's endpoints (filters, advice) over the same collaborators, to compare the ports' answers. */
     public final MockMvc http;
 
+    private final GatewayEdgeTest.Accounts accounts = new GatewayEdgeTest.Accounts();
+
+    /** From now on account 2's key is read from "the database" (blocking) until {@code read} opens. */
+    public void slowKeyRead(java.util.concurrent.CountDownLatch read) {
+        accounts.account2KeyRead = read;
+    }
+
     public InMemoryOrderEntry() {
         FundsView funds = new FundsView(() -> 3);
         funds.apply(List.of(new EventFeed.Indexed(0, 0, new Event.MarketAdded(0, 1, "ETH-USDT", 1, 2, 10_000, 100_000, 10_000_000, 1_000, 2_000)),
                 new EventFeed.Indexed(1, 0, new Event.Deposited(1, 1, 2, 50_000_000, 1)),
                 new EventFeed.Indexed(2, 0, new Event.Deposited(2, 2, 2, 50_000_000, 2))), 3);
-        GatewayEdgeTest.Accounts accounts = new GatewayEdgeTest.Accounts();
         CommandLog log = new CommandLog(producer);
         TradingApi api = new TradingApi(accounts, new GatewayEdgeTest.FakeBackends(), log, null, funds, new OrderVerdicts());
         entry = new OrderEntry(api, accounts, log);
-        rest = new RestOrderEntry(api);
+        rest = new RestOrderEntry(api, accounts);
         http = MockMvcBuilders.standaloneSetup(api).setControllerAdvice(new ProblemHandler(), new RateLimitAdvice())
                 .addFilters(new BodyLimit(), new PlaceOrderFilter(api)).build();
     }

@@ -1,6 +1,7 @@
 package io.zkclob.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,17 @@ class SignaturesTest {
         s.update((ts + "\nPOST\n/api/v1/withdrawals\n").getBytes(StandardCharsets.UTF_8));
         s.update(body);
         assertEquals(7, authenticate(Base64.getEncoder().encodeToString(s.sign())));
+        assertEquals(1, signatures.keyLookups);
+    }
+
+    /** What the order-entry port's event loop asks before it verifies a request itself (else: off the loop). */
+    @Test
+    void onlyACachedKeyAfterTheHorizonIsLoadedAuthenticatesWithoutBlocking() {
+        assertFalse(signatures.authenticatesWithoutBlocking("7"), "the horizon is read first");
+        assertEquals(7, authenticate(signature));
+        assertTrue(signatures.authenticatesWithoutBlocking("7"), "the key is cached now");
+        assertFalse(signatures.authenticatesWithoutBlocking("8"), "an unknown account reads the database");
+        assertTrue(signatures.authenticatesWithoutBlocking("x"), "refused before any lookup");
         assertEquals(1, signatures.keyLookups);
     }
 

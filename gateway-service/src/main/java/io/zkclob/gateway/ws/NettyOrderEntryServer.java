@@ -255,6 +255,9 @@ final class NettyOrderEntryServer implements SmartLifecycle {
         private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
         /** Set once the connection has sent a REST request: then it is closed when idle, not at the handshake timeout. */
         boolean restServed;
+        /** A request is being started on another thread: the connection's later requests wait in {@link #held}. */
+        private boolean holding;
+        private final ArrayDeque<RestRequest> held = new ArrayDeque<>();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -297,7 +300,10 @@ final class NettyOrderEntryServer implements SmartLifecycle {
             ctx.fireChannelRead(req);
         }
 
-        /** One REST request: answered when its future completes, after every request before it on this connection. */
+        /**
+         * One REST request: read off its buffer (released at once), started in order after the connection's earlier
+         * ones, answered when its future completes, after every request before it on this connection.
+         */
         private void rest(ChannelHandlerContext ctx, FullHttpRequest req, String path, String query) {
             if (!restServed) {
                 restServed = true;
@@ -306,21 +312,62 @@ final class NettyOrderEntryServer implements SmartLifecycle {
             Pending p = new Pending(HttpUtil.isKeepAlive(req));
             inFlight.add(p);
             if (inFlight.size() >= MAX_REST_IN_FLIGHT) ctx.channel().config().setAutoRead(false);
-            CompletableFuture<RestOrderEntry.Reply> reply;
+            RestRequest r;
             try {
-                if (!HttpMethod.POST.equals(req.method())) {
-                    reply = CompletableFuture.completedFuture(RestOrderEntry.onlyPost(path));
-                } else {
-                    reply = charged(ctx.channel());
-                    if (reply == null) {
-                        HttpHeaders h = req.headers();
-                        reply = rest.post(path, query, h.get(HttpHeaderNames.CONTENT_TYPE), h.get(HttpHeaderNames.ACCEPT),
-                                h.get("X-Account-Id"), h.get("X-Timestamp"), h.get("X-Signature"), ByteBufUtil.getBytes(req.content()));
-                    }
-                }
+                HttpHeaders h = req.headers();
+                r = new RestRequest(p, HttpMethod.POST.equals(req.method()), path, query, h.get(HttpHeaderNames.CONTENT_TYPE),
+                        h.get(HttpHeaderNames.ACCEPT), h.get("X-Account-Id"), h.get("X-Timestamp"), h.get("X-Signature"),
+                        ByteBufUtil.getBytes(req.content()));
             } finally {
                 ReferenceCountUtil.release(req);
             }
+            if (holding) held.add(r); // bounded: at most MAX_REST_IN_FLIGHT (and what one read decoded) are in flight
+            else start(ctx, r);
+        }
+
+        /**
+         * On the loop unless the account's key must be read from PostgreSQL (its first request since this gateway
+         * started, an unknown account): that one is started on a virtual thread, and the connection's later requests
+         * wait for it to start its append, so that a connection's orders are appended in the order they were sent.
+         */
+        private void start(ChannelHandlerContext ctx, RestRequest r) {
+            if (!r.post()) {
+                answerWhenDone(ctx, r.pending(), CompletableFuture.completedFuture(RestOrderEntry.onlyPost(r.path())));
+                return;
+            }
+            CompletableFuture<RestOrderEntry.Reply> refused = charged(ctx.channel());
+            if (refused != null) {
+                answerWhenDone(ctx, r.pending(), refused);
+                return;
+            }
+            if (rest.postsWithoutBlocking(r.accountId())) {
+                answerWhenDone(ctx, r.pending(), post(r));
+                return;
+            }
+            holding = true;
+            BLOCKING.execute(() -> {
+                CompletableFuture<RestOrderEntry.Reply> reply = post(r);
+                try {
+                    ctx.executor().execute(() -> {
+                        holding = false;
+                        answerWhenDone(ctx, r.pending(), reply);
+                        while (!holding && !held.isEmpty()) start(ctx, held.poll());
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    // the loop is shutting down with the gateway: the connection closes with it
+                }
+            });
+        }
+
+        private CompletableFuture<RestOrderEntry.Reply> post(RestRequest r) {
+            try {
+                return rest.post(r.path(), r.query(), r.contentType(), r.accept(), r.accountId(), r.timestampMs(), r.signature(), r.body());
+            } catch (RuntimeException e) { // post answers its refusals itself; anything else is ours
+                return CompletableFuture.completedFuture(RestOrderEntry.unavailable(e));
+            }
+        }
+
+        private void answerWhenDone(ChannelHandlerContext ctx, Pending p, CompletableFuture<RestOrderEntry.Reply> reply) {
             reply.whenComplete((r, error) -> {
                 RestOrderEntry.Reply answer = error == null ? r : RestOrderEntry.unavailable(error);
                 if (ctx.executor().inEventLoop()) answered(ctx, p, answer);
@@ -374,6 +421,13 @@ final class NettyOrderEntryServer implements SmartLifecycle {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
     }
+
+    /** A REST request as read, its buffer released: what {@link RestOrderEntry#post} needs, and its place in line. */
+    private record RestRequest(Pending pending, boolean post, String path, String query, String contentType, String accept,
+                               String accountId, String timestampMs, String signature, byte[] body) {}
+
+    /** Where a request whose account key must be read from PostgreSQL is started (never on the event loop). */
+    private static final java.util.concurrent.Executor BLOCKING = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /** A REST request in flight: whether its connection stays open after it, and its answer once complete. */
     private static final class Pending {

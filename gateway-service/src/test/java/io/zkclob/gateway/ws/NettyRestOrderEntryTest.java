@@ -153,6 +153,34 @@ class NettyRestOrderEntryTest {
         }
     }
 
+    /**
+     * An account whose key must be read from the database (its first request since the gateway started, an unknown
+     * account) is checked off the event loop: other connections are answered meanwhile, and the same connection's
+     * later requests wait for it, so its orders reach the log in the order they were sent.
+     */
+    @Test
+    void aKeyReadFromTheDatabaseBlocksNeitherTheLoopNorTheConnectionsOrder() throws Exception {
+        start(RateLimits.of(0, 0, 0, 0, 1_000, 100, System::nanoTime));
+        java.util.concurrent.CountDownLatch keyRead = new java.util.concurrent.CountDownLatch(1);
+        backend.slowKeyRead(keyRead);
+        try (Socket a = new Socket("127.0.0.1", server.port())) {
+            String fromAccount2 = raw(ORDER).replace("X-Account-Id: 1", "X-Account-Id: 2");
+            a.getOutputStream().write((fromAccount2 + raw(ORDER)).getBytes(StandardCharsets.US_ASCII)); // pipelined
+            a.getOutputStream().flush();
+            Answer other = viaOrderEntryPort(Req.order(ORDER)); // another connection, while account 2's key is read
+            assertEquals(202, other.status(), other.body());
+            assertEquals(1, backend.producer.history().size(), "only the other connection's order is appended so far");
+            keyRead.countDown();
+            String first = readResponse(a.getInputStream());
+            String second = readResponse(a.getInputStream());
+            assertTrue(first.startsWith("HTTP/1.1 202") && second.startsWith("HTTP/1.1 202"), first + second);
+            long firstId = MessageJson.MAPPER.readTree(body(first)).path("orderId").asLong();
+            long secondId = MessageJson.MAPPER.readTree(body(second)).path("orderId").asLong();
+            assertTrue(secondId > firstId, "appended in the order sent: " + firstId + ", " + secondId);
+        }
+        assertEquals(List.of("2", "1"), backend.producer.history().subList(1, 3).stream().map(rec -> rec.key()).toList());
+    }
+
     @Test
     void aBodyPastTheBoundIs413AndTheConnectionCloses() throws Exception {
         start(RateLimits.of(0, 0, 0, 0, 1_000, 100, System::nanoTime));
