@@ -197,7 +197,7 @@ public final class E2eBenchmark {
         long startWallMs = System.currentTimeMillis() + 1_000 + signNanosEstimate / 1_000_000;
         long startNanos = System.nanoTime() + (startWallMs - System.currentTimeMillis()) * 1_000_000;
         SplittableRandom rnd = new SplittableRandom(seed);
-        LeanHttp rest = rest();
+        HttpLoad rest = restLoad();
         List<Signed> orders = new ArrayList<>(total);
         OrderMix mix = new OrderMix(rnd);
         // Each account's timestamps increase: two orders of one account in the same millisecond with the same body
@@ -228,10 +228,15 @@ public final class E2eBenchmark {
         double cpuGen0 = cpuSeconds(ProcessHandle.current().pid());
         double cpuFleet0 = cpuSeconds(fleetPid);
         double cpuChildren0 = childrenCpuSeconds(fleetPid);
-        for (Signed o : orders) {
-            long sleep = o.intendedNanos() - System.nanoTime();
-            if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
-            rest.send(o.request(), (r, e) -> {
+        byte[][] requests = new byte[orders.size()][];
+        long[] intendedNanos = new long[orders.size()];
+        for (int i = 0; i < orders.size(); i++) {
+            requests[i] = orders.get(i).request();
+            intendedNanos[i] = orders.get(i).intendedNanos();
+        }
+        // Sent and answered on the load's one thread, each request at its intended time (HttpLoad).
+        rest.send(new HttpLoad.Plan(requests, intendedNanos, (index, r, e) -> {
+                Signed o = orders.get(index);
                 long now = System.nanoTime();
                 ack.recordValueWithCount(Math.max(0, now - o.intendedNanos()), perRequest);
                 timeline.record(o.intendedNanos() - startNanos, now - o.intendedNanos());
@@ -253,8 +258,7 @@ public final class E2eBenchmark {
                     failed.addAndGet(perRequest);
                     refusals.merge(e != null ? e.getClass().getSimpleName() : r.status() + " " + code(r.body()), 1, Integer::sum);
                 }
-            });
-        }
+            }, new java.util.concurrent.CountDownLatch(1)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (ok.get() + failed.get() < total && System.nanoTime() < deadline) Thread.sleep(10);
         double wall = (Math.max(lastAckNanos.get(), orders.get(orders.size() - 1).intendedNanos()) - startNanos) / 1e9;
@@ -590,7 +594,7 @@ public final class E2eBenchmark {
      * The REST modes' connections: enough for the highest rates measured (at 3,000/s and 50 ms, 150 in flight), kept
      * open across steps. E2E_REST_CONNECTIONS overrides.
      */
-    private static LeanHttp restPool;
+    private static HttpLoad restLoad;
     /**
      * Where the REST modes send: the gateway's order-entry port (gateway.ws.port, its event loop serves POST
      * /api/v1/orders and /api/v1/orders/batch beside /api/v1/ws) unless {@code E2E_REST_PORT} names another: the HTTP
@@ -598,18 +602,18 @@ public final class E2eBenchmark {
      */
     static final int REST_PORT = Integer.parseInt(System.getenv().getOrDefault("E2E_REST_PORT", String.valueOf(FleetMain.PORTS.gatewayWs())));
 
-    static synchronized LeanHttp rest() throws java.io.IOException {
-        if (restPool == null) {
-            restPool = new LeanHttp("127.0.0.1", REST_PORT,
-                    Integer.parseInt(System.getenv().getOrDefault("E2E_REST_CONNECTIONS", "256")));
-            System.out.println("rest: signed POSTs to 127.0.0.1:" + REST_PORT + (REST_PORT == FleetMain.PORTS.gateway()
+    /** The REST modes' connections, served by one thread (HttpLoad), opened on first use and kept across steps. */
+    static synchronized HttpLoad restLoad() throws java.io.IOException {
+        if (restLoad == null) {
+            restLoad = new HttpLoad("127.0.0.1", REST_PORT, Integer.parseInt(System.getenv().getOrDefault("E2E_REST_CONNECTIONS", "256")));
+            System.out.println("e2e rest: signed POSTs to 127.0.0.1:" + REST_PORT + (REST_PORT == FleetMain.PORTS.gateway()
                     ? " (the HTTP port, Tomcat)" : " (the order-entry port, the gateway's event loop)"));
         }
-        return restPool;
+        return restLoad;
     }
 
-    /** A signed POST as the bytes {@link LeanHttp} writes. */
-    static byte[] signedBytes(LeanHttp http, Trader t, String path, String body, long timestampMs) {
+    /** A signed POST as the bytes {@link HttpLoad} writes. */
+    static byte[] signedBytes(HttpLoad http, Trader t, String path, String body, long timestampMs) {
         byte[] message = (timestampMs + "\nPOST\n/api/v1" + path + "\n" + body).getBytes(StandardCharsets.UTF_8);
         byte[] signature = new byte[64];
         Ed25519.sign(t.secretKey(), 0, message, 0, message.length, signature, 0);
