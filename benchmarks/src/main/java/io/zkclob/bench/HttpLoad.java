@@ -12,7 +12,6 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The REST side of the load generator: persistent HTTP/1.1 connections served by one thread with one selector, one
@@ -33,8 +32,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class HttpLoad implements AutoCloseable {
     static final int MAX_RESPONSE_BYTES = 1 << 20;
-    /** The shortest sleep between sends, as {@link WsLoad#WAKE_NANOS}. */
-    static final long WAKE_NANOS = 500_000;
 
     record Response(int status, String body) {}
 
@@ -144,12 +141,7 @@ final class HttpLoad implements AutoCloseable {
                         waitNanos = p.intendedNanos()[next] - now;
                     }
                 }
-                waitNanos = Math.max(waitNanos, WAKE_NANOS);
-                if (waitNanos >= 1_000_000) selector.select(waitNanos / 1_000_000);
-                else {
-                    LockSupport.parkNanos(waitNanos);
-                    selector.selectNow();
-                }
+                WsLoad.awaitDue(selector, waitNanos);
                 for (SelectionKey k : selector.selectedKeys()) {
                     Conn c = (Conn) k.attachment();
                     if (k.isValid() && k.isWritable()) flush(c);

@@ -172,15 +172,7 @@ final class WsLoad implements AutoCloseable {
                         waitNanos = p.intendedNanos()[next] - now;
                     }
                 }
-                // One wake per WAKE_NANOS at most: an order due sooner waits for the next (it is sent at most that
-                // late, and its latency counts it). A park per order cost 14 µs of CPU per order at 4,000/s. The
-                // selector waits in whole milliseconds: a shorter wait parks, then only polls the sockets.
-                waitNanos = Math.max(waitNanos, WAKE_NANOS);
-                if (waitNanos >= 1_000_000) selector.select(waitNanos / 1_000_000);
-                else {
-                    LockSupport.parkNanos(waitNanos);
-                    selector.selectNow();
-                }
+                awaitDue(selector, waitNanos);
                 for (SelectionKey k : selector.selectedKeys()) {
                     Conn c = (Conn) k.attachment();
                     if (k.isValid() && k.isWritable()) flush(c, k);
@@ -190,6 +182,21 @@ final class WsLoad implements AutoCloseable {
             }
         } catch (IOException e) {
             if (open) throw new UncheckedIOException("websocket load failed", e);
+        }
+    }
+
+    /**
+     * Waits until the next send is due ({@code waitNanos}) or a socket is ready, whichever first, for the load threads
+     * (this one and {@link HttpLoad}). One wake per WAKE_NANOS at most: an order due sooner waits for the next (it is
+     * sent at most that late, and its latency counts it); a park per order cost 14 µs of CPU per order at 4,000/s.
+     * The selector waits in whole milliseconds: a shorter wait parks, then only polls the sockets.
+     */
+    static void awaitDue(Selector selector, long waitNanos) throws IOException {
+        long wait = Math.max(waitNanos, WAKE_NANOS);
+        if (wait >= 1_000_000) selector.select(wait / 1_000_000);
+        else {
+            LockSupport.parkNanos(wait);
+            selector.selectNow();
         }
     }
 
