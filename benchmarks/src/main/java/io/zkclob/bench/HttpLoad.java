@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The REST side of the load generator: persistent HTTP/1.1 connections served by one thread with one selector, one
@@ -36,7 +35,7 @@ final class HttpLoad implements AutoCloseable {
     record Response(int status, String body) {}
 
     /** Requests to send: request i at {@code intendedNanos[i]} (ascending), its answer to {@code callback}. */
-    record Plan(byte[][] requests, long[] intendedNanos, Callback callback, CountDownLatch sent) {}
+    record Plan(byte[][] requests, long[] intendedNanos, Callback callback, CountDownLatch sent) implements Pacer.Paced {}
 
     interface Callback {
         /** On the load's thread: request {@code index} answered, or failed ({@code response} null). */
@@ -82,9 +81,8 @@ final class HttpLoad implements AutoCloseable {
     private record Req(Plan plan, int index) {}
 
     private final ArrayDeque<Req> waiting = new ArrayDeque<>();
-    private volatile Plan plan;
+    private final Pacer<Plan> pacer = new Pacer<>();
     private volatile boolean open = true;
-    private Plan current; // the plan being sent, on the load's thread
     private final Thread loop;
 
     HttpLoad(String host, int port, int connections) throws IOException {
@@ -113,35 +111,13 @@ final class HttpLoad implements AutoCloseable {
 
     /** Sends the plan's requests, each at its time; returns once the last one is written or queued. */
     void send(Plan p) throws InterruptedException {
-        plan = p;
-        selector.wakeup();
-        p.sent().await();
+        pacer.send(p, selector);
     }
 
     private void run() {
-        int next = 0;
         try {
             while (open) {
-                Plan p = plan;
-                if (p != current) {
-                    current = p;
-                    next = 0;
-                }
-                long waitNanos = TimeUnit.MILLISECONDS.toNanos(100);
-                if (p != null) {
-                    long now = System.nanoTime();
-                    int n = p.requests().length;
-                    while (next < n && p.intendedNanos()[next] <= now) {
-                        dispatch(new Req(p, next++));
-                    }
-                    if (next == n) {
-                        plan = null;
-                        p.sent().countDown();
-                    } else {
-                        waitNanos = p.intendedNanos()[next] - now;
-                    }
-                }
-                WsLoad.awaitDue(selector, waitNanos);
+                Pacer.awaitDue(selector, pacer.sendDue((p, i) -> dispatch(new Req(p, i))));
                 for (SelectionKey k : selector.selectedKeys()) {
                     Conn c = (Conn) k.attachment();
                     if (k.isValid() && k.isWritable()) flush(c);

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +31,6 @@ import java.util.function.Consumer;
 final class WsLoad implements AutoCloseable {
     /** A server frame is at most 16 KiB (the gateway's limit); messages (fragments joined) at most this. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
-    /** The shortest sleep between sends: orders due within it go out together, up to this late. */
-    static final long WAKE_NANOS = 500_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final byte[] RESPONSE_PREFIX = "{\"id\":".getBytes(StandardCharsets.US_ASCII);
 
@@ -57,12 +53,12 @@ final class WsLoad implements AutoCloseable {
     }
 
     /** Frames to send: frame i on connection {@code to[i]} at {@code intendedNanos[i]} (ascending). */
-    record Plan(int[] to, byte[][] frames, long[] intendedNanos, CountDownLatch sent) {}
+    record Plan(int[] to, byte[][] frames, long[] intendedNanos, CountDownLatch sent) implements Pacer.Paced {}
 
     private final Selector selector;
     private final List<Conn> conns = new ArrayList<>();
     private final Consumer<String> onResponse;
-    private volatile Plan plan;
+    private final Pacer<Plan> pacer = new Pacer<>();
     private volatile boolean open = true;
     private Thread loop;
 
@@ -141,38 +137,13 @@ final class WsLoad implements AutoCloseable {
 
     /** Sends the plan's frames, each at its time; returns once the last one is written or queued. */
     void send(Plan p) throws InterruptedException {
-        plan = p;
-        selector.wakeup();
-        p.sent().await();
+        pacer.send(p, selector);
     }
 
     private void run() {
-        int next = 0;
-        Plan current = null;
         try {
             while (open) {
-                Plan p = plan;
-                if (p != current) {
-                    current = p;
-                    next = 0;
-                }
-                long waitNanos = TimeUnit.MILLISECONDS.toNanos(100);
-                if (p != null) {
-                    long now = System.nanoTime();
-                    int n = p.to().length;
-                    while (next < n && p.intendedNanos()[next] <= now) {
-                        write(conns.get(p.to()[next]), p.frames()[next]);
-                        next++;
-                    }
-                    if (next == n) {
-                        plan = null;
-                        current = null;
-                        p.sent().countDown();
-                    } else {
-                        waitNanos = p.intendedNanos()[next] - now;
-                    }
-                }
-                awaitDue(selector, waitNanos);
+                Pacer.awaitDue(selector, pacer.sendDue((p, i) -> write(conns.get(p.to()[i]), p.frames()[i])));
                 for (SelectionKey k : selector.selectedKeys()) {
                     Conn c = (Conn) k.attachment();
                     if (k.isValid() && k.isWritable()) flush(c, k);
@@ -182,21 +153,6 @@ final class WsLoad implements AutoCloseable {
             }
         } catch (IOException e) {
             if (open) throw new UncheckedIOException("websocket load failed", e);
-        }
-    }
-
-    /**
-     * Waits until the next send is due ({@code waitNanos}) or a socket is ready, whichever first, for the load threads
-     * (this one and {@link HttpLoad}). One wake per WAKE_NANOS at most: an order due sooner waits for the next (it is
-     * sent at most that late, and its latency counts it); a park per order cost 14 µs of CPU per order at 4,000/s.
-     * The selector waits in whole milliseconds: a shorter wait parks, then only polls the sockets.
-     */
-    static void awaitDue(Selector selector, long waitNanos) throws IOException {
-        long wait = Math.max(waitNanos, WAKE_NANOS);
-        if (wait >= 1_000_000) selector.select(wait / 1_000_000);
-        else {
-            LockSupport.parkNanos(wait);
-            selector.selectNow();
         }
     }
 
