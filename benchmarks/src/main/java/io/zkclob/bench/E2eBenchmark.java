@@ -490,11 +490,11 @@ public final class E2eBenchmark {
     }
 
     /**
-     * Moves the step's pre-built orders (about 120 MB at 10,000/s for 60 s) out of the generator's young generation
-     * before the clock starts. Otherwise each young collection of its G1 inside the step copies the orders not yet
-     * sent again: pauses of 20-50 ms, four in a 10,000/s step (session 16), in which the generator neither sends nor
-     * reads, and every order due meanwhile counted late against the fleet. A full collection here takes a fraction of
-     * a second, outside the measured time.
+     * Starts a step with the generator's young generation empty and its pre-built orders (about 120 MB at 10,000/s for
+     * 60 s) out of it, so that no collection pauses the generator inside the step: scripts/bench fixes the young
+     * generation at 1.5 GiB, more than a 60 s step allocates below about 25,000/s. A pause there (30-75 ms every 15 s
+     * at 10,000/s with -Xmx1g, session 19) stops both sending and reading, and every order due meanwhile was counted
+     * late against the fleet. A full collection here takes 0.1-0.3 s, outside the measured time.
      */
     static void settleHeap() {
         System.gc();
