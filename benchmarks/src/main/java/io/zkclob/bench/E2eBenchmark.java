@@ -57,8 +57,6 @@ public final class E2eBenchmark {
 
     record Trader(long id, byte[] secretKey) {}
 
-    record Signed(long intendedNanos, byte[] request) {}
-
     record Result(int offered, long acked, long failed, double ackRate, Histogram ack, Histogram trade, double generatorCpuS,
                   double fleetCpuS, double childrenCpuS, double wallS) {
         double p(Histogram h, double pct) {
@@ -198,21 +196,23 @@ public final class E2eBenchmark {
         long startNanos = System.nanoTime() + (startWallMs - System.currentTimeMillis()) * 1_000_000;
         SplittableRandom rnd = new SplittableRandom(seed);
         HttpLoad rest = restLoad();
-        List<Signed> orders = new ArrayList<>(total);
+        // Request i, signed before the clock starts, goes out at intendedNanos[i].
+        byte[][] requests = new byte[total / perRequest][];
+        long[] intendedNanos = new long[requests.length];
         OrderMix mix = new OrderMix(rnd);
         // Each account's timestamps increase: two orders of one account in the same millisecond with the same body
         // would be the same signed request, which the gateway rightly refuses as REPLAYED_REQUEST (once a run at
         // 3,000/s in sessions 15-18).
         Map<Long, Long> lastTs = new java.util.HashMap<>();
-        for (int i = 0; i < total / perRequest; i++) {
+        for (int i = 0; i < requests.length; i++) {
             Trader t = traders.get(rnd.nextInt(traders.size()));
             List<String> bodies = new ArrayList<>(perRequest);
             for (int k = 0; k < perRequest; k++) bodies.add(mix.next());
-            long intended = startNanos + i * intervalNanos;
+            intendedNanos[i] = startNanos + i * intervalNanos;
             long ts = Math.max(startWallMs + i * intervalNanos / 1_000_000, lastTs.getOrDefault(t.id(), Long.MIN_VALUE) + 1);
             lastTs.put(t.id(), ts);
-            orders.add(new Signed(intended, perRequest == 1 ? signedBytes(rest, t, "/orders", bodies.get(0), ts)
-                    : signedBytes(rest, t, "/orders/batch", "{\"orders\":[" + String.join(",", bodies) + "]}", ts)));
+            requests[i] = perRequest == 1 ? signedBytes(rest, t, "/orders", bodies.get(0), ts)
+                    : signedBytes(rest, t, "/orders/batch", "{\"orders\":[" + String.join(",", bodies) + "]}", ts);
         }
         if (startNanos - System.nanoTime() > 500_000_000L) settleHeap();
         if (System.nanoTime() > startNanos) throw new IllegalStateException("signing took longer than estimated; lower the rate");
@@ -229,24 +229,18 @@ public final class E2eBenchmark {
         double cpuGen0 = cpuSeconds(ProcessHandle.current().pid());
         double cpuFleet0 = cpuSeconds(fleetPid);
         double cpuChildren0 = childrenCpuSeconds(fleetPid);
-        byte[][] requests = new byte[orders.size()][];
-        long[] intendedNanos = new long[orders.size()];
-        for (int i = 0; i < orders.size(); i++) {
-            requests[i] = orders.get(i).request();
-            intendedNanos[i] = orders.get(i).intendedNanos();
-        }
         // Sent and answered on the load's one thread, each request at its intended time (HttpLoad).
         rest.send(new HttpLoad.Plan(requests, intendedNanos, (index, r, e) -> {
-                Signed o = orders.get(index);
+                long intended = intendedNanos[index];
                 long now = System.nanoTime();
-                ack.recordValueWithCount(Math.max(0, now - o.intendedNanos()), perRequest);
-                timeline.record(o.intendedNanos() - startNanos, now - o.intendedNanos());
+                ack.recordValueWithCount(Math.max(0, now - intended), perRequest);
+                timeline.record(intended - startNanos, now - intended);
                 lastAckNanos.accumulateAndGet(now, Math::max);
                 if (e == null && perRequest > 1 && r.status() == 200) {
                     for (JsonNode one : MessageJson.MAPPER.readTree(r.body()).get("results")) {
                         if (one.get("httpStatus").asInt() == 202) {
                             ok.incrementAndGet();
-                            watcher.expect(one.get("orderId").asLong(), o.intendedNanos());
+                            watcher.expect(one.get("orderId").asLong(), intended);
                         } else {
                             failed.incrementAndGet();
                             refusals.merge(one.get("httpStatus").asInt() + " " + one.path("code").asString(), 1, Integer::sum);
@@ -254,7 +248,7 @@ public final class E2eBenchmark {
                     }
                 } else if (e == null && r.status() == 202) {
                     ok.incrementAndGet();
-                    watcher.expect(MessageJson.MAPPER.readTree(r.body()).get("orderId").asLong(), o.intendedNanos());
+                    watcher.expect(MessageJson.MAPPER.readTree(r.body()).get("orderId").asLong(), intended);
                 } else {
                     failed.addAndGet(perRequest);
                     refusals.merge(e != null ? e.getClass().getSimpleName() : r.status() + " " + code(r.body()), 1, Integer::sum);
@@ -262,7 +256,7 @@ public final class E2eBenchmark {
             }, new java.util.concurrent.CountDownLatch(1)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (ok.get() + failed.get() < total && System.nanoTime() < deadline) Thread.sleep(10);
-        double wall = (Math.max(lastAckNanos.get(), orders.get(orders.size() - 1).intendedNanos()) - startNanos) / 1e9;
+        double wall = (Math.max(lastAckNanos.get(), intendedNanos[intendedNanos.length - 1]) - startNanos) / 1e9;
         double cpuGen = cpuSeconds(ProcessHandle.current().pid()) - cpuGen0;
         double cpuFleet = cpuSeconds(fleetPid) - cpuFleet0;
         double cpuChildren = childrenCpuSeconds(fleetPid) - cpuChildren0;
