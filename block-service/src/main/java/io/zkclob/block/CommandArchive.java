@@ -4,6 +4,7 @@ import io.zkclob.contracts.Command;
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.support.LogFollower;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,7 +37,7 @@ final class CommandArchive extends LogFollower {
     }
 
     @Override
-    protected void onBatch(List<ConsumerRecord<String, String>> records, long nextOffset) {
+    protected void onBatch(List<ConsumerRecord<String, byte[]>> records, long nextOffset) {
         store(records, nextOffset);
     }
 
@@ -45,10 +46,10 @@ final class CommandArchive extends LogFollower {
         store(List.of(), nextOffset);
     }
 
-    void store(List<ConsumerRecord<String, String>> records, long nextOffset) {
+    void store(List<ConsumerRecord<String, byte[]>> records, long nextOffset) {
         tx.executeWithoutResult(s -> {
             List<Object[]> rows = new java.util.ArrayList<>(records.size()); // at most max.poll.records (LogFollower.MAX_POLL_RECORDS)
-            for (ConsumerRecord<String, String> r : records) {
+            for (ConsumerRecord<String, byte[]> r : records) {
                 String type;
                 String body;
                 try {
@@ -57,7 +58,8 @@ final class CommandArchive extends LogFollower {
                     body = MessageJson.write(cmd);
                 } catch (RuntimeException e) {
                     type = "Malformed";
-                    body = MessageJson.write(java.util.Map.of("seq", r.offset(), "raw", String.valueOf(r.value())));
+                    body = MessageJson.write(java.util.Map.of("seq", r.offset(), "raw",
+                            r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8)));
                 }
                 rows.add(new Object[] {r.offset(), type, body});
             }

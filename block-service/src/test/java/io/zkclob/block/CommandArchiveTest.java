@@ -38,8 +38,9 @@ class CommandArchiveTest {
         CommandArchive archive = new CommandArchive("unused:9092", jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds), new TransactionTemplate(new DataSourceTransactionManager(ds)));
         assertEquals(0, archive.nextOffset());
         TopicPartition log = new TopicPartition("exchange.commands", 0);
-        String cmd = "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8}";
-        List<ConsumerRecord<String, String>> records = List.of(
+        byte[] cmd = "{\"type\":\"AddAsset\",\"seq\":-1,\"timestampMs\":0,\"assetId\":1,\"symbol\":\"ETH\",\"scale\":8}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<ConsumerRecord<String, byte[]>> records = List.of(
                 new ConsumerRecord<>(log.topic(), 0, 0, "0", cmd), new ConsumerRecord<>(log.topic(), 0, 1, "0", cmd));
         archive.store(records, 2);
         archive.store(records, 1); // an older redelivery

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -91,7 +92,7 @@ final class Matcher implements Runnable {
     private final AtomicLong appliedSeq = new AtomicLong(-1);
     private volatile boolean running = true;
     private volatile boolean ready;
-    private volatile KafkaConsumer<String, String> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private Exchange engine;
 
     Matcher(MatcherProperties props, String bootstrap, SnapshotStore snapshots, MeterRegistry meters) {
@@ -131,7 +132,7 @@ final class Matcher implements Runnable {
 
     void stop() {
         running = false;
-        KafkaConsumer<String, String> c = consumer;
+        KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) c.wakeup();
     }
 
@@ -157,7 +158,7 @@ final class Matcher implements Runnable {
     }
 
     private void runOnce() {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps());
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
              KafkaProducer<String, String> tx = new KafkaProducer<>(producerProps(true));
              KafkaProducer<String, String> sealer = new KafkaProducer<>(producerProps(false))) {
             consumer = c;
@@ -188,7 +189,7 @@ final class Matcher implements Runnable {
         }
     }
 
-    private void recover(KafkaConsumer<String, String> c) {
+    private void recover(KafkaConsumer<String, byte[]> c) {
         SnapshotStore.Stored snap = snapshots.latest();
         engine = snap == null ? new Exchange() : Snapshot.read(snap.state(), LevelBook::new);
         long next = publishedUpTo(bootstrap);
@@ -200,7 +201,7 @@ final class Matcher implements Runnable {
         c.seek(LOG, from);
         long replayed = 0;
         while (c.position(LOG) < next) {
-            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                 if (r.offset() >= next) {
                     c.seek(LOG, next);
                     break;
@@ -216,7 +217,7 @@ final class Matcher implements Runnable {
                 snap == null ? -1 : snap.lastSeq(), replayed, next, engine.height());
     }
 
-    private void loop(KafkaConsumer<String, String> c, KafkaProducer<String, String> tx,
+    private void loop(KafkaConsumer<String, byte[]> c, KafkaProducer<String, String> tx,
                       KafkaProducer<String, String> sealer) {
         int sinceSeal = 0;
         long sinceSnapshot = 0;
@@ -236,12 +237,12 @@ final class Matcher implements Runnable {
                     return;
                 }
             }
-            ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(20));
+            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(20));
             if (!records.isEmpty()) {
                 long t0 = System.nanoTime();
                 lastTransactionNanos = t0;
                 tx.beginTransaction();
-                for (ConsumerRecord<String, String> r : records) {
+                for (ConsumerRecord<String, byte[]> r : records) {
                     Command cmd = parse(r);
                     if (cmd == null) continue;
                     events.clear();
@@ -340,7 +341,7 @@ final class Matcher implements Runnable {
     }
 
     /** A record that is not a valid command is skipped (and logged): deterministic, since the log is fixed. */
-    private static Command parse(ConsumerRecord<String, String> r) {
+    private static Command parse(ConsumerRecord<String, byte[]> r) {
         try {
             return MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());
         } catch (RuntimeException e) {
@@ -356,7 +357,7 @@ final class Matcher implements Runnable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class); // read as bytes: MessageJson.readCommand(byte[])
         return p;
     }
 

@@ -64,7 +64,7 @@ final class RangeBuilder extends ConsumerWorker {
     }
 
     @Override
-    protected void work(KafkaConsumer<String, String> c) throws Exception {
+    protected void work(KafkaConsumer<String, byte[]> c) throws Exception {
         while (running() && leader != null && !leader.held()) sleep(2_000); // another replica cuts the ranges
         if (!running()) return;
         long ranged = jdbc.sql("SELECT COALESCE(MAX(last_height), 0) FROM ranges").query(Long.class).single();
@@ -95,7 +95,7 @@ final class RangeBuilder extends ConsumerWorker {
                 headers.clear();
                 touched.clear();
             }
-            for (ConsumerRecord<String, String> r : records) {
+            for (ConsumerRecord<String, byte[]> r : records) {
                 Command cmd;
                 try {
                     cmd = MessageJson.readCommand(r.value()).sequenced(r.offset(), r.timestamp());

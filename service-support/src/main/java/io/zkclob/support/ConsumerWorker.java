@@ -4,6 +4,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
     private final String name;
     private final long retryMs;
     private volatile boolean running;
-    private volatile KafkaConsumer<String, String> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     protected ConsumerWorker(String name, long retryMs) {
@@ -56,8 +57,11 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
     /** The configuration of the consumer each attempt creates. */
     protected abstract Properties consumerProps();
 
-    /** Consumes until {@link #running()} turns false; throwing starts a new attempt. */
-    protected abstract void work(KafkaConsumer<String, String> consumer) throws Exception;
+    /**
+     * Consumes until {@link #running()} turns false; throwing starts a new attempt. Values come as their bytes (the
+     * JSON readers take UTF-8: no String per record), whatever {@link #consumerProps()} says.
+     */
+    protected abstract void work(KafkaConsumer<String, byte[]> consumer) throws Exception;
 
     protected final boolean running() {
         return running;
@@ -73,7 +77,7 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
     @Override
     public void stop() {
         running = false;
-        KafkaConsumer<String, String> c = consumer;
+        KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) c.wakeup();
         try {
             if (thread != null) thread.join(10_000);
@@ -91,7 +95,9 @@ public abstract class ConsumerWorker implements SmartLifecycle, Runnable {
     public final void run() {
         BackgroundPriority.lowerCurrentThread(); // background work (the prover's ranges): it yields to the order path
         while (running) {
-            try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps())) {
+            Properties props = consumerProps();
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
                 consumer = c;
                 work(c);
             } catch (WakeupException e) {

@@ -3,6 +3,7 @@ package io.zkclob.support;
 import io.zkclob.contracts.Event;
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,9 +28,9 @@ public final class EventFeed extends LogFollower {
     /**
      * One event at its place in the log; {@code logTimeMs} is its Kafka record's timestamp (when the engine logged
      * it), for read models that show times (trades, candles). It is never part of the state: -1 where unknown.
-     * {@code json}: the record's value, null where the event did not come from the log.
+     * {@code json}: the record's value (UTF-8 JSON), null where the event did not come from the log.
      */
-    public record Indexed(long seq, int index, Event event, long logTimeMs, String json) {
+    public record Indexed(long seq, int index, Event event, long logTimeMs, byte[] json) {
         public Indexed(long seq, int index, Event event) {
             this(seq, index, event, -1, null);
         }
@@ -44,7 +45,7 @@ public final class EventFeed extends LogFollower {
          * not write it again.
          */
         public String eventJson() {
-            return json != null ? json : MessageJson.write(event);
+            return json != null ? new String(json, StandardCharsets.UTF_8) : MessageJson.write(event);
         }
     }
 
@@ -92,10 +93,10 @@ public final class EventFeed extends LogFollower {
     }
 
     @Override
-    protected void onBatch(List<ConsumerRecord<String, String>> records, long nextOffset) {
+    protected void onBatch(List<ConsumerRecord<String, byte[]>> records, long nextOffset) {
         List<Indexed> batch = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            ConsumerRecord<String, String> r = records.get(i);
+            ConsumerRecord<String, byte[]> r = records.get(i);
             Indexed e;
             try {
                 e = read(r);
@@ -114,11 +115,11 @@ public final class EventFeed extends LogFollower {
         projection.apply(List.of(), nextOffset);
     }
 
-    static Indexed read(ConsumerRecord<String, String> r) {
+    static Indexed read(ConsumerRecord<String, byte[]> r) {
         String key = r.key();
         int colon = key.indexOf(':');
         if (colon < 0) throw new IllegalArgumentException("key is not seq:index");
-        return new Indexed(Long.parseLong(key.substring(0, colon)), Integer.parseInt(key.substring(colon + 1)),
+        return new Indexed(Long.parseLong(key, 0, colon, 10), Integer.parseInt(key, colon + 1, key.length(), 10),
                 MessageJson.readEvent(r.value()), r.timestamp(), r.value());
     }
 

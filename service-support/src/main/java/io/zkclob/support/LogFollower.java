@@ -13,8 +13,11 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContext;
@@ -109,11 +112,11 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     private final boolean readCommitted;
     private final AtomicLong lag = new AtomicLong();
     private ApplicationContext context;
-    private KafkaMessageListenerContainer<String, String> container;
+    private KafkaMessageListenerContainer<String, byte[]> container;
     private volatile int fetchWaitMs = ConsumerWorker.READ_MODEL_FETCH_WAIT_MS;
     /** A read model nobody waits on: its consumer thread runs at a lower priority, and its polls are larger. */
     private volatile boolean background = true;
-    private DefaultKafkaProducerFactory<String, String> deadLetterProducers;
+    private DefaultKafkaProducerFactory<String, byte[]> deadLetterProducers;
     private Counter parked;
     private Counter batchFailures;
     private Counter commitFailures;
@@ -140,7 +143,7 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
      * with them, idempotently: a batch may come again after a failure. For a record it cannot read it applies the
      * records before it, with that record's offset as the next offset, and throws {@link PoisonRecord}.
      */
-    protected abstract void onBatch(List<ConsumerRecord<String, String>> records, long nextOffset);
+    protected abstract void onBatch(List<ConsumerRecord<String, byte[]>> records, long nextOffset);
 
     /** Stores {@code nextOffset} (past a parked record) without applying anything. */
     protected abstract void skipTo(long nextOffset);
@@ -231,6 +234,10 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         Map<String, Object> p = new HashMap<>();
         ConsumerWorker.consumerProps(bootstrap).forEach((k, v) -> p.put((String) k, v));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Values as the bytes they are: the followers read JSON from bytes (MessageJson.readEvent(byte[])), where a
+        // String per record and consumer, then a copy of it back into bytes, were a tenth of what the fleet allocated
+        // per order (docs/benchmarks.md, session 20). Keys stay Strings: they are short and read as text.
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, background ? MAX_POLL_RECORDS : FOREGROUND_MAX_POLL_RECORDS);
         // under max.partition.fetch.bytes (1 MB by default), or the broker would always wait out the fetch wait
         if (background) p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, READ_MODEL_FETCH_MIN_BYTES);
@@ -252,7 +259,9 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
     }
 
     private DefaultErrorHandler errorHandler() {
-        deadLetterProducers = new DefaultKafkaProducerFactory<>(toMap(KafkaClients.producerProps(bootstrap)));
+        Map<String, Object> producerProps = toMap(KafkaClients.producerProps(bootstrap));
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class); // parked as it came
+        deadLetterProducers = new DefaultKafkaProducerFactory<>(producerProps);
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(deadLetterProducers),
                 (record, e) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, 0));
         deadLetters.addHeadersFunction((record, e) -> {
@@ -321,9 +330,9 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         return m;
     }
 
-    private final class Listener implements BatchConsumerAwareMessageListener<String, String> {
+    private final class Listener implements BatchConsumerAwareMessageListener<String, byte[]> {
         @Override
-        public void onMessage(List<ConsumerRecord<String, String>> records, Consumer<?, ?> consumer) {
+        public void onMessage(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
             // The position, not last offset + 1: read_committed skips transaction markers, which have offsets too.
             long next = consumer.position(partition);
             try {
@@ -341,7 +350,7 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
             consumer.currentLag(partition).ifPresent(lag::set);
         }
 
-        private void failed(List<ConsumerRecord<String, String>> records, RuntimeException e) {
+        private void failed(List<ConsumerRecord<String, byte[]>> records, RuntimeException e) {
             failuresInARow++;
             batchFailures.increment();
             // 1st, 2nd, 4th, 8th... failure in a row: a database down for an hour costs about a dozen lines.

@@ -227,7 +227,19 @@ final class CanonicalJson {
     /** The command in canonical JSON, or null where Jackson must read it (not canonical, or not a hot type). */
     static Command readCommand(String json) {
         try {
-            Reader r = new Reader(json);
+            return readCommand(new Reader(json));
+        } catch (Miss m) {
+            return null;
+        }
+    }
+
+    /** The same from the record's UTF-8 bytes, without making a String of them first. */
+    static Command readCommand(byte[] utf8) {
+        return readCommand(new Reader(utf8));
+    }
+
+    private static Command readCommand(Reader r) {
+        try {
             Command c = switch (r.typeName()) {
                 case "PlaceOrder" -> new PlaceOrder(r.longField(K.seq), r.longField(K.timestampMs),
                         r.longField(K.accountId), r.intField(K.marketId), r.longField(K.clientOrderId),
@@ -250,7 +262,19 @@ final class CanonicalJson {
     /** The event in canonical JSON, or null where Jackson must read it (not canonical, or not a hot type). */
     static Event readEvent(String json) {
         try {
-            Reader r = new Reader(json);
+            return readEvent(new Reader(json));
+        } catch (Miss m) {
+            return null;
+        }
+    }
+
+    /** The same from the record's UTF-8 bytes, without making a String of them first. */
+    static Event readEvent(byte[] utf8) {
+        return readEvent(new Reader(utf8));
+    }
+
+    private static Event readEvent(Reader r) {
+        try {
             Event e = switch (r.typeName()) {
                 case "OrderAccepted" -> new OrderAccepted(r.longField(K.seq), r.longField(K.orderId),
                         r.longField(K.accountId), r.intField(K.marketId), r.longField(K.clientOrderId),
@@ -293,7 +317,13 @@ final class CanonicalJson {
      */
     private static final class Reader {
         private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+        /** The types read here (the switches of readCommand and readEvent); any other type is Jackson's. */
+        private static final String[] HOT_TYPES = {"PlaceOrder", "CancelOrder", "CancelAll", "SealBlock",
+                "OrderAccepted", "TradeExecuted", "OrderCanceled", "OrderRejected", "CancelRejected", "BlockSealed"};
+        private static final byte[][] HOT_TYPE_NAMES = java.util.Arrays.stream(HOT_TYPES)
+                .map(t -> t.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
+        /** The text, where the reader was given one (its strings are checked on it); null for bytes. */
         private final String s;
         private final byte[] b;
         private int i;
@@ -305,15 +335,29 @@ final class CanonicalJson {
             if (b.length != s.length()) throw MISS;
         }
 
-        /** The type name, which must come first and be a plain string; a name no hot type has is a miss later. */
+        /**
+         * Over a record's UTF-8 bytes as they are (the consumers' hot path: no String, no copy). Every byte of a
+         * non-ASCII character is 0x80 or above, which no key, name or number holds and {@link PlainJsonString}
+         * refuses in a string: such a message misses, as it does from text.
+         */
+        Reader(byte[] utf8) {
+            this.s = null;
+            this.b = utf8;
+        }
+
+        /** The type name, which must come first and be one of the hot types' (the same String each time). */
         String typeName() {
             if (!at(0, TYPE_PREFIX)) throw MISS;
             int start = TYPE_PREFIX.length;
-            int end = start;
-            while (end < b.length && b[end] != '"' && end - start < 32) end++;
-            if (end >= b.length || b[end] != '"') throw MISS;
-            i = end + 1;
-            return s.substring(start, end);
+            for (int k = 0; k < HOT_TYPE_NAMES.length; k++) {
+                byte[] name = HOT_TYPE_NAMES[k];
+                int end = start + name.length;
+                if (at(start, name) && end < b.length && b[end] == '"') {
+                    i = end + 1;
+                    return HOT_TYPES[k];
+                }
+            }
+            throw MISS;
         }
 
         long longField(K name) {
@@ -348,10 +392,10 @@ final class CanonicalJson {
             if (isNull()) return null;
             if (i >= b.length || b[i] != '"') throw MISS;
             int start = i + 1;
-            int end = PlainJsonString.end(s, start);
+            int end = s != null ? PlainJsonString.end(s, start) : PlainJsonString.end(b, start);
             if (end < 0) throw MISS;
             i = end + 1;
-            return s.substring(start, end);
+            return s != null ? s.substring(start, end) : new String(b, start, end - start, StandardCharsets.US_ASCII);
         }
 
         private boolean isNull() {

@@ -20,4 +20,17 @@ public final class PlainJsonString {
         }
         return -1;
     }
+
+    /**
+     * The same over UTF-8 bytes: the index of the closing quote, or -1. Every byte of a non-ASCII character is 0x80
+     * or above, so the plain form is the same test byte by byte.
+     */
+    public static int end(byte[] utf8, int start) {
+        for (int i = start; i < utf8.length; i++) {
+            int c = utf8[i] & 0xff;
+            if (c == '"') return i;
+            if (c < 0x20 || c > 0x7e || c == '\\') return -1;
+        }
+        return -1;
+    }
 }

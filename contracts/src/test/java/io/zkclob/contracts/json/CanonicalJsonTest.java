@@ -14,6 +14,7 @@ import io.zkclob.contracts.RejectCode;
 import io.zkclob.contracts.Side;
 import io.zkclob.contracts.TimeInForce;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +62,9 @@ class CanonicalJsonTest {
                     hot++;
                     Object direct = command ? CanonicalJson.readCommand(line) : CanonicalJson.readEvent(line);
                     assertEquals(jackson, direct, "the fast reader took the canonical form: " + line);
+                    byte[] utf8 = line.getBytes(StandardCharsets.UTF_8);
+                    Object fromBytes = command ? CanonicalJson.readCommand(utf8) : CanonicalJson.readEvent(utf8);
+                    assertEquals(jackson, fromBytes, "the fast reader took the canonical bytes: " + line);
                     assertEquals(line, CanonicalJson.write(jackson), "the fast writer wrote it: " + line);
                 }
             }
@@ -82,13 +86,18 @@ class CanonicalJsonTest {
             boolean command = message instanceof Command;
             assertSameOutcome(jackson, command, "seed " + SEED + " record " + n);
             Object direct = command ? CanonicalJson.readCommand(jackson) : CanonicalJson.readEvent(jackson);
+            byte[] utf8 = jackson.getBytes(StandardCharsets.UTF_8);
+            Object fromBytes = command ? CanonicalJson.readCommand(utf8) : CanonicalJson.readEvent(utf8);
             // the fast reader leaves escaped strings to Jackson; it takes everything else it writes
             boolean left = message instanceof Event.BlockSealed b && !plain(b);
             if (left) {
                 assertNull(direct, jackson);
+                // a lone surrogate becomes '?' in UTF-8, which is plain: then the bytes are read as Jackson reads them
+                if (fromBytes != null) assertEquals(MessageJson.MAPPER.readValue(utf8, Event.class), fromBytes, jackson);
             } else {
                 taken++;
                 assertEquals(message, direct, "the fast reader took its own output: " + jackson);
+                assertEquals(message, fromBytes, "the fast reader took its own output's bytes: " + jackson);
             }
         }
         assertTrue(taken > RANDOM_RECORDS / 2, "most records went the fast way: " + taken);
@@ -196,6 +205,11 @@ class CanonicalJsonTest {
         String jackson = outcome(() -> MessageJson.MAPPER.readValue(json, type));
         String fast = outcome(() -> command ? MessageJson.readCommand(json) : MessageJson.readEvent(json));
         assertEquals(jackson, fast, where + ": " + json);
+        // the consumers' path: the record's UTF-8 bytes, against Jackson given the same bytes
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        String jacksonBytes = outcome(() -> MessageJson.MAPPER.readValue(utf8, type));
+        String fastBytes = outcome(() -> command ? MessageJson.readCommand(utf8) : MessageJson.readEvent(utf8));
+        assertEquals(jacksonBytes, fastBytes, where + " (bytes): " + json);
     }
 
     private static String outcome(Supplier<Object> read) {

@@ -2,6 +2,7 @@ package io.zkclob.contracts.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Where a plain string ends, and every way out of the plain form (the fast readers then fall back to Jackson). */
@@ -21,5 +22,13 @@ class PlainJsonStringTest {
         assertEquals(-1, PlainJsonString.end("\"caf\u00e9\"", 1), "non-ASCII");
         assertEquals(-1, PlainJsonString.end("\"unterminated", 1), "the text ends first");
         assertEquals(-1, PlainJsonString.end("\"", 1), "nothing after the quote");
+    }
+
+    @Test
+    void theBytesOfTheSameTextsEndWhereTheTextsDo() {
+        for (String text : new String[] {"\"BTC-USD\",", "\"\"", "\"a\\\"b\"", "\"a\tb\"", "\"a\u007fb\"", "\"caf\u00e9\"",
+                "\"\u20ac\"", "\"\ud83d\ude00\"", "\"unterminated", "\""}) {
+            assertEquals(PlainJsonString.end(text, 1), PlainJsonString.end(text.getBytes(StandardCharsets.UTF_8), 1), text);
+        }
     }
 }

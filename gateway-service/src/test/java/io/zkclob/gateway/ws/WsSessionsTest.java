@@ -31,7 +31,8 @@ class WsSessionsTest {
         for (Event e : EVENTS) {
             String expected = MessageJson.write(new ExecutionReport("TRADE", 4242, e));
             assertEquals(expected, WsSessions.reportJson("TRADE", 4242,
-                    new Indexed(e.seq(), i, e, 1_700_000_000_000L, MessageJson.write(e))));
+                    new Indexed(e.seq(), i, e, 1_700_000_000_000L,
+                            MessageJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             assertEquals(expected, WsSessions.reportJson("TRADE", 4242, new Indexed(e.seq(), i++, e)));
         }
     }
