@@ -3,7 +3,6 @@ package io.zkclob.support;
 import io.zkclob.contracts.Event;
 import io.zkclob.contracts.Topics;
 import io.zkclob.contracts.json.MessageJson;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,7 +27,9 @@ public final class EventFeed extends LogFollower {
     /**
      * One event at its place in the log; {@code logTimeMs} is its Kafka record's timestamp (when the engine logged
      * it), for read models that show times (trades, candles). It is never part of the state: -1 where unknown.
-     * {@code json}: the record's value (UTF-8 JSON), null where the event did not come from the log.
+     * {@code json}: the record's value (UTF-8 JSON, as the matcher wrote it with {@link MessageJson#write}), null
+     * where the event did not come from the log; a consumer that forwards the event (the gateway's execution
+     * reports) sends these bytes instead of writing the event again. An array: equality is the array's identity.
      */
     public record Indexed(long seq, int index, Event event, long logTimeMs, byte[] json) {
         public Indexed(long seq, int index, Event event) {
@@ -37,15 +38,6 @@ public final class EventFeed extends LogFollower {
 
         public Indexed(long seq, int index, Event event, long logTimeMs) {
             this(seq, index, event, logTimeMs, null);
-        }
-
-        /**
-         * The event as JSON: the record's own value when it came from the log (the matcher wrote it with
-         * {@link MessageJson#write}), so a consumer that forwards the event (the gateway's execution reports) does
-         * not write it again.
-         */
-        public String eventJson() {
-            return json != null ? new String(json, StandardCharsets.UTF_8) : MessageJson.write(event);
         }
     }
 

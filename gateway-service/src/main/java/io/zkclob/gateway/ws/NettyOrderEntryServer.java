@@ -542,7 +542,11 @@ final class NettyOrderEntryServer implements SmartLifecycle {
             // response and report we write) as a vectorised copy, where ByteBufUtil.writeUtf8 walks it charAt by charAt
             // (11 % of the event loop's time at 4,000 orders/s, docs/benchmarks.md session 13). Both write '?' for a
             // lone surrogate. TextWebSocketFrame(String) would copy into an unpooled buffer.
-            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            textUtf8(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void textUtf8(byte[] utf8) {
             ByteBuf buf = ch.alloc().buffer(utf8.length);
             buf.writeBytes(utf8);
             ch.write(new TextWebSocketFrame(buf), ch.voidPromise());

@@ -117,6 +117,11 @@ final class WsConnection {
         enqueue(text, text.length());
     }
 
+    /** Queues a text message given as its UTF-8 bytes (counted by its bytes against the bound). */
+    void sendUtf8(byte[] utf8) {
+        enqueue(utf8, utf8.length);
+    }
+
     /**
      * Queues a message to be written as JSON by the writer: a response completed on the log producer's I/O
      * thread leaves that thread at once (serializing there would delay every other acknowledgement). Counted as
@@ -180,6 +185,9 @@ final class WsConnection {
                 if (m instanceof String text) {
                     queuedChars.addAndGet(-text.length());
                     transport.text(text);
+                } else if (m instanceof byte[] utf8) {
+                    queuedChars.addAndGet(-utf8.length);
+                    transport.textUtf8(utf8);
                 } else if (m instanceof Unwritten u) {
                     queuedChars.addAndGet(-UNWRITTEN_CHARS);
                     transport.text(WsMessages.json(u.message()));

@@ -28,6 +28,14 @@ interface WsTransport {
     /** Writes one text frame (not necessarily to the socket yet: {@link #flush}). */
     void text(String text) throws IOException;
 
+    /**
+     * Writes one text frame whose UTF-8 bytes are given (the execution reports, assembled around the event's bytes as
+     * the log carried them). A transport that writes bytes anyway takes them as they are; this default decodes them.
+     */
+    default void textUtf8(byte[] utf8) throws IOException {
+        text(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     void ping() throws IOException;
 
     /** Sends what {@link #text} and {@link #ping} wrote: one socket write for a burst. */

@@ -11,6 +11,7 @@ import io.zkclob.contracts.TimeInForce;
 import io.zkclob.contracts.json.MessageJson;
 import io.zkclob.gateway.ws.WsMessages.ExecutionReport;
 import io.zkclob.support.EventFeed.Indexed;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,10 +31,13 @@ class WsSessionsTest {
         int i = 0;
         for (Event e : EVENTS) {
             String expected = MessageJson.write(new ExecutionReport("TRADE", 4242, e));
-            assertEquals(expected, WsSessions.reportJson("TRADE", 4242,
-                    new Indexed(e.seq(), i, e, 1_700_000_000_000L,
-                            MessageJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-            assertEquals(expected, WsSessions.reportJson("TRADE", 4242, new Indexed(e.seq(), i++, e)));
+            assertEquals(expected, utf8(WsSessions.reportUtf8("TRADE", 4242,
+                    new Indexed(e.seq(), i, e, 1_700_000_000_000L, MessageJson.write(e).getBytes(StandardCharsets.UTF_8)))));
+            assertEquals(expected, utf8(WsSessions.reportUtf8("TRADE", 4242, new Indexed(e.seq(), i++, e))));
         }
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
     }
 }
