@@ -235,8 +235,8 @@ public abstract class LogFollower implements SmartLifecycle, ApplicationContextA
         ConsumerWorker.consumerProps(bootstrap).forEach((k, v) -> p.put((String) k, v));
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Values as the bytes they are: the followers read JSON from bytes (MessageJson.readEvent(byte[])), where a
-        // String per record and consumer, then a copy of it back into bytes, were a tenth of what the fleet allocated
-        // per order (docs/benchmarks.md, session 20). Keys stay Strings: they are short and read as text.
+        // String per record and consumer, then a copy of it back into bytes, were 9 % of what the fleet allocated per
+        // order (docs/benchmarks.md, session 20). Keys stay Strings: they are short and read as text.
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, background ? MAX_POLL_RECORDS : FOREGROUND_MAX_POLL_RECORDS);
         // under max.partition.fetch.bytes (1 MB by default), or the broker would always wait out the fetch wait
