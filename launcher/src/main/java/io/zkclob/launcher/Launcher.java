@@ -172,6 +172,11 @@ public final class Launcher implements AutoCloseable {
         var builder = EmbeddedPostgres.builder().setDataDirectory(pg).setCleanDataDirectory(false).setPort(ports.postgres())
                 .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on").setPGStartupWait(Duration.ofSeconds(60));
+        // The read models' backends write 50-60 MB/s at 10,000 orders/s (the prover's witnesses, the block archive,
+        // WAL, pages evicted from shared buffers). What a backend writes to a data file stayed dirty in the page cache
+        // (up to 430 MB) until the kernel's 30 s expiry and then left in one burst, during which every acknowledgement
+        // waited up to 0.4 s (docs/benchmarks.md, session 21). With this the kernel starts writing every 256 kB.
+        builder.setServerConfig("backend_flush_after", System.getProperty("zkclob.postgres.backend-flush-after", "256kB"));
         // Diagnosis only, off by default: which statements the read models spend PostgreSQL's CPU on
         // (SELECT * FROM pg_stat_statements in the postgres database; docs/benchmarks.md, issue 10, session 8).
         boolean statStatements = Boolean.getBoolean(STAT_STATEMENTS_PROPERTY);
