@@ -174,8 +174,9 @@ public final class Launcher implements AutoCloseable {
                 .setServerConfig("full_page_writes", "on").setPGStartupWait(Duration.ofSeconds(60));
         // The read models' backends write 50-60 MB/s at 10,000 orders/s (the prover's witnesses, the block archive,
         // WAL, pages evicted from shared buffers). What a backend writes to a data file stayed dirty in the page cache
-        // (up to 430 MB) until the kernel's 30 s expiry and then left in one burst, during which every acknowledgement
-        // waited up to 0.4 s (docs/benchmarks.md, session 21). With this the kernel starts writing every 256 kB.
+        // (up to 430 MB) until the kernel's 30 s expiry and then left in one burst (560 MB in 0.3 s), during which
+        // 61-91 % of the acknowledgements took over 25 ms (docs/benchmarks.md, session 21). With this the kernel
+        // starts writing back every 256 kB a backend writes.
         builder.setServerConfig("backend_flush_after", System.getProperty("zkclob.postgres.backend-flush-after", "256kB"));
         // Diagnosis only, off by default: which statements the read models spend PostgreSQL's CPU on
         // (SELECT * FROM pg_stat_statements in the postgres database; docs/benchmarks.md, issue 10, session 8).
