@@ -95,6 +95,12 @@ class ExchangeEndToEndIT {
     @AfterAll
     static void stop() {
         if (launcher != null) launcher.close();
+        // The fleet's Kafka log and PostgreSQL (about 100 MB): every run left one behind in /tmp.
+        try {
+            if (data != null) org.springframework.util.FileSystemUtils.deleteRecursively(data);
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + data + ": " + e);
+        }
     }
 
     static Trader register() throws Exception {
