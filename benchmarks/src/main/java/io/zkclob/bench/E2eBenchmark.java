@@ -112,8 +112,9 @@ public final class E2eBenchmark {
             boolean holding = true; // every step so far held
             for (int r = rate; ; r = ws ? r + rate : r < 1_000 ? r * 2 : r + 1_000) { // ws: steps of the first rate
                 quiesce();
+                GuestLag before = guestLag();
                 Result res = ws ? runWs(sessions, r, seconds, fleetPid, watcher, r) : run(traders, r, seconds, fleetPid, watcher, r, perRequest);
-                print(name, res);
+                print(name, res, before);
                 boolean holds = res.ackRate() >= 0.98 * r && res.failed() == 0 && res.p(res.ack(), 99) <= p99LimitMs;
                 if (holds && holding) held = r;
                 holding &= holds;
@@ -124,33 +125,49 @@ public final class E2eBenchmark {
             System.out.printf("e2e step (%s): highest rate that held ack p99 <= %.0f ms for %d s: %d orders/s%n", name, p99LimitMs, seconds, held);
         } else {
             quiesce();
-            print(name, ws ? runWs(sessions, rate, seconds, fleetPid, watcher, 1) : run(traders, rate, seconds, fleetPid, watcher, 1, perRequest));
+            GuestLag before = guestLag();
+            print(name, ws ? runWs(sessions, rate, seconds, fleetPid, watcher, 1) : run(traders, rate, seconds, fleetPid, watcher, 1, perRequest), before);
         }
         System.out.printf("e2e conservation: %s%n", conservation());
         System.exit(0);
     }
 
-    static void print(String mode, Result r) throws Exception {
+    static void print(String mode, Result r, GuestLag before) throws Exception {
         System.out.printf("offered %d orders/s for %.0f s: %d acknowledged, %d refused or failed; cpu: generator %.1f s, fleet JVM %.1f s"
                         + " (%.0f %% of 2 cores), its PostgreSQL and other child processes %.1f s%n", r.offered(), r.wallS(), r.acked(),
                 r.failed(), r.generatorCpuS(), r.fleetCpuS(), 100 * r.fleetCpuS() / r.wallS() / 2, r.childrenCpuS());
         System.out.printf("e2e mode: %s  orders/s: %d  ack p50: %.1f ms  p99: %.1f ms  p99.9: %.1f ms  trade p99: %.1f ms  conservation: %s%n",
                 mode, Math.round(r.ackRate()), r.p(r.ack(), 50), r.p(r.ack(), 99), r.p(r.ack(), 99.9), r.p(r.trade(), 99), conservation());
-        System.out.println(guestLag());
+        System.out.println(guestLag().describe(before));
     }
 
     /**
-     * How far the prover's guest execution is behind the sealed chain at the end of a step: blocks sealed and not
-     * yet executed in the SP1 guest, from the public proof status.
+     * How far the prover's guest execution is behind the sealed chain, from the public proof status: blocks sealed and
+     * not yet executed in the SP1 guest, how long the oldest of them has waited, and the counts executed and proven.
+     * Zeros where the status could not be read ({@code error} says why).
      */
-    static String guestLag() {
+    record GuestLag(long sealed, long lagSeconds, long executed, long proven, String error) {
+        /** The line printed at a step's end; {@code before} (read as the step began) tells whether the guest kept up. */
+        String describe(GuestLag before) {
+            if (error != null) return "e2e guest execution lag: unknown (" + error + ")";
+            String line = "e2e guest execution lag: " + sealed + " blocks sealed not yet executed (the oldest waiting " + lagSeconds + " s), "
+                    + executed + " executed, " + proven + " proven";
+            if (before == null || before.error != null) return line;
+            long grew = sealed - before.sealed;
+            // A backlog that grew through the step: at this rate the guest executes blocks more slowly than they are sealed.
+            return line + (grew > 0 ? "; the guest does not keep up at this rate (+" + grew + " blocks behind in the step)"
+                    : "; the guest keeps up at this rate");
+        }
+    }
+
+    static GuestLag guestLag() {
         try {
             JsonNode s = MessageJson.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/proofs/status")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-            return "e2e guest execution lag: " + s.path("blocksSEALED").asLong() + " blocks sealed not yet executed, "
-                    + s.path("blocksEXECUTED").asLong() + " executed, " + s.path("blocksPROVEN").asLong() + " proven";
+            return new GuestLag(s.path("blocksSEALED").asLong(), s.path("executionLagSeconds").asLong(), s.path("blocksEXECUTED").asLong(),
+                    s.path("blocksPROVEN").asLong(), null);
         } catch (Exception e) {
-            return "e2e guest execution lag: unknown (" + e.getMessage() + ")";
+            return new GuestLag(0, 0, 0, 0, e.getMessage());
         }
     }
 

@@ -166,5 +166,6 @@ final class ApiRecords {
                          boolean cliAvailable,
                          @JsonProperty("blocksSEALED") long blocksSealed, @JsonProperty("blocksEXECUTED") long blocksExecuted,
                          @JsonProperty("blocksPROVING") long blocksProving, @JsonProperty("blocksPROVEN") long blocksProven,
-                         @JsonProperty("blocksFAILED") long blocksFailed) {}
+                         @JsonProperty("blocksFAILED") long blocksFailed,
+                         @Schema(description = "seconds the oldest block not yet executed in the guest waits (0: none)") long executionLagSeconds) {}
 }

@@ -116,7 +116,7 @@ class ProofsProxy {
         Map<?, ?> m = get(Map.class, "/proofs/status");
         return new ProvingStatus(count(m, "blocks"), count(m, "seconds"), Boolean.TRUE.equals(m.get("divergence")),
                 Boolean.TRUE.equals(m.get("cliAvailable")), count(m, "blocksSEALED"), count(m, "blocksEXECUTED"), count(m, "blocksPROVING"),
-                count(m, "blocksPROVEN"), count(m, "blocksFAILED"));
+                count(m, "blocksPROVEN"), count(m, "blocksFAILED"), count(m, "executionLagSeconds"));
     }
 
     private static long count(Map<?, ?> m, String key) {

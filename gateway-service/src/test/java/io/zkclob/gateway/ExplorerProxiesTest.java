@@ -40,7 +40,7 @@ class ExplorerProxiesTest {
             "/internal/blocks/1/trades", "[{\"type\":\"TradeExecuted\",\"seq\":10,\"marketId\":1,\"makerOrderId\":9,\"makerAccountId\":2,"
                     + "\"takerOrderId\":10,\"takerAccountId\":1,\"takerSide\":\"BUY\",\"price\":3000000000,\"qty\":50000000,"
                     + "\"quoteAmount\":1500000000,\"makerFee\":1500000,\"takerFee\":3000000,\"makerHoldReleased\":0,\"takerHoldReleased\":5010000}]",
-            "/proofs/status", "{\"blocks\":3,\"seconds\":12,\"divergence\":false,\"cliAvailable\":true,\"blocksSEALED\":2,\"blocksEXECUTED\":1}",
+            "/proofs/status", "{\"blocks\":3,\"seconds\":12,\"divergence\":false,\"cliAvailable\":true,\"blocksSEALED\":2,\"blocksEXECUTED\":1,\"executionLagSeconds\":7}",
             "/proofs/blocks/1", "{\"height\":1,\"firstSeq\":0,\"lastSeq\":5,\"stateRoot\":\"a1\",\"status\":\"SEALED\",\"detail\":null,"
                     + "\"rangeId\":null,\"proofId\":null}");
     static volatile String lastQuery;
@@ -119,6 +119,7 @@ class ExplorerProxiesTest {
         assertEquals(2, s.blocksSealed());
         assertEquals(1, s.blocksExecuted());
         assertEquals(0, s.blocksProven(), "absent upstream: none");
+        assertEquals(7, s.executionLagSeconds());
         ApiRecords.BlockProof b = proofs.block(1);
         assertEquals("SEALED", b.status());
         assertEquals(null, b.proofId());

@@ -460,6 +460,7 @@ class ExchangeEndToEndIT {
         JsonNode s = internal("http://127.0.0.1:28086/proofs/status");
         assertFalse(s.get("divergence").asBoolean(), s.toString());
         assertEquals(0, s.path("blocksFAILED").asLong(0), s.toString());
+        assertTrue(s.path("executionLagSeconds").isIntegralNumber() && s.get("executionLagSeconds").asLong() >= 0, s.toString());
         JsonNode block1 = send("GET", "/proofs/blocks/1", null, null, null).body();
         assertEquals("EXECUTED", block1.get("status").asString(), block1.toString());
         // The guest program is served with its hash, so anyone can compare it with their own rebuild.
