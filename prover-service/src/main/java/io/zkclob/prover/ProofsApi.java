@@ -124,9 +124,9 @@ class ProofsApi {
         // fixed shape.
         for (String status : List.of("SEALED", "EXECUTED", "PROVING", "PROVEN", "FAILED")) m.put("blocks" + status, 0L);
         jdbc.sql("SELECT status, COUNT(*) FROM blocks GROUP BY status").query((rs, n) -> m.put("blocks" + rs.getString(1), rs.getLong(2))).list();
-        // How far the guest's execution is behind the sealed chain, in time: what the oldest block not yet executed
-        // has waited (0 when every sealed block is executed). Beside the block count, it tells a chain that executes
-        // late from one that falls further behind (the benchmark reports it per step).
+        // How far the guest's execution is behind the sealed chain in time: what the oldest block not yet executed has
+        // waited (0 when every sealed block is executed). A count of blocks alone does not say it, since blocks are
+        // sealed faster under load (the benchmark reports both per step).
         Long oldestSealedMs = jdbc.sql("SELECT MIN(sealed_at_ms) FROM blocks WHERE status = 'SEALED'").query(Long.class).optional().orElse(null);
         m.put("executionLagSeconds", oldestSealedMs == null ? 0L : Math.max(0, (System.currentTimeMillis() - oldestSealedMs) / 1000));
         return m;
