@@ -575,7 +575,7 @@ public final class E2eBenchmark {
          * Before a step of {@code orders} orders: a map sized to hold them all. The load's one thread puts every
          * acknowledged order here (only a taker's trade removes it), and a map that grew during a step doubled its table
          * on that thread: at 10,000/s the resize to 2^20 buckets came 52.3 s into every step and stopped the load's
-         * sends and reads for 40-90 ms (300-900 acknowledgements over 25 ms, counted against the fleet).
+         * sends and reads for 40-90 ms (150-920 acknowledgements over 25 ms, counted against the fleet).
          */
         void reset(Histogram h, int orders) {
             Map<Long, Long> m = new ConcurrentHashMap<>(orders);
