@@ -155,7 +155,7 @@ public final class E2eBenchmark {
             if (error != null) return "e2e guest execution lag: unknown (" + error + ")";
             String line = "e2e guest execution lag: " + sealed + " blocks sealed not yet executed (the oldest waiting " + lagSeconds + " s), "
                     + executed + " executed, " + proven + " proven";
-            if (before == null || before.error != null) return line;
+            if (before.error != null) return line;
             long grew = sealed - before.sealed;
             // A block is executed within seconds of its sealing when the guest keeps up. Past that, a backlog that grew
             // through the step means the guest executes blocks more slowly than they are sealed at this rate.

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +30,8 @@ class ZkPipelineTest {
     private static JdbcClient jdbc;
     @TempDir
     Path dir;
+    /** The settings of the last {@link #pipeline} made. */
+    private ProverProperties props;
 
     @BeforeAll
     static void startPostgres() throws Exception {
@@ -65,7 +68,7 @@ class ZkPipelineTest {
                 + "echo '" + json + "'\n");
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("guest.elf"), "elf");
-        ProverProperties props = new ProverProperties(cli.toString(), dir.resolve("guest.elf").toString(), dir.toString(),
+        props = new ProverProperties(cli.toString(), dir.resolve("guest.elf").toString(), dir.toString(),
                 25, 2_000, 2_000, true, prove, "compressed", maxPendingProofs, 10, replicaId, 60);
         ZkPipeline p = new ZkPipeline(props, new ProverCli(props), jdbc, new TransactionTemplate(new DataSourceTransactionManager(ds)),
                 "127.0.0.1:1", new SimpleMeterRegistry(), replicaId, null);
@@ -87,6 +90,24 @@ class ZkPipelineTest {
 
     private String status(long height) {
         return jdbc.sql("SELECT r.status FROM ranges r WHERE r.first_height = ?").param(height).query(String.class).single();
+    }
+
+    @Test
+    void statusSaysHowLongTheOldestBlockNotYetExecutedHasWaited() throws Exception {
+        ProofsApi api = new ProofsApi(jdbc, pipeline("{\"ok\":true}", false, 4), new ProverCli(props));
+        assertEquals(0L, api.status().get("executionLagSeconds"), "no block: no lag");
+        long now = System.currentTimeMillis();
+        String insert = "INSERT INTO blocks (height, first_seq, last_seq, state_root, commands_root, events_root, sealed_at_ms, status)"
+                + " VALUES (?, 0, 0, 'r', 'c', 'e', ?, ?)";
+        jdbc.sql(insert).params(1, now - 600_000, "EXECUTED").update(); // older, but executed: not behind
+        jdbc.sql(insert).params(2, now - 40_000, "SEALED").update();
+        jdbc.sql(insert).params(3, now - 5_000, "SEALED").update();
+        Map<String, Object> status = api.status();
+        long lag = (Long) status.get("executionLagSeconds");
+        assertTrue(lag >= 40 && lag < 600, "the oldest SEALED block's wait, not the executed one's: " + status);
+        assertEquals(2L, status.get("blocksSEALED"));
+        jdbc.sql("UPDATE blocks SET status = 'EXECUTED'").update();
+        assertEquals(0L, api.status().get("executionLagSeconds"), "every block executed: " + api.status());
     }
 
     @Test
